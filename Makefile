@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both install what they need.
+SWIFT        ?= swift
+APT_PACKAGES := libsqlite3-dev libcsv-dev libopenblas-dev
+FUZZ_RUNS    ?= 1000000
+VENV         := .venv-bench
+BENCH_OUT    := .build/bench
+
+.PHONY: all deps build test demo bench bench-deps fuzz clean
+
+all: build
+
+## deps: install the C libraries (sqlite3, libcsv, OpenBLAS) with apt-get when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## build: the release build of the `forecast` tool (.build/release/forecast).
+build: deps
+	$(SWIFT) build -c release --product forecast
+
+## test: the whole test suite, in release (numeric tests are 10-20x slower in debug).
+test: deps
+	$(SWIFT) test -c release
+
+## demo: the main job on a bundled dataset.
+demo: build
+	.build/release/forecast inspect datasets/taylor_electricity_halfhourly.csv
+	.build/release/forecast inspect datasets/nyc_ewr_weather_hourly.csv --format json | head -40
+
+## bench-deps: a Python venv with pandas for the peer measurements.
+bench-deps:
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -c "import pandas" 2>/dev/null || $(VENV)/bin/pip install -q numpy pandas
+
+## bench: throughput as JSON lines, this tool and its peers measured in the same run.
+bench: deps bench-deps
+	$(SWIFT) build -c release --product ForecastBench
+	@mkdir -p $(BENCH_OUT)
+	.build/release/ForecastBench csv --rows 1000000 --file $(BENCH_OUT)/bench_1m.csv | tee $(BENCH_OUT)/csv_swift.json
+	$(VENV)/bin/python bench/csv_pandas.py $(BENCH_OUT)/bench_1m.csv --swift $(BENCH_OUT)/csv_swift.json
+
+## fuzz: libFuzzer over the CSV reader for $(FUZZ_RUNS) inputs (ASan on).
+fuzz: deps
+	$(SWIFT) build --scratch-path .build-fuzz --product CSVFuzz --sanitize fuzzer --sanitize address
+	@mkdir -p .build-fuzz/corpus
+	.build-fuzz/debug/CSVFuzz -runs=$(FUZZ_RUNS) -max_len=2048 -print_final_stats=1 .build-fuzz/corpus Fuzz/seeds
+
+clean:
+	rm -rf .build .build-fuzz $(VENV)

@@ -1,0 +1,45 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "forecast",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "forecast", targets: ["forecast"]),
+        .library(name: "TimeSeries", targets: ["TimeSeries"]),
+        .library(name: "Ingestion", targets: ["Ingestion"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries (module maps over Debian's -dev packages).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCSV", path: "Sources/CCSV",
+                       providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "TimeSeries"),
+        .target(name: "Ingestion", dependencies: ["CCSV", "SQLite", "TimeSeries"]),
+        .executableTarget(
+            name: "forecast",
+            dependencies: [
+                "TimeSeries", "Ingestion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // libFuzzer target: `swift build --product CSVFuzz --sanitize fuzzer --sanitize address`.
+        .executableTarget(name: "CSVFuzz", dependencies: ["Ingestion"]),
+        // Release-only throughput benchmarks (`make bench`).
+        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries"],
+                          path: "Benchmarks/ForecastBench"),
+
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries"]),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TimeSeries", "SQLite"]),
+        .testTarget(name: "ForecastCLITests", dependencies: ["forecast"]),
+    ]
+)

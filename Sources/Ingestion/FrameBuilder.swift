@@ -1,0 +1,262 @@
+import TimeSeries
+
+/// Turns the fields of a header and data rows, from either reader, into frames.
+///
+/// Keeps only parsed numbers (8 bytes a value, one bit for the missing mask), timestamps
+/// and interned series ids, never the text, so memory grows with the numbers read.
+final class FrameBuilder {
+    private enum Role {
+        case time, series, skip
+        case value(Int)  // index into `outputs`
+    }
+
+    private struct Output {
+        var name: String
+        var field: Int
+        var strict: Bool
+        var kind: Column.Kind = .numeric
+        var active = true
+        var observed = 0
+        var values: [Double] = []
+        var missing = MissingMask()
+    }
+
+    let file: String
+    let unit: String
+    let header: [String]
+    private let selection: ColumnSelection
+    /// One role per source column. A raw buffer, not an array: reading an array property of
+    /// a class retains its storage on every field, a measurable cost at millions of fields.
+    private let roles: UnsafeMutableBufferPointer<Role>
+    @exclusivity(unchecked) private var outputs: [Output] = []
+    /// Whether column 0 is still to be classified as time or value on the first data row.
+    @exclusivity(unchecked) private var detectTimeInFirstColumn: Bool
+    @exclusivity(unchecked) private var allowEpochTime: Bool
+    @exclusivity(unchecked) private var hasTime = false
+
+    @exclusivity(unchecked) private var timestamps: [Timestamp] = []
+    @exclusivity(unchecked) private(set) var style: TimestampStyle?
+    @exclusivity(unchecked) private var seriesCodes: [Int32] = []
+    private var seriesNames: [String] = []
+    private var seriesIndex: [String: Int32] = [:]
+    @exclusivity(unchecked) private var lines: [Int] = []
+
+    @exclusivity(unchecked) private var line = 0
+    @exclusivity(unchecked) private var rowTime: Timestamp?
+    @exclusivity(unchecked) private var rowSeries: Int32 = 0
+    @exclusivity(unchecked) private(set) var rowCount = 0
+
+    init(file: String, unit: String, header: [String], selection: ColumnSelection) throws(IngestionError) {
+        self.file = file
+        self.unit = unit
+        self.header = header
+        self.selection = selection
+        roles = .allocate(capacity: header.count)
+        roles.initialize(repeating: .skip)
+        detectTimeInFirstColumn = false
+        allowEpochTime = true
+
+        func index(of name: String, flag: String) throws(IngestionError) -> Int {
+            guard let i = header.firstIndex(of: name) else {
+                throw .unknownColumn(file: file, flag: flag, name: name, available: header)
+            }
+            return i
+        }
+        var timeIndex: Int?
+        if let name = selection.timeColumn {
+            timeIndex = try index(of: name, flag: "--time-column")
+        } else if !selection.noTimeColumn {
+            timeIndex = header.firstIndex { ColumnSelection.timeColumnNames.contains($0.lowercased()) }
+            if timeIndex == nil && !header.isEmpty && header[0] != selection.seriesColumn {
+                detectTimeInFirstColumn = true
+                allowEpochTime = false
+            }
+        }
+        var seriesIndexInHeader: Int?
+        if let name = selection.seriesColumn {
+            seriesIndexInHeader = try index(of: name, flag: "--series-column")
+            roles[seriesIndexInHeader!] = .series  // assigned on the line above
+        }
+        if let timeIndex {
+            roles[timeIndex] = .time
+            hasTime = true
+        }
+        if let named = selection.namedValueColumns {
+            for name in named {
+                let flag = name == selection.target ? "--target" : "--columns"
+                let i = try index(of: name, flag: flag)
+                roles[i] = .value(outputs.count)
+                outputs.append(Output(name: name, field: i, strict: true))
+            }
+            if detectTimeInFirstColumn, case .value = roles[0] { detectTimeInFirstColumn = false }
+        } else {
+            for (i, name) in header.enumerated() where i != timeIndex && i != seriesIndexInHeader {
+                roles[i] = .value(outputs.count)
+                outputs.append(Output(name: name, field: i, strict: false))
+            }
+        }
+    }
+
+    deinit { roles.deallocate() }
+
+    func beginRow(line: Int) {
+        self.line = line
+        rowTime = nil
+        rowSeries = 0
+    }
+
+    func location(field: Int) -> String {
+        unit == "line" ? "\(file):\(line):\(field + 1)" : "\(file): \(unit) \(line), column \(field + 1)"
+    }
+
+    /// A field given as text (every CSV field; TEXT values of SQLite).
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) throws(IngestionError) {
+        guard index < roles.count else { return }
+        let p = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!  // count is 0 when nil
+        let n = bytes.count
+        if index == 0 && detectTimeInFirstColumn {
+            detectTimeInFirstColumn = false
+            if Timestamp.parse(bytes, allowEpoch: false) != nil {
+                if case .value(let o) = roles[0] { outputs[o].active = false }
+                roles[0] = .time
+                hasTime = true
+            }
+        }
+        switch roles[index] {
+        case .skip:
+            return
+        case .time:
+            guard !DecimalParser.isMissingMarker(p, n) else {
+                throw .missingTimestamp(location: location(field: index), column: header[index])
+            }
+            guard let (stamp, style) = Timestamp.parse(bytes, allowEpoch: allowEpochTime || index != 0) else {
+                try requireUTF8(bytes, field: index)
+                throw .badTimestamp(location: location(field: index), column: header[index],
+                                    found: String(decoding: bytes, as: UTF8.self))
+            }
+            if self.style == nil { self.style = style }
+            rowTime = stamp
+        case .series:
+            try requireUTF8(bytes, field: index)
+            rowSeries = intern(String(decoding: bytes, as: UTF8.self))
+        case .value(let o):
+            if outputs[o].kind == .text {
+                outputs[o].missing.append(DecimalParser.isMissingMarker(p, n))
+            } else if let value = DecimalParser.parse(p, n) {
+                append(value, to: o)
+            } else if DecimalParser.isMissingMarker(p, n) {
+                outputs[o].values.append(.nan)
+                outputs[o].missing.append(true)
+            } else {
+                try requireUTF8(bytes, field: index)
+                if outputs[o].strict || outputs[o].observed > 0 {
+                    throw .notANumber(location: location(field: index), column: header[index],
+                                      found: String(decoding: bytes, as: UTF8.self))
+                }
+                // The first observed value is text: the column holds labels, not numbers.
+                outputs[o].kind = .text
+                outputs[o].values = []
+                outputs[o].missing.append(false)
+            }
+        }
+    }
+
+    /// A numeric value (SQLite INTEGER or REAL): epoch seconds in the time column.
+    func number(_ index: Int, _ value: Double) throws(IngestionError) {
+        switch roles[index] {
+        case .skip: return
+        case .time:
+            if style == nil { style = .epochSeconds }
+            rowTime = Timestamp(microseconds: Int64((value * 1_000_000).rounded()))
+        case .series:
+            rowSeries = intern(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
+        case .value(let o):
+            if outputs[o].kind == .text { outputs[o].missing.append(false) } else { append(value, to: o) }
+        }
+    }
+
+    /// A NULL (SQLite): a missing value.
+    func null(_ index: Int) throws(IngestionError) {
+        try field(index, UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    private func append(_ value: Double, to o: Int) {
+        outputs[o].values.append(value)
+        outputs[o].missing.append(false)
+        outputs[o].observed += 1
+    }
+
+    /// Ends a data row that had `fieldCount` fields.
+    func endRow(fieldCount: Int) throws(IngestionError) {
+        guard fieldCount == header.count else {
+            throw .raggedRow(location: unit == "line" ? "\(file):\(line)" : "\(file): \(unit) \(line)",
+                             expected: header.count, found: fieldCount)
+        }
+        if hasTime {
+            // Every time field either set rowTime or threw.
+            timestamps.append(rowTime ?? Timestamp(microseconds: 0))
+        }
+        if selection.seriesColumn != nil { seriesCodes.append(rowSeries) }
+        lines.append(line)
+        rowCount += 1
+    }
+
+    private func intern(_ name: String) -> Int32 {
+        if let code = seriesIndex[name] { return code }
+        let code = Int32(seriesNames.count)
+        seriesNames.append(name)
+        seriesIndex[name] = code
+        return code
+    }
+
+    private func requireUTF8(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) throws(IngestionError) {
+        if String(validating: bytes, as: UTF8.self) == nil {
+            throw .invalidUTF8(location: location(field: field))
+        }
+    }
+
+    /// The frames read: one, or one per series id in first-seen order.
+    func finish() throws(IngestionError) -> [Frame] {
+        guard rowCount > 0 else { throw .headerOnly(file: file) }
+        let active = outputs.filter(\.active)
+        let columns = active.map { Column(name: $0.name, kind: $0.kind, values: $0.values, missing: $0.missing) }
+        var fieldNumbers: [String: Int] = [:]
+        for output in active { fieldNumbers[output.name] = output.field + 1 }
+        if let t = roles.firstIndex(where: { if case .time = $0 { true } else { false } }) {
+            fieldNumbers[header[t]] = t + 1
+        }
+        let all = Frame(timestamps: hasTime ? timestamps : nil, timestampStyle: style ?? .date, columns: columns,
+                        source: SourceMap(file: file, unit: unit, lines: lines, fieldNumbers: fieldNumbers))
+        guard selection.seriesColumn != nil else { return [try ordered(all)] }
+        var rowsBySeries = Array(repeating: [Int](), count: seriesNames.count)
+        for (row, code) in seriesCodes.enumerated() { rowsBySeries[Int(code)].append(row) }
+        return try zip(seriesNames, rowsBySeries).map { (name, rows) throws(IngestionError) in
+            var frame = all.rows(rows)
+            frame.series = name
+            return try ordered(frame)
+        }
+    }
+
+    /// Checks that timestamps strictly increase, sorting first with `--sort`.
+    private func ordered(_ frame: Frame) throws(IngestionError) -> Frame {
+        guard var t = frame.timestamps, t.count > 1 else { return frame }
+        var frame = frame
+        if selection.sort, (1..<t.count).contains(where: { t[$0] < t[$0 - 1] }) {
+            let order = t.indices.sorted { t[$0] != t[$1] ? t[$0] < t[$1] : $0 < $1 }
+            frame = frame.rows(order)
+            t = frame.timestamps ?? t
+        }
+        let lines = frame.source?.lines ?? []
+        let timeField = roles.firstIndex { if case .time = $0 { true } else { false } } ?? 0
+        for i in 1..<t.count where t[i] <= t[i - 1] {
+            let here = unit == "line" ? "\(file):\(lines[i]):\(timeField + 1)" : "\(file): \(unit) \(lines[i])"
+            let stamp = t[i].formatted(style ?? .local)
+            if t[i] == t[i - 1] {
+                throw .duplicateTimestamp(location: here, timestamp: stamp, otherLine: lines[i - 1])
+            }
+            throw .outOfOrder(location: here, timestamp: stamp, previous: t[i - 1].formatted(style ?? .local),
+                              otherLine: lines[i - 1])
+        }
+        return frame
+    }
+}

@@ -1,0 +1,81 @@
+import SQLite
+
+/// Errors reading a CSV file or a SQLite table; each description is one line that names the
+/// file and, where there is one, the line and column (`prices.csv:42:3: ...`).
+public enum IngestionError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file (or database) could not be opened.
+    case cannotOpen(file: String, reason: String)
+    /// The file holds no bytes (or only blank lines).
+    case empty(file: String)
+    /// The file has a header but no data rows.
+    case headerOnly(file: String)
+    /// A row whose field count differs from the header's.
+    case raggedRow(location: String, expected: Int, found: Int)
+    /// A quote inside an unquoted field, or text after a closing quote.
+    case malformedQuote(location: String)
+    /// A quoted field still open at the end of the file.
+    case unterminatedQuote(location: String)
+    /// A field of a numeric column that is not a number and not a missing marker.
+    case notANumber(location: String, column: String, found: String)
+    /// A time field that is not an ISO-8601 date or date-time (or epoch seconds).
+    case badTimestamp(location: String, column: String, found: String)
+    /// An empty time field.
+    case missingTimestamp(location: String, column: String)
+    /// The same timestamp twice in one series.
+    case duplicateTimestamp(location: String, timestamp: String, otherLine: Int)
+    /// A timestamp earlier than the one before it (without `--sort`).
+    case outOfOrder(location: String, timestamp: String, previous: String, otherLine: Int)
+    /// A flag that names a column the file does not have.
+    case unknownColumn(file: String, flag: String, name: String, available: [String])
+    /// Two header fields with the same name.
+    case duplicateColumn(location: String, name: String)
+    /// Bytes that are not valid UTF-8.
+    case invalidUTF8(location: String)
+    /// A query that is not a read-only SELECT, an unknown table, or another SQLite failure.
+    case database(file: String, message: String)
+
+    /// True when the input could not be opened at all (exit code 66 on the command line).
+    public var isMissingInput: Bool {
+        if case .cannotOpen = self { return true }
+        return false
+    }
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let file, let reason):
+            return "\(file): cannot open: \(reason)"
+        case .empty(let file):
+            return "\(file): the file is empty"
+        case .headerOnly(let file):
+            return "\(file): the file has a header but no data rows"
+        case .raggedRow(let location, let expected, let found):
+            return "\(location): expected \(expected) fields as in the header, found \(found)"
+        case .malformedQuote(let location):
+            return "\(location): malformed quoted field (a quote inside an unquoted field, or text after a closing quote)"
+        case .unterminatedQuote(let location):
+            return "\(location): unterminated quoted field: the closing quote is missing"
+        case .notANumber(let location, let column, let found):
+            return "\(location): column \"\(column)\": expected a number, found \"\(Self.clip(found))\""
+        case .badTimestamp(let location, let column, let found):
+            return "\(location): column \"\(column)\": expected an ISO-8601 date or date-time, found \"\(Self.clip(found))\""
+        case .missingTimestamp(let location, let column):
+            return "\(location): column \"\(column)\": the timestamp is missing"
+        case .duplicateTimestamp(let location, let timestamp, let otherLine):
+            return "\(location): duplicate timestamp \(timestamp), also on line \(otherLine)"
+        case .outOfOrder(let location, let timestamp, let previous, let otherLine):
+            return "\(location): timestamp \(timestamp) comes after \(previous) on line \(otherLine); rows must be in time order (or pass --sort)"
+        case .unknownColumn(let file, let flag, let name, let available):
+            return "\(file): \(flag) names column \"\(name)\", which is not there; the columns are: \(available.joined(separator: ", "))"
+        case .duplicateColumn(let location, let name):
+            return "\(location): column name \"\(name)\" appears twice in the header"
+        case .invalidUTF8(let location):
+            return "\(location): the field is not valid UTF-8 text"
+        case .database(let file, let message):
+            return "\(file): \(message)"
+        }
+    }
+
+    static func clip(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(40)) + "..."
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Ingestion
+import TimeSeries
+
+/// Where the series come from and which columns are what; shared by every subcommand that reads data.
+struct DataOptions: ParsableArguments {
+    @Argument(help: "The CSV file to read (or use --sqlite).")
+    var file: String?
+
+    @Option(help: "Read from this SQLite database (opened read-only) instead of a CSV file.")
+    var sqlite: String?
+
+    @Option(help: "With --sqlite: the table to read.")
+    var table: String?
+
+    @Option(help: "With --sqlite: a read-only SELECT whose rows are the data.")
+    var sql: String?
+
+    @Option(help: "The time column (default: one named timestamp, time, date, datetime or ds, else the first column if it holds dates).")
+    var timeColumn: String?
+
+    @Flag(help: "The file has no time column: the row index is the time axis.")
+    var noTimeColumn = false
+
+    @Option(help: "The column to forecast.")
+    var target: String?
+
+    @Option(help: "Further columns to read, comma-separated (covariates).", transform: { $0.split(separator: ",").map(String.init) })
+    var columns: [String]?
+
+    @Option(help: "Long format: the column that holds the series id.")
+    var seriesColumn: String?
+
+    @Option(help: "The field separator: comma, semicolon or tab (default: guessed from the header).")
+    var delimiter: Delimiter?
+
+    @Flag(help: "Sort rows by time instead of rejecting rows out of order.")
+    var sort = false
+
+    @Option(help: "Missing values: error, drop, ffill or interpolate (PROTOCOL.md section 3).")
+    var missing: MissingPolicy = .interpolate
+
+    func validate() throws {
+        switch (file, sqlite) {
+        case (nil, nil): throw ValidationError("Give a CSV file or --sqlite DB.")
+        case (.some, .some): throw ValidationError("Give either a CSV file or --sqlite, not both.")
+        case (nil, .some):
+            if (table == nil) == (sql == nil) { throw ValidationError("With --sqlite, give either --table or --sql.") }
+        case (.some, nil):
+            if table != nil || sql != nil { throw ValidationError("--table and --sql go with --sqlite.") }
+        }
+        if noTimeColumn && timeColumn != nil { throw ValidationError("--no-time-column and --time-column exclude each other.") }
+    }
+
+    var selection: ColumnSelection {
+        ColumnSelection(timeColumn: timeColumn, noTimeColumn: noTimeColumn, target: target, columns: columns,
+                        seriesColumn: seriesColumn, sort: sort)
+    }
+
+    /// The name of the input for messages and reports.
+    var sourceName: String { file ?? sqlite ?? "" }
+
+    /// Reads the frames (one per series).
+    func read() throws -> [Frame] {
+        if let sqlite {
+            let reader = SQLiteReader(selection: selection)
+            if let table { return try reader.read(database: sqlite, table: table) }
+            return try reader.read(database: sqlite, query: sql ?? "")
+        }
+        return try CSVReader(delimiter: delimiter?.byte, selection: selection).read(path: file ?? "")
+    }
+}
+
+enum Delimiter: String, ExpressibleByArgument, CaseIterable {
+    case comma, semicolon, tab
+    init?(argument: String) {
+        switch argument {
+        case ",", "comma": self = .comma
+        case ";", "semicolon": self = .semicolon
+        case "\t", "\\t", "tab": self = .tab
+        default: return nil
+        }
+    }
+    var byte: UInt8 {
+        switch self {
+        case .comma: 0x2c
+        case .semicolon: 0x3b
+        case .tab: 0x09
+        }
+    }
+}
+
+extension MissingPolicy: ExpressibleByArgument {}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}

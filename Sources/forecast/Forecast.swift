@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Ingestion
+import TimeSeries
+
+/// The `forecast` command: subcommands, and the mapping of errors to exit codes.
+@main
+struct Forecast: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forecast",
+        abstract: "Forecast price and sensor series with recurrent neural networks.",
+        discussion: """
+            Exit codes: 0 ok, 64 bad flags, 65 bad data (the message names file, line and \
+            column), 66 input missing, 1 anything else.
+            """,
+        subcommands: [Inspect.self])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(with: error)
+        }
+    }
+
+    /// Prints one line for `error` on stderr and exits with its documented code.
+    static func exit(with error: Error) -> Never {
+        let (message, code) = ExitStatus.of(error)
+        guard let message else { Self.exit(withError: error) }
+        FileHandle.standardError.write(Data("forecast: error: \(message)\n".utf8))
+        Foundation.exit(code)
+    }
+}
+
+/// Exit codes of the command line (sysexits.h values).
+enum ExitStatus {
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let noInput: Int32 = 66
+
+    /// The message and exit code for errors this tool raises; nil message for
+    /// ArgumentParser's own errors (help, validation: 64), which it prints itself.
+    static func of(_ error: Error) -> (String?, Int32) {
+        switch error {
+        case let error as IngestionError: (error.description, error.isMissingInput ? noInput : dataError)
+        case let error as TimeSeriesError: (error.description, dataError)
+        case let error as CommandError: (error.message, error.code)
+        default: (nil, 1)
+        }
+    }
+}
+
+/// An error of the command itself, with its exit code.
+struct CommandError: Error {
+    var message: String
+    var code: Int32 = ExitStatus.dataError
+}

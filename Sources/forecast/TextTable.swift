@@ -1,0 +1,52 @@
+/// A plain-text table with left-aligned text and right-aligned numbers.
+struct TextTable {
+    var header: [String]
+    var rows: [[String]] = []
+    /// Columns (by index) aligned to the right.
+    var rightAligned: Set<Int> = []
+
+    func rendered(indent: String = "") -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            let padded = cells.enumerated().map { i, cell in
+                let fill = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? fill + cell : cell + fill
+            }
+            var text = indent + padded.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+/// Numbers for people: up to `digits` significant digits, no exponent for ordinary sizes.
+func formatNumber(_ value: Double, digits: Int = 6) -> String {
+    guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
+    if value == 0 { return "0" }
+    let magnitude = abs(value)
+    if magnitude >= 1e15 || magnitude < 1e-6 { return "\(value)" }
+    let exponent = Int((magnitude).log10Floor)
+    let decimals = max(0, digits - 1 - exponent)
+    let scale = (0..<decimals).reduce(1.0) { r, _ in r * 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = decimals == 0 ? String(Int64(rounded)) : String(rounded)
+    if text.contains("e") { return "\(value)" }
+    if text.contains(".") {
+        while text.last == "0" { text.removeLast() }
+        if text.last == "." { text.removeLast() }
+    }
+    return text
+}
+
+private extension Double {
+    var log10Floor: Double {
+        var e = 0.0, m = self
+        while m >= 10 { m /= 10; e += 1 }
+        while m < 1 { m *= 10; e -= 1 }
+        return e
+    }
+}
