@@ -67,7 +67,7 @@ func writeCSV(rows: Int, path: String) throws {
 func benchCSV() throws {
     let rows = Int(option("--rows", "1000000")) ?? 1_000_000
     let path = option("--file", "/tmp/forecast_bench_\(rows).csv")
-    let repeats = Int(option("--repeat", "5")) ?? 5
+    let repeats = Int(option("--repeat", "7")) ?? 5
     if !FileManager.default.fileExists(atPath: path) {
         FileHandle.standardError.write(Data("writing \(path)\n".utf8))
         try writeCSV(rows: rows, path: path)

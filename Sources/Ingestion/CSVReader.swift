@@ -39,6 +39,7 @@ public struct CSVReader: Sendable {
         let size = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
         defer { buffer.deallocate() }
+        var reserved = false
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, size)
             if n < 0 {
@@ -47,6 +48,11 @@ public struct CSVReader: Sendable {
             }
             if n == 0 { break }
             try session.feed(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            if !reserved, let builder = session.builder, builder.rowCount > 0 {
+                // Rows in the whole file, estimated from the first block.
+                reserved = true
+                builder.reserve(rows: Int(Double(st.st_size) / Double(n) * Double(builder.rowCount) * 1.02))
+            }
         }
         return try session.finish()
     }

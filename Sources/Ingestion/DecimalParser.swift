@@ -20,8 +20,8 @@ enum DecimalParser {
 
     /// Parses `[+-]digits[.digits][(e|E)[+-]digits]` with at least one digit.
     ///
-    /// Up to 19 significant digits with a mantissa below 2^53 and a decimal exponent within
-    /// ±22 take Clinger's fast path (one correctly rounded multiply or divide of two exact
+    /// Up to 19 digits with a mantissa below 2^53 and a decimal exponent within ±22 take
+    /// Clinger's fast path (one correctly rounded multiply or divide of two exact
     /// doubles); anything else goes to `strtod`, so every result is correctly rounded.
     /// `p[n]` must be readable and must not continue a number: a NUL (libcsv and SQLite
     /// both append one), a separator, a space or a line end.
@@ -33,28 +33,28 @@ enum DecimalParser {
             negative = p[0] == UInt8(ascii: "-")
             i = 1
         }
+        // Every digit goes into the mantissa; more than 19 digits (leading zeros included)
+        // could overflow it, and those numbers go to strtod below.
         var mantissa: UInt64 = 0
-        var digits = 0, significant = 0, exponent = 0
-        while i < n, p[i] &- 48 < 10 {
-            if significant > 0 || p[i] != 48 {
-                if significant < 19 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48) } else { exponent &+= 1 }
-                significant &+= 1
-            }
+        var digits = 0, exponent = 0
+        while i < n {
+            let d = p[i] &- 48
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
             digits &+= 1
             i &+= 1
         }
         if i < n && p[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < n, p[i] &- 48 < 10 {
-                if significant > 0 || p[i] != 48 {
-                    if significant < 19 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48); exponent &-= 1 }
-                    significant &+= 1
-                } else {
-                    exponent &-= 1
-                }
-                digits &+= 1
+            i &+= 1
+            let fractionStart = i
+            while i < n {
+                let d = p[i] &- 48
+                if d > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
                 i &+= 1
             }
+            digits &+= i &- fractionStart
+            exponent = fractionStart &- i
         }
         guard digits > 0 else { return nil }
         if i < n && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
@@ -74,7 +74,7 @@ enum DecimalParser {
             exponent += expNegative ? -e : e
         }
         guard i == n else { return nil }
-        if significant <= 19 && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
+        if digits <= 19 && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
             let m = Double(mantissa)
             let value = exponent >= 0 ? m * powers[exponent] : m / powers[-exponent]
             return negative ? -value : value

@@ -17,7 +17,9 @@ final class FrameBuilder {
         var kind: Column.Kind = .numeric
         var active = true
         var observed = 0
+        /// Numeric columns: one value per row, NaN where missing (the mask is made at the end).
         var values: [Double] = []
+        /// Text columns only: the missing mask, kept row by row.
         var missing = MissingMask()
     }
 
@@ -28,7 +30,8 @@ final class FrameBuilder {
     /// One role per source column. A raw buffer, not an array: reading an array property of
     /// a class retains its storage on every field, a measurable cost at millions of fields.
     private let roles: UnsafeMutableBufferPointer<Role>
-    @exclusivity(unchecked) private var outputs: [Output] = []
+    /// The value columns. Held in a raw buffer for the same reason as `roles`.
+    private var outputs: UnsafeMutableBufferPointer<Output> = .init(start: nil, count: 0)
     /// Whether column 0 is still to be classified as time or value on the first data row.
     @exclusivity(unchecked) private var detectTimeInFirstColumn: Bool
     @exclusivity(unchecked) private var allowEpochTime: Bool
@@ -62,6 +65,7 @@ final class FrameBuilder {
             }
             return i
         }
+        var outputList: [Output] = []
         var timeIndex: Int?
         if let name = selection.timeColumn {
             timeIndex = try index(of: name, flag: "--time-column")
@@ -85,19 +89,32 @@ final class FrameBuilder {
             for name in named {
                 let flag = name == selection.target ? "--target" : "--columns"
                 let i = try index(of: name, flag: flag)
-                roles[i] = .value(outputs.count)
-                outputs.append(Output(name: name, field: i, strict: true))
+                roles[i] = .value(outputList.count)
+                outputList.append(Output(name: name, field: i, strict: true))
             }
             if detectTimeInFirstColumn, case .value = roles[0] { detectTimeInFirstColumn = false }
         } else {
             for (i, name) in header.enumerated() where i != timeIndex && i != seriesIndexInHeader {
-                roles[i] = .value(outputs.count)
-                outputs.append(Output(name: name, field: i, strict: false))
+                roles[i] = .value(outputList.count)
+                outputList.append(Output(name: name, field: i, strict: false))
             }
         }
+        outputs = .allocate(capacity: outputList.count)
+        _ = outputs.initialize(from: outputList)
     }
 
-    deinit { roles.deallocate() }
+    deinit {
+        roles.deallocate()
+        outputs.deinitialize()
+        outputs.deallocate()
+    }
+
+    /// Reserves room for about `rows` rows, so large files do not grow arrays by copying.
+    func reserve(rows: Int) {
+        for o in outputs.indices where outputs[o].kind == .numeric { outputs[o].values.reserveCapacity(rows) }
+        if hasTime || detectTimeInFirstColumn { timestamps.reserveCapacity(rows) }
+        lines.reserveCapacity(rows)
+    }
 
     func beginRow(line: Int) {
         self.line = line
@@ -146,7 +163,6 @@ final class FrameBuilder {
                 append(value, to: o)
             } else if DecimalParser.isMissingMarker(p, n) {
                 outputs[o].values.append(.nan)
-                outputs[o].missing.append(true)
             } else {
                 try requireUTF8(bytes, field: index)
                 if outputs[o].strict || outputs[o].observed > 0 {
@@ -155,8 +171,9 @@ final class FrameBuilder {
                 }
                 // The first observed value is text: the column holds labels, not numbers.
                 outputs[o].kind = .text
-                outputs[o].values = []
+                outputs[o].missing = MissingMask(count: outputs[o].values.count) { _ in true }
                 outputs[o].missing.append(false)
+                outputs[o].values = []
             }
         }
     }
@@ -182,8 +199,7 @@ final class FrameBuilder {
 
     private func append(_ value: Double, to o: Int) {
         outputs[o].values.append(value)
-        outputs[o].missing.append(false)
-        outputs[o].observed += 1
+        outputs[o].observed &+= 1
     }
 
     /// Ends a data row that had `fieldCount` fields.
@@ -218,8 +234,12 @@ final class FrameBuilder {
     /// The frames read: one, or one per series id in first-seen order.
     func finish() throws(IngestionError) -> [Frame] {
         guard rowCount > 0 else { throw .headerOnly(file: file) }
-        let active = outputs.filter(\.active)
-        let columns = active.map { Column(name: $0.name, kind: $0.kind, values: $0.values, missing: $0.missing) }
+        let active = Array(outputs).filter(\.active)
+        let columns = active.map { output in
+            output.kind == .text
+                ? Column(name: output.name, kind: .text, values: [], missing: output.missing)
+                : Column(name: output.name, values: output.values)
+        }
         var fieldNumbers: [String: Int] = [:]
         for output in active { fieldNumbers[output.name] = output.field + 1 }
         if let t = roles.firstIndex(where: { if case .time = $0 { true } else { false } }) {

@@ -24,8 +24,8 @@ public struct FrequencyReport: Sendable {
     ///
     /// Calendar months are tried first (every timestamp on the same day of month and time of
     /// day, or every one on the last day of its month); then the most common difference,
-    /// read as business days when it is one day, Fridays are followed by Mondays and no
-    /// timestamp falls on a weekend; else a fixed step equal to the most common difference.
+    /// read as business days when it is one day, no timestamp falls on a weekend and
+    /// some step jumps over one; else a fixed step equal to the most common difference.
     public init(timestamps: [Timestamp]) {
         self.gaps = []
         self.offGridSteps = 0
@@ -54,8 +54,9 @@ public struct FrequencyReport: Sendable {
         // one entry because t.count >= 2.
         let step = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }!.key
         let day: Int64 = 86_400_000_000
+        // Business days: daily steps, no weekend dates, and some step that jumps a weekend.
         if step == day, t.allSatisfy({ $0.weekday < 5 }),
-           (1..<t.count).contains(where: { t[$0 - 1].weekday == 4 && t[$0].microseconds - t[$0 - 1].microseconds == 3 * day }) {
+           (1..<t.count).contains(where: { t[$0].weekday < t[$0 - 1].weekday }) {
             return .businessDays
         }
         return .fixed(microseconds: step)

@@ -37,9 +37,6 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Sort rows by time instead of rejecting rows out of order.")
     var sort = false
 
-    @Option(help: "Missing values: error, drop, ffill or interpolate (PROTOCOL.md section 3).")
-    var missing: MissingPolicy = .interpolate
-
     func validate() throws {
         switch (file, sqlite) {
         case (nil, nil): throw ValidationError("Give a CSV file or --sqlite DB.")
@@ -89,8 +86,6 @@ enum Delimiter: String, ExpressibleByArgument, CaseIterable {
         }
     }
 }
-
-extension MissingPolicy: ExpressibleByArgument {}
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
