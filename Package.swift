@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "forecast", targets: ["forecast"]),
         .library(name: "TimeSeries", targets: ["TimeSeries"]),
         .library(name: "Ingestion", targets: ["Ingestion"]),
+        .library(name: "Neural", targets: ["Neural"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "TimeSeries"),
         .target(name: "Ingestion", dependencies: ["CCSV", "SQLite", "TimeSeries"]),
+        .target(name: "Neural", dependencies: ["CBLAS"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TimeSeries", "SQLite"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural"], exclude: ["Fixtures"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["forecast"]),
     ]
 )

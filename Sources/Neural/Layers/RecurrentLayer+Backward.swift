@@ -1,0 +1,104 @@
+extension RecurrentLayer {
+    /// Backpropagation through time over the sequence of the last `forward`.
+    ///
+    /// `dOutput` is dLoss/dh_t for t = 1..T as [T*B, H] (nil: none, only the final state
+    /// carries gradient); `dhFinal`, `dcFinal` are dLoss/dh_T and dLoss/dc_T from beyond the
+    /// sequence ([B, H], nil: zero). Accumulates into `gradients` (zeroed by the caller);
+    /// leaves dLoss/dh_0 in `cache.dh`, dLoss/dc_0 in `cache.dc` and, with
+    /// `inputGradient`, dLoss/dx as [T*B, I] in `cache.dInput`.
+    ///
+    /// With `truncation` k, gradient flows back at most k steps from each step's output
+    /// (truncated BPTT: the recurrent gradient is cut every k steps, counted from the end).
+    ///
+    /// Only dh_{t-1} = dgates_t @ W_hh runs per step; dW_ih, dW_hh, the biases and dx are one
+    /// GEMM (or sum) each over all T*B rows.
+    func backward(cache: RecurrentLayerCache, gradients gp: UnsafeMutablePointer<Float>,
+                  dOutput: UnsafePointer<Float>?, dhFinal: UnsafePointer<Float>?, dcFinal: UnsafePointer<Float>?,
+                  input: UnsafePointer<Float>, parameters p: UnsafePointer<Float>, steps: Int, batch: Int,
+                  inputGradient: Bool, truncation: Int? = nil) {
+        let h = hiddenSize, g = gateWidth, rows = steps * batch
+        let hs = cache.hs.pointer, gates = cache.gates.pointer, dPre = cache.dPre.pointer
+        let dhNext = cache.dh.pointer, dcNext = cache.dc.pointer
+        let wHH = p + weightHH
+        // For a GRU the h-side gate gradients differ from the x-side ones (r scales W_hn h).
+        let dHPre = cell == .gru ? cache.dHPre.pointer : dPre
+        if let dhFinal { dhNext.update(from: dhFinal, count: batch * h) } else { dhNext.update(repeating: 0, count: batch * h) }
+        if cell == .lstm {
+            if let dcFinal { dcNext.update(from: dcFinal, count: batch * h) } else { dcNext.update(repeating: 0, count: batch * h) }
+        }
+
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            if let truncation, truncation > 0, (steps - 1 - t) % truncation == 0, t != steps - 1 {
+                dhNext.update(repeating: 0, count: batch * h)
+                if cell == .lstm { dcNext.update(repeating: 0, count: batch * h) }
+            }
+            let dOut = dOutput.map { $0 + t * batch * h }
+            let gt = gates + t * batch * g, dp = dPre + t * batch * g, dhp = dHPre + t * batch * g
+            let hPrev = hs + t * batch * h, hCur = hPrev + batch * h
+            switch cell {
+            case .rnnTanh, .rnnReLU:
+                for b in 0..<batch {
+                    let dn = dhNext + b * h, out = hCur + b * h, d = dp + b * g
+                    let dy = dOut.map { $0 + b * h }
+                    for j in 0..<h {
+                        let dh = dn[j] + (dy?[j] ?? 0)
+                        d[j] = cell == .rnnTanh ? dh * (1 - out[j] * out[j]) : (out[j] > 0 ? dh : 0)
+                    }
+                }
+                GEMM.multiply(false, false, m: batch, n: h, k: g, dp, lda: g, wHH, ldb: h, dhNext, ldc: h)
+            case .gru:
+                let hnAll = cache.hn.pointer + t * batch * h
+                for b in 0..<batch {
+                    let gate = gt + b * g, r = gate, z = gate + h, n = gate + 2 * h
+                    let hn = hnAll + b * h, prev = hPrev + b * h, dn = dhNext + b * h
+                    let dx = dp + b * g, dhh = dhp + b * g
+                    let dy = dOut.map { $0 + b * h }
+                    for j in 0..<h {
+                        let dh = dn[j] + (dy?[j] ?? 0)
+                        let dnPre = dh * (1 - z[j]) * (1 - n[j] * n[j])
+                        let dzPre = dh * (prev[j] - n[j]) * z[j] * (1 - z[j])
+                        let drPre = dnPre * hn[j] * r[j] * (1 - r[j])
+                        dx[j] = drPre
+                        dx[h + j] = dzPre
+                        dx[2 * h + j] = dnPre
+                        dhh[j] = drPre
+                        dhh[h + j] = dzPre
+                        dhh[2 * h + j] = dnPre * r[j]
+                        dn[j] = dh * z[j]                                   // direct path to h_{t-1}
+                    }
+                }
+                GEMM.multiply(false, false, m: batch, n: h, k: g, dhp, lda: g, wHH, ldb: h, beta: 1, dhNext, ldc: h)
+            case .lstm:
+                let cs = cache.cs.pointer, tanhC = cache.tanhC.pointer
+                let cPrev = cs + t * batch * h, tc = tanhC + t * batch * h
+                for b in 0..<batch {
+                    let gate = gt + b * g, i = gate, f = gate + h, gg = gate + 2 * h, o = gate + 3 * h
+                    let dn = dhNext + b * h, dcn = dcNext + b * h, cp = cPrev + b * h, tcb = tc + b * h
+                    let d = dp + b * g
+                    let dy = dOut.map { $0 + b * h }
+                    for j in 0..<h {
+                        let dh = dn[j] + (dy?[j] ?? 0)
+                        let dc = dcn[j] + dh * o[j] * (1 - tcb[j] * tcb[j])
+                        d[j] = dc * gg[j] * i[j] * (1 - i[j])
+                        d[h + j] = dc * cp[j] * f[j] * (1 - f[j])
+                        d[2 * h + j] = dc * i[j] * (1 - gg[j] * gg[j])
+                        d[3 * h + j] = dh * tcb[j] * o[j] * (1 - o[j])
+                        dcn[j] = dc * f[j]
+                    }
+                }
+                GEMM.multiply(false, false, m: batch, n: h, k: g, dp, lda: g, wHH, ldb: h, dhNext, ldc: h)
+            }
+        }
+
+        // Weight gradients: sums over all steps, one GEMM each.
+        GEMM.multiply(true, false, m: g, n: inputSize, k: rows, dPre, lda: g, input, ldb: inputSize, beta: 1,
+                      gp + weightIH, ldc: inputSize)
+        addColumnSums(of: dPre, rows: rows, width: g, to: gp + biasIH)
+        GEMM.multiply(true, false, m: g, n: h, k: rows, dHPre, lda: g, hs, ldb: h, beta: 1, gp + weightHH, ldc: h)
+        addColumnSums(of: dHPre, rows: rows, width: g, to: gp + biasHH)
+        if inputGradient {
+            GEMM.multiply(false, false, m: rows, n: inputSize, k: g, dPre, lda: g, p + weightIH, ldb: inputSize,
+                          cache.dInput.pointer, ldc: inputSize)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// One recurrent layer: its sizes and where its four PyTorch tensors sit in the flat buffer.
+///
+/// `weight_ih_l{k}` [G*H, I], `weight_hh_l{k}` [G*H, H], `bias_ih_l{k}` [G*H],
+/// `bias_hh_l{k}` [G*H], gates stacked in PyTorch's order.
+public struct RecurrentLayer: Sendable {
+    public let cell: CellKind
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let index: Int
+    let weightIH: Int
+    let weightHH: Int
+    let biasIH: Int
+    let biasHH: Int
+
+    /// Adds the layer's tensors to `layout` under `prefix` (e.g. `rnn.`).
+    public init(cell: CellKind, inputSize: Int, hiddenSize: Int, index: Int, prefix: String,
+                layout: inout ParameterLayout) {
+        self.cell = cell
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.index = index
+        let g = cell.gates * hiddenSize
+        weightIH = layout.add("\(prefix)weight_ih_l\(index)", shape: [g, inputSize])
+        weightHH = layout.add("\(prefix)weight_hh_l\(index)", shape: [g, hiddenSize])
+        biasIH = layout.add("\(prefix)bias_ih_l\(index)", shape: [g])
+        biasHH = layout.add("\(prefix)bias_hh_l\(index)", shape: [g])
+    }
+
+    /// G*H: the width of the stacked gates.
+    public var gateWidth: Int { cell.gates * hiddenSize }
+}
+
+/// The per-sequence buffers of one layer: inputs projected, every hidden (and cell) state,
+/// the activated gates, and the backward pass's gate gradients. Allocated for the largest
+/// (steps x batch) seen and reused, so the time loop never allocates.
+final class RecurrentLayerCache {
+    private(set) var capacity = 0  // rows = steps * batch
+    private(set) var batchCapacity = 0
+    let layer: RecurrentLayer
+
+    var xProj = AlignedBuffer(count: 0)      // [T*B, G]  W_ih x + b_ih
+    var hs = AlignedBuffer(count: 0)         // [(T+1)*B, H]  h_0 ... h_T
+    var cs = AlignedBuffer(count: 0)         // [(T+1)*B, H]  c_0 ... c_T (LSTM)
+    var gates = AlignedBuffer(count: 0)      // [T*B, G]  activated gates
+    var hn = AlignedBuffer(count: 0)         // [T*B, H]  W_hn h + b_hn (GRU)
+    var tanhC = AlignedBuffer(count: 0)      // [T*B, H]  tanh(c_t) (LSTM)
+    var dPre = AlignedBuffer(count: 0)       // [T*B, G]  dLoss/d(x-side pre-activations)
+    var dHPre = AlignedBuffer(count: 0)      // [T*B, G]  dLoss/d(h-side pre-activations) (GRU)
+    var dInput = AlignedBuffer(count: 0)     // [T*B, I]
+    var hProj = AlignedBuffer(count: 0)      // [B, G]
+    var dh = AlignedBuffer(count: 0)         // [B, H]
+    var dc = AlignedBuffer(count: 0)         // [B, H]
+
+    init(layer: RecurrentLayer) { self.layer = layer }
+
+    /// Makes room for `steps * batch` rows.
+    func reserve(steps: Int, batch: Int) {
+        let rows = steps * batch
+        let h = layer.hiddenSize, g = layer.gateWidth
+        if rows > capacity || batch > batchCapacity {
+            capacity = max(rows, capacity)
+            batchCapacity = max(batch, batchCapacity)
+            let bc = batchCapacity
+            xProj = AlignedBuffer(count: capacity * g)
+            hs = AlignedBuffer(count: (capacity + bc) * h)
+            gates = AlignedBuffer(count: capacity * g)
+            dPre = AlignedBuffer(count: capacity * g)
+            dInput = AlignedBuffer(count: capacity * layer.inputSize)
+            hProj = AlignedBuffer(count: bc * g)
+            dh = AlignedBuffer(count: bc * h)
+            dc = AlignedBuffer(count: bc * h)
+            if layer.cell == .gru {
+                hn = AlignedBuffer(count: capacity * h)
+                dHPre = AlignedBuffer(count: capacity * g)
+            }
+            if layer.cell == .lstm {
+                cs = AlignedBuffer(count: (capacity + bc) * h)
+                tanhC = AlignedBuffer(count: capacity * h)
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Training losses with their gradients. Every loss is a mean, as PyTorch's default
+/// `reduction="mean"`; computed in Double and returned as Float.
+public enum Loss: Sendable, Equatable, Codable {
+    /// mean((p - y)^2)
+    case mse
+    /// mean(|p - y|)
+    case mae
+    /// mean of 0.5 e^2 where |e| < delta, else delta (|e| - delta / 2)  (PyTorch `HuberLoss`)
+    case huber(delta: Double)
+    /// Quantile (pinball) loss for a set of quantiles. Prediction [N, K*Q]: for each of the
+    /// K targets, Q outputs in the order of `quantiles`. mean of max(q e, (q - 1) e), e = y - p.
+    case pinball(quantiles: [Double])
+    /// Gaussian negative log-likelihood. Prediction [N, 2K]: for each target a mean and a
+    /// raw scale s, variance = softplus(s) + 1e-6. mean of 0.5 log(2 pi var) + (y - mu)^2 / (2 var).
+    case gaussianNLL
+    /// Softmax cross-entropy. Prediction [N, C] logits; target [N] class indices (as Float).
+    case softmaxCrossEntropy
+
+    /// Prediction values per target value: Q for pinball, 2 for Gaussian, 1 otherwise.
+    public var outputsPerTarget: Int {
+        switch self {
+        case .pinball(let q): q.count
+        case .gaussianNLL: 2
+        default: 1
+        }
+    }
+
+    /// The loss of `prediction` against `target` and dLoss/dprediction.
+    public func evaluate(prediction p: [Float], target y: [Float]) -> (loss: Float, gradient: [Float]) {
+        var grad = [Float](repeating: 0, count: p.count)
+        var total = 0.0
+        switch self {
+        case .mse, .mae, .huber:
+            precondition(p.count == y.count, "Loss: \(p.count) predictions for \(y.count) targets")
+            let n = Double(p.count)
+            for i in 0..<p.count {
+                let e = Double(p[i]) - Double(y[i])
+                switch self {
+                case .mse:
+                    total += e * e
+                    grad[i] = Float(2 * e / n)
+                case .mae:
+                    total += abs(e)
+                    grad[i] = Float((e > 0 ? 1 : (e < 0 ? -1 : 0)) / n)
+                case .huber(let delta):
+                    if abs(e) < delta {
+                        total += 0.5 * e * e
+                        grad[i] = Float(e / n)
+                    } else {
+                        total += delta * (abs(e) - 0.5 * delta)
+                        grad[i] = Float(delta * (e > 0 ? 1 : -1) / n)
+                    }
+                default: break
+                }
+            }
+            return (Float(total / n), grad)
+        case .pinball(let quantiles):
+            let q = quantiles.count
+            precondition(p.count == y.count * q, "Loss: pinball needs \(q) predictions per target")
+            let n = Double(p.count)
+            for i in 0..<y.count {
+                for (k, tau) in quantiles.enumerated() {
+                    let e = Double(y[i]) - Double(p[i * q + k])
+                    total += e >= 0 ? tau * e : (tau - 1) * e
+                    grad[i * q + k] = Float((e > 0 ? -tau : (e < 0 ? 1 - tau : 0)) / n)
+                }
+            }
+            return (Float(total / n), grad)
+        case .gaussianNLL:
+            precondition(p.count == y.count * 2, "Loss: the Gaussian head needs a mean and a scale per target")
+            let n = Double(y.count)
+            for i in 0..<y.count {
+                let mu = Double(p[2 * i]), s = Double(p[2 * i + 1])
+                let variance = Self.softplus(s) + 1e-6
+                let e = Double(y[i]) - mu
+                total += 0.5 * log(2 * Double.pi * variance) + e * e / (2 * variance)
+                grad[2 * i] = Float(-e / variance / n)
+                let dVariance = 0.5 / variance - e * e / (2 * variance * variance)
+                grad[2 * i + 1] = Float(dVariance * Self.sigmoid(s) / n)
+            }
+            return (Float(total / n), grad)
+        case .softmaxCrossEntropy:
+            let n = y.count
+            precondition(n > 0 && p.count % n == 0, "Loss: logits must be [N, C] for N targets")
+            let c = p.count / n
+            for i in 0..<n {
+                let row = p[(i * c)..<((i + 1) * c)].map(Double.init)
+                let m = row.max() ?? 0
+                let exps = row.map { exp($0 - m) }
+                let sum = exps.reduce(0, +)
+                let label = Int(y[i])
+                precondition(label >= 0 && label < c, "Loss: class \(label) outside 0..<\(c)")
+                total += -(row[label] - m - log(sum))
+                for k in 0..<c { grad[i * c + k] = Float((exps[k] / sum - (k == label ? 1 : 0)) / Double(n)) }
+            }
+            return (Float(total / Double(n)), grad)
+        }
+    }
+
+    /// log(1 + e^x), without overflow.
+    public static func softplus(_ x: Double) -> Double { x > 20 ? x : log1p(exp(x)) }
+    static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+}

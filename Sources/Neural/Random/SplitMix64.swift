@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// SplitMix64 (Steele, Lea and Flood 2014): the seeded generator behind every random draw
+/// of this project, so the same seed gives the same weights, batches and samples anywhere.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) from the top 53 bits.
+    public mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform in [lower, upper).
+    public mutating func nextUniform(in lower: Double, _ upper: Double) -> Double {
+        lower + (upper - lower) * nextUniform()
+    }
+
+    /// Standard normal by Box-Muller (one draw per call; the second is not kept, so the
+    /// stream position depends only on the number of calls).
+    public mutating func nextNormal() -> Double {
+        let u1 = max(nextUniform(), 0x1p-60), u2 = nextUniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    }
+
+    /// A generator for an independent sub-stream (a layer, an origin, a series).
+    public mutating func split() -> SplitMix64 { SplitMix64(seed: next()) }
+}
