@@ -36,7 +36,7 @@ let package = Package(
         // libFuzzer target: `swift build --product CSVFuzz --sanitize fuzzer --sanitize address`.
         .executableTarget(name: "CSVFuzz", dependencies: ["Ingestion"]),
         // Release-only throughput benchmarks (`make bench`).
-        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries"],
+        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries", "Neural"],
                           path: "Benchmarks/ForecastBench"),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),

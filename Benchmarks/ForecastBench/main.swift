@@ -5,10 +5,36 @@
 // Every benchmark writes its inputs itself from a fixed seed, so runs are comparable.
 import Foundation
 import Ingestion
+import Neural
 import TimeSeries
 
 /// swift-numerics' `blackHole`: keeps a result alive so the optimiser cannot drop the work.
 @inline(never) func blackHole<T>(_ value: T) { withExtendedLifetime(value) {} }
+
+/// Resets the peak-RSS counter (VmHWM) so the next phase's peak is its own.
+func resetPeakRSS() {
+    if let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
+        handle.write(Data("5".utf8))
+        try? handle.close()
+    }
+}
+
+func currentRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        return (kb / 1024 * 10).rounded() / 10
+    }
+    return 0
+}
+
+/// Thread CPU seconds of this process.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
 
 /// Peak resident memory of this process in MiB (VmHWM).
 func peakRSSMegabytes() -> Double {
@@ -28,22 +54,10 @@ func option(_ name: String, _ fallback: String) -> String {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-/// SplitMix64, for reproducible synthetic data.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A wide CSV like the bundled ones: an hourly UTC timestamp and five numeric columns
 /// written with up to 10 significant digits, a few fields empty.
 func writeCSV(rows: Int, path: String) throws {
-    var rng = SplitMix64(state: 42)
+    var rng = SplitMix64(seed: 42)
     var text = "timestamp,open,high,low,close,volume\n"
     text.reserveCapacity(rows * 64)
     let start = Timestamp(year: 2000, month: 1, day: 1)
@@ -99,7 +113,12 @@ func benchCSV() throws {
 let command = CommandLine.arguments.dropFirst().first ?? "csv"
 switch command {
 case "csv": try benchCSV()
+case "rnn": benchRNN()
 default:
-    FileHandle.standardError.write(Data("usage: ForecastBench csv [--rows N] [--file PATH] [--repeat K]\n".utf8))
+    FileHandle.standardError.write(Data("""
+        usage: ForecastBench csv [--rows N] [--file PATH] [--repeat K]
+               ForecastBench rnn [--configs 1,2,3] [--cells gru,lstm,rnn_tanh] [--modes many2one,many2many] [--min-time S]
+
+        """.utf8))
     exit(64)
 }

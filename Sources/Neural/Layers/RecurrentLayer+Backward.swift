@@ -32,39 +32,45 @@ extension RecurrentLayer {
                 dhNext.update(repeating: 0, count: batch * h)
                 if cell == .lstm { dcNext.update(repeating: 0, count: batch * h) }
             }
-            let dOut = dOutput.map { $0 + t * batch * h }
+            // dh_t = dLoss/dh_t from this step's output plus what flows back from step t+1.
+            if let dOutput {
+                let dOut = dOutput + t * batch * h
+                for j in 0..<(batch * h) { dhNext[j] += dOut[j] }
+            }
             let gt = gates + t * batch * g, dp = dPre + t * batch * g, dhp = dHPre + t * batch * g
             let hPrev = hs + t * batch * h, hCur = hPrev + batch * h
             switch cell {
-            case .rnnTanh, .rnnReLU:
+            case .rnnTanh:
                 for b in 0..<batch {
-                    let dn = dhNext + b * h, out = hCur + b * h, d = dp + b * g
-                    let dy = dOut.map { $0 + b * h }
-                    for j in 0..<h {
-                        let dh = dn[j] + (dy?[j] ?? 0)
-                        d[j] = cell == .rnnTanh ? dh * (1 - out[j] * out[j]) : (out[j] > 0 ? dh : 0)
-                    }
+                    let dh = dhNext + b * h, out = hCur + b * h, d = dp + b * g
+                    for j in 0..<h { d[j] = dh[j] * (1 - out[j] * out[j]) }
+                }
+                GEMM.multiply(false, false, m: batch, n: h, k: g, dp, lda: g, wHH, ldb: h, dhNext, ldc: h)
+            case .rnnReLU:
+                for b in 0..<batch {
+                    let dh = dhNext + b * h, out = hCur + b * h, d = dp + b * g
+                    for j in 0..<h { d[j] = out[j] > 0 ? dh[j] : 0 }
                 }
                 GEMM.multiply(false, false, m: batch, n: h, k: g, dp, lda: g, wHH, ldb: h, dhNext, ldc: h)
             case .gru:
                 let hnAll = cache.hn.pointer + t * batch * h
                 for b in 0..<batch {
                     let gate = gt + b * g, r = gate, z = gate + h, n = gate + 2 * h
-                    let hn = hnAll + b * h, prev = hPrev + b * h, dn = dhNext + b * h
-                    let dx = dp + b * g, dhh = dhp + b * g
-                    let dy = dOut.map { $0 + b * h }
+                    let hn = hnAll + b * h, prev = hPrev + b * h, dh = dhNext + b * h
+                    let dxr = dp + b * g, dxz = dxr + h, dxn = dxr + 2 * h
+                    let dhr = dhp + b * g, dhz = dhr + h, dhn = dhr + 2 * h
                     for j in 0..<h {
-                        let dh = dn[j] + (dy?[j] ?? 0)
-                        let dnPre = dh * (1 - z[j]) * (1 - n[j] * n[j])
-                        let dzPre = dh * (prev[j] - n[j]) * z[j] * (1 - z[j])
+                        let d = dh[j]
+                        let dnPre = d * (1 - z[j]) * (1 - n[j] * n[j])
+                        let dzPre = d * (prev[j] - n[j]) * z[j] * (1 - z[j])
                         let drPre = dnPre * hn[j] * r[j] * (1 - r[j])
-                        dx[j] = drPre
-                        dx[h + j] = dzPre
-                        dx[2 * h + j] = dnPre
-                        dhh[j] = drPre
-                        dhh[h + j] = dzPre
-                        dhh[2 * h + j] = dnPre * r[j]
-                        dn[j] = dh * z[j]                                   // direct path to h_{t-1}
+                        dxr[j] = drPre
+                        dxz[j] = dzPre
+                        dxn[j] = dnPre
+                        dhr[j] = drPre
+                        dhz[j] = dzPre
+                        dhn[j] = dnPre * r[j]
+                        dh[j] = d * z[j]                                    // direct path to h_{t-1}
                     }
                 }
                 GEMM.multiply(false, false, m: batch, n: h, k: g, dhp, lda: g, wHH, ldb: h, beta: 1, dhNext, ldc: h)
@@ -73,16 +79,15 @@ extension RecurrentLayer {
                 let cPrev = cs + t * batch * h, tc = tanhC + t * batch * h
                 for b in 0..<batch {
                     let gate = gt + b * g, i = gate, f = gate + h, gg = gate + 2 * h, o = gate + 3 * h
-                    let dn = dhNext + b * h, dcn = dcNext + b * h, cp = cPrev + b * h, tcb = tc + b * h
-                    let d = dp + b * g
-                    let dy = dOut.map { $0 + b * h }
+                    let dh = dhNext + b * h, dcn = dcNext + b * h, cp = cPrev + b * h, tcb = tc + b * h
+                    let di = dp + b * g, df = di + h, dg = di + 2 * h, dO = di + 3 * h
                     for j in 0..<h {
-                        let dh = dn[j] + (dy?[j] ?? 0)
-                        let dc = dcn[j] + dh * o[j] * (1 - tcb[j] * tcb[j])
-                        d[j] = dc * gg[j] * i[j] * (1 - i[j])
-                        d[h + j] = dc * cp[j] * f[j] * (1 - f[j])
-                        d[2 * h + j] = dc * i[j] * (1 - gg[j] * gg[j])
-                        d[3 * h + j] = dh * tcb[j] * o[j] * (1 - o[j])
+                        let d = dh[j]
+                        let dc = dcn[j] + d * o[j] * (1 - tcb[j] * tcb[j])
+                        di[j] = dc * gg[j] * i[j] * (1 - i[j])
+                        df[j] = dc * cp[j] * f[j] * (1 - f[j])
+                        dg[j] = dc * i[j] * (1 - gg[j] * gg[j])
+                        dO[j] = d * tcb[j] * o[j] * (1 - o[j])
                         dcn[j] = dc * f[j]
                     }
                 }

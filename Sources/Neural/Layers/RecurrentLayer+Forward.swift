@@ -11,13 +11,23 @@ extension RecurrentLayer {
                  c0: UnsafePointer<Float>?, parameters p: UnsafePointer<Float>, steps: Int, batch: Int) {
         cache.reserve(steps: steps, batch: batch)
         let h = hiddenSize, g = gateWidth, rows = steps * batch
-        let xProj = cache.xProj.pointer, hs = cache.hs.pointer, hProj = cache.hProj.pointer
+        let xProj = cache.xProj.pointer, hs = cache.hs.pointer
         let gates = cache.gates.pointer
         let wHH = p + weightHH, bIH = p + biasIH, bHH = p + biasHH
 
         GEMM.multiply(false, true, m: rows, n: g, k: inputSize, input, lda: inputSize, p + weightIH, ldb: inputSize,
                       xProj, ldc: g)
-        addRowVector(bIH, to: xProj, rows: rows, width: g)
+        // Biases that are simply summed with the input side are added here once for all
+        // steps: b_ih, and b_hh except a GRU's b_hn, which r scales.
+        let folded = cache.foldedBias.pointer
+        let sharedWidth = cell == .gru ? 2 * h : g
+        for j in 0..<g { folded[j] = bIH[j] + (j < sharedWidth ? bHH[j] : 0) }
+        addRowVector(folded, to: xProj, rows: rows, width: g)
+        // W_hh^T [H, G], so the per-step product needs no transposed (packed) operand.
+        let wHHT = cache.wHHT.pointer
+        for r in 0..<g {
+            for c in 0..<h { wHHT[c * g + r] = wHH[r * h + c] }
+        }
         if let h0 { hs.update(from: h0, count: batch * h) } else { hs.update(repeating: 0, count: batch * h) }
         if cell == .lstm {
             let cs = cache.cs.pointer
@@ -27,45 +37,45 @@ extension RecurrentLayer {
         for t in 0..<steps {
             let hPrev = hs + t * batch * h        // [B, H]
             let hNext = hPrev + batch * h         // [B, H]
-            // hProj = h_{t-1} @ W_hh^T + b_hh   [B, G]
-            for b in 0..<batch { (hProj + b * g).update(from: bHH, count: g) }
-            GEMM.multiply(false, true, m: batch, n: g, k: h, hPrev, lda: h, wHH, ldb: h, beta: 1, hProj, ldc: g)
             let xp = xProj + t * batch * g, gt = gates + t * batch * g
             switch cell {
             case .rnnTanh, .rnnReLU:
-                for b in 0..<batch {
-                    let x = xp + b * g, hp = hProj + b * g, out = hNext + b * h
-                    for j in 0..<h { out[j] = x[j] + hp[j] }
-                    if cell == .rnnTanh {
-                        Activations.tanh(out, out, count: h)
-                    } else {
-                        for j in 0..<h where out[j] < 0 { out[j] = 0 }
-                    }
+                // pre = xProj_t + h_{t-1} @ W_hh^T, accumulated in place (beta = 1): no
+                // separate sum pass and no zeroing of an output matrix every step.
+                GEMM.multiply(false, false, m: batch, n: g, k: h, hPrev, lda: h, wHHT, ldb: g, beta: 1, xp, ldc: g)
+                if cell == .rnnTanh {
+                    Activations.tanh(xp, hNext, count: batch * h)
+                } else {
+                    for j in 0..<(batch * h) { hNext[j] = xp[j] > 0 ? xp[j] : 0 }
                 }
             case .gru:
+                // r, z: pre-activations accumulated into xProj; n: W_hn h separately into hn.
                 let hnAll = cache.hn.pointer + t * batch * h
+                GEMM.multiply(false, false, m: batch, n: 2 * h, k: h, hPrev, lda: h, wHHT, ldb: g, beta: 1, xp, ldc: g)
+                GEMM.multiply(false, false, m: batch, n: h, k: h, hPrev, lda: h, wHHT + 2 * h, ldb: g, hnAll, ldc: h)
+                let bhn = bHH + 2 * h
                 for b in 0..<batch {
-                    let x = xp + b * g, hp = hProj + b * g, gate = gt + b * g
+                    let x = xp + b * g, gate = gt + b * g
                     let hn = hnAll + b * h, prev = hPrev + b * h, out = hNext + b * h
-                    let r = gate, z = gate + h, n = gate + 2 * h
-                    for j in 0..<(2 * h) { gate[j] = x[j] + hp[j] }
-                    Activations.sigmoid(gate, gate, count: 2 * h)          // r, z
+                    // Row pointers hoisted: an overflow-checked `2 * h + j` in a loop blocks vectorisation.
+                    let r = gate, z = gate + h, n = gate + 2 * h, xn = x + 2 * h
+                    Activations.sigmoid(x, gate, count: 2 * h)              // r, z
                     for j in 0..<h {
-                        hn[j] = hp[2 * h + j]                               // W_hn h + b_hn
-                        n[j] = x[2 * h + j] + r[j] * hn[j]
+                        hn[j] += bhn[j]                                     // W_hn h + b_hn
+                        n[j] = xn[j] + r[j] * hn[j]
                     }
                     Activations.tanh(n, n, count: h)
                     for j in 0..<h { out[j] = n[j] + z[j] * (prev[j] - n[j]) }  // (1-z)n + z h
                 }
             case .lstm:
+                GEMM.multiply(false, false, m: batch, n: g, k: h, hPrev, lda: h, wHHT, ldb: g, beta: 1, xp, ldc: g)
                 let cs = cache.cs.pointer, tanhC = cache.tanhC.pointer
                 let cPrev = cs + t * batch * h, cNext = cPrev + batch * h, tc = tanhC + t * batch * h
                 for b in 0..<batch {
-                    let x = xp + b * g, hp = hProj + b * g, gate = gt + b * g
-                    for j in 0..<g { gate[j] = x[j] + hp[j] }
-                    Activations.sigmoid(gate, gate, count: 2 * h)           // i, f
-                    Activations.tanh(gate + 2 * h, gate + 2 * h, count: h)  // g
-                    Activations.sigmoid(gate + 3 * h, gate + 3 * h, count: h)  // o
+                    let x = xp + b * g, gate = gt + b * g
+                    Activations.sigmoid(x, gate, count: 2 * h)                       // i, f
+                    Activations.tanh(x + 2 * h, gate + 2 * h, count: h)              // g
+                    Activations.sigmoid(x + 3 * h, gate + 3 * h, count: h)           // o
                     let i = gate, f = gate + h, gg = gate + 2 * h, o = gate + 3 * h
                     let cp = cPrev + b * h, c = cNext + b * h, tcb = tc + b * h, out = hNext + b * h
                     for j in 0..<h { c[j] = f[j] * cp[j] + i[j] * gg[j] }

@@ -47,11 +47,16 @@ final class RecurrentLayerCache {
     var dPre = AlignedBuffer(count: 0)       // [T*B, G]  dLoss/d(x-side pre-activations)
     var dHPre = AlignedBuffer(count: 0)      // [T*B, G]  dLoss/d(h-side pre-activations) (GRU)
     var dInput = AlignedBuffer(count: 0)     // [T*B, I]
-    var hProj = AlignedBuffer(count: 0)      // [B, G]
     var dh = AlignedBuffer(count: 0)         // [B, H]
     var dc = AlignedBuffer(count: 0)         // [B, H]
+    let wHHT: AlignedBuffer                  // [H, G]  W_hh transposed
+    let foldedBias: AlignedBuffer            // [G]  b_ih + the b_hh parts summed with it
 
-    init(layer: RecurrentLayer) { self.layer = layer }
+    init(layer: RecurrentLayer) {
+        self.layer = layer
+        wHHT = AlignedBuffer(count: layer.hiddenSize * layer.gateWidth)
+        foldedBias = AlignedBuffer(count: layer.gateWidth)
+    }
 
     /// Makes room for `steps * batch` rows.
     func reserve(steps: Int, batch: Int) {
@@ -66,7 +71,6 @@ final class RecurrentLayerCache {
             gates = AlignedBuffer(count: capacity * g)
             dPre = AlignedBuffer(count: capacity * g)
             dInput = AlignedBuffer(count: capacity * layer.inputSize)
-            hProj = AlignedBuffer(count: bc * g)
             dh = AlignedBuffer(count: bc * h)
             dc = AlignedBuffer(count: bc * h)
             if layer.cell == .gru {
