@@ -21,9 +21,16 @@ public struct Initialization: Sendable, Codable, Equatable {
     /// `bias_hh` f block to 0, so their sum is 1.
     public var forgetGateBias: Bool
 
-    public init(scheme: Scheme = .pytorch, forgetGateBias: Bool = false) {
+    /// Chrono initialisation (Tallec and Ollivier 2018, "Can recurrent neural networks warp
+    /// time?") for dependencies up to this many steps: gate biases drawn so each unit starts
+    /// with a memory time scale uniform in [1, steps - 1]. LSTM: forget bias log(U(1, T-1)),
+    /// input bias its negative; GRU: update-gate (z) bias log(U(1, T-1)). Nil: off.
+    public var chronoSteps: Int?
+
+    public init(scheme: Scheme = .pytorch, forgetGateBias: Bool = false, chronoSteps: Int? = nil) {
         self.scheme = scheme
         self.forgetGateBias = forgetGateBias
+        self.chronoSteps = chronoSteps
     }
 
     /// Orthogonal [n, n] matrix: Gram-Schmidt on a standard normal draw, signs fixed by
@@ -72,6 +79,20 @@ extension RecurrentNetwork {
             }
             if initialization.forgetGateBias && layer.cell == .lstm {
                 for j in h..<(2 * h) { p[layer.biasIH + j] = 1; p[layer.biasHH + j] = 0 }
+            }
+            if let steps = initialization.chronoSteps, steps > 2 {
+                for j in 0..<h {
+                    let bias = Float(log(generator.nextUniform(in: 1, Double(steps - 1))))
+                    switch layer.cell {
+                    case .lstm:
+                        p[layer.biasIH + h + j] = bias; p[layer.biasHH + h + j] = 0   // f
+                        p[layer.biasIH + j] = -bias; p[layer.biasHH + j] = 0          // i
+                    case .gru:
+                        p[layer.biasIH + h + j] = bias; p[layer.biasHH + h + j] = 0   // z
+                    case .rnnTanh, .rnnReLU:
+                        break
+                    }
+                }
             }
         }
         let k = 1 / Double(head.inputSize).squareRoot()

@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+@testable import Neural
+
+@Suite struct ActivationsTests {
+    @Test func rationalTanhAndSigmoidWithinOneMillionth() {
+        let n = 200_003
+        let x = (0..<n).map { Float(-20 + 40 * Double($0) / Double(n - 1)) } + [0, 1e-8, -1e-8, 1e-30]
+        var t = [Float](repeating: 0, count: x.count), s = t
+        Activations.tanh(x, &t, count: x.count)
+        Activations.sigmoid(x, &s, count: x.count)
+        var worstT = 0.0, worstS = 0.0
+        for i in x.indices {
+            worstT = max(worstT, abs(Double(t[i]) - Foundation.tanh(Double(x[i]))))
+            worstS = max(worstS, abs(Double(s[i]) - 1 / (1 + Foundation.exp(-Double(x[i])))))
+        }
+        #expect(worstT <= 1e-6)
+        #expect(worstS <= 1e-6)
+        #expect(Activations.tanh(Float.infinity) == Activations.tanh(100))
+    }
+}

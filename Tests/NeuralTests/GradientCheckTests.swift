@@ -1,0 +1,69 @@
+import Testing
+@testable import Neural
+
+/// Central differences against the backward pass for every cell, both head modes, stacked
+/// layers, an initial state and the final state's own gradient.
+@Suite struct GradientCheckTests {
+    static let cases: [(CellKind, NetworkConfiguration.OutputMode)] =
+        CellKind.allCases.flatMap { cell in [(cell, .lastStep), (cell, .everyStep)] }
+
+    @Test(arguments: cases)
+    func networkGradients(_ cell: CellKind, _ mode: NetworkConfiguration.OutputMode) {
+        let (b, t, f, o) = (3, 6, 2, 2)
+        let config = NetworkConfiguration(cell: cell, inputSize: f, hiddenSize: 5, layers: 2, outputSize: o, outputMode: mode)
+        let network = RecurrentNetwork(config, seed: 7)
+        var g = SplitMix64(seed: 3)
+        let x = (0..<(b * t * f)).map { _ in Float(g.nextUniform(in: -1, 1)) }
+        let y = (0..<(mode == .lastStep ? b * o : b * t * o)).map { _ in Float(g.nextUniform(in: -1, 1)) }
+        var state = RecurrentState.zeros(config, batch: b)
+        state.hidden = state.hidden.map { _ in Float(g.nextUniform(in: -0.5, 0.5)) }
+        state.cell = state.cell?.map { _ in Float(g.nextUniform(in: -0.5, 0.5)) }
+        // ReLU has kinks: samples whose step of 1e-2 crosses one are skipped.
+        let worst = GradientCheck.worstRelativeError(network: network, x: x, target: y, batch: b, steps: t, loss: .mse,
+                                                     initialState: state, samples: 60, skipKinks: cell == .rnnReLU)
+        #expect(worst < 2e-2, "\(cell) \(mode): worst relative error \(worst)")
+    }
+
+    @Test func headAloneAndEveryLossThroughTheNetwork() {
+        let losses: [Loss] = [.mse, .mae, .huber(delta: 0.3), .pinball(quantiles: [0.1, 0.5, 0.9]), .gaussianNLL]
+        for loss in losses {
+            let o = 2 * loss.outputsPerTarget
+            let network = RecurrentNetwork(NetworkConfiguration(cell: .gru, inputSize: 1, hiddenSize: 4, outputSize: o), seed: 5)
+            var g = SplitMix64(seed: 9)
+            let x = (0..<(4 * 5)).map { _ in Float(g.nextUniform(in: -1, 1)) }
+            let y = (0..<(4 * 2)).map { _ in Float(g.nextUniform(in: -1, 1)) }
+            let worst = GradientCheck.worstRelativeError(network: network, x: x, target: y, batch: 4, steps: 5, loss: loss)
+            #expect(worst < 2e-2, "\(loss): \(worst)")
+        }
+    }
+
+    @Test func finalStateGradientReachesTheWeights() {
+        // Loss = sum of the final hidden state: its gradient enters only through finalStateGradient.
+        let config = NetworkConfiguration(cell: .lstm, inputSize: 2, hiddenSize: 3, layers: 2, outputSize: 1)
+        let network = RecurrentNetwork(config, seed: 1)
+        let x: [Float] = (0..<(2 * 4 * 2)).map { Float($0 % 5) / 5 - 0.4 }
+        func loss() -> Double {
+            _ = network.forward(x, batch: 2, steps: 4)
+            let s = network.finalState
+            return s.hidden.reduce(0) { $0 + Double($1) } + (s.cell ?? []).reduce(0) { $0 + Double($1) }
+        }
+        _ = network.forward(x, batch: 2, steps: 4)
+        network.zeroGradients()
+        let ones = RecurrentState(hidden: Array(repeating: 1, count: 2 * 2 * 3), cell: Array(repeating: 1, count: 2 * 2 * 3), batch: 2)
+        network.backward(Array(repeating: 0, count: 2), finalStateGradient: ones)
+        let analytic = network.gradients.array
+        let p = network.parameters.pointer
+        for i in stride(from: 0, to: network.parameters.count, by: 7) where network.layout.tensors.contains(where: { i >= $0.offset && i < $0.offset + $0.count && $0.name.hasPrefix("rnn.") }) {
+            let original = p[i]
+            p[i] = original + 1e-2; let plus = loss()
+            p[i] = original - 1e-2; let minus = loss()
+            p[i] = original
+            let numeric = (plus - minus) / 2e-2
+            #expect(abs(numeric - Double(analytic[i])) / max(abs(numeric) + abs(Double(analytic[i])), 1e-3) < 2e-2)
+        }
+    }
+}
+
+extension NetworkConfiguration.OutputMode: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
+}
