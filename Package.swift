@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "forecast",
             dependencies: [
-                "TimeSeries", "Ingestion",
+                "TimeSeries", "Ingestion", "Neural",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -40,8 +40,8 @@ let package = Package(
                           path: "Benchmarks/ForecastBench"),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries"]),
-        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TimeSeries", "SQLite"]),
+        .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Neural"]),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TimeSeries", "SQLite", "Neural"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], exclude: ["Fixtures"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["forecast"]),
     ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Neural
 import TimeSeries
 
 /// `forecast inspect`: what is in a file: rows, span, frequency, gaps, columns and their statistics.
@@ -23,7 +24,7 @@ struct Inspect: ParsableCommand {
         switch format {
         case .json:
             let series = frames.map { json(for: $0) }
-            print(JSON.object([("source", .string(data.sourceName)), ("series", .array(series))]).rendered())
+            print(JSONValue.object([("source", .string(data.sourceName)), ("series", .array(series))]).rendered())
         case .table, .csv:
             print(frames.map(table(for:)).joined(separator: "\n\n"))
         }
@@ -72,23 +73,23 @@ struct Inspect: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    private func json(for frame: Frame) -> JSON {
+    private func json(for frame: Frame) -> JSONValue {
         let report = frame.frequencyReport
-        let (start, end) = span(frame).map { (JSON.string($0.0), JSON.string($0.1)) } ?? (.null, .null)
+        let (start, end) = span(frame).map { (JSONValue.string($0.0), JSONValue.string($0.1)) } ?? (.null, .null)
         let gaps = report.gaps.map { gap in
-            JSON.object([("after", .string(gap.after.formatted(frame.timestampStyle))),
+            JSONValue.object([("after", .string(gap.after.formatted(frame.timestampStyle))),
                          ("missing_steps", .integer(gap.missingSteps))])
         }
         let columns = frame.columns.map { column in
             let s = column.summary
-            return JSON.object([
+            return JSONValue.object([
                 ("name", .string(column.name)), ("type", .string(column.kind.rawValue)),
                 ("missing", .integer(column.missing.missingCount)),
                 ("min", .finite(s?.min)), ("mean", .finite(s?.mean)), ("max", .finite(s?.max)),
             ])
         }
         return .object([
-            ("series", frame.series.map(JSON.string) ?? .null),
+            ("series", frame.series.map(JSONValue.string) ?? .null),
             ("rows", .integer(frame.rowCount)),
             ("start", start), ("end", end),
             ("frequency", report.frequency.map { .string($0.name) } ?? .null),

@@ -1,20 +1,10 @@
+import Neural
 import Testing
 @testable import Ingestion
 import TimeSeries
 
 /// The direct split of quote-free lines must give exactly what libcsv gives.
 @Suite struct FastPathTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func outcome(_ text: String, fastPath: Bool, delimiter: UInt8?) -> String {
         do {
             let frames = try readCSV(text, ColumnSelection(noTimeColumn: true), delimiter: delimiter, fastPath: fastPath)
@@ -28,7 +18,7 @@ import TimeSeries
     }
 
     @Test func agreesWithLibcsvOnRandomQuoteFreeText() {
-        var g = Generator(state: 7)
+        var g = SplitMix64(seed: 7)
         let pieces = ["1", "2.5", "-3e2", " 4 ", "\t5\t", "", "NA", "x", " ", ",", ";", "\t", "\r\n", "\n", "\n\n", "  \n"]
         for _ in 0..<3000 {
             var text = "a,b,c\n"

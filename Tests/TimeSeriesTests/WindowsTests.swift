@@ -1,18 +1,8 @@
+import Neural
 import Testing
 @testable import TimeSeries
 
 @Suite struct WindowsTests {
-    struct Counter: RandomNumberGenerator {
-        var state: UInt64 = 0
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func manyToOneSamples() throws {
         let w = try Windows(.manyToOne(inputLength: 3, horizon: 2), seriesLength: 10)
         #expect(w.starts == [0, 1, 2, 3, 4, 5])
@@ -56,7 +46,7 @@ import Testing
 
     @Test func shuffledBatchesDependOnlyOnTheSeed() throws {
         let w = try Windows(.manyToOne(inputLength: 2, horizon: 1), seriesLength: 40)
-        var g1 = Counter(), g2 = Counter()
+        var g1 = SplitMix64(seed: 0), g2 = SplitMix64(seed: 0)
         let a = w.shuffledBatches(size: 8, using: &g1)
         let b = w.shuffledBatches(size: 8, using: &g2)
         #expect(a == b)

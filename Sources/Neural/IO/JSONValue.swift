@@ -31,17 +31,53 @@ public enum JSONValue: Sendable, Equatable {
     public var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     public var objectPairs: [(String, JSONValue)]? { if case .object(let o) = self { o } else { nil } }
 
+    /// A whole number.
+    public static func integer(_ value: Int) -> JSONValue { .number(Double(value)) }
+
+    /// A number, or null when it is NaN, infinite or absent (JSON has no such numbers).
+    public static func finite(_ value: Double?) -> JSONValue {
+        guard let value, value.isFinite else { return .null }
+        return .number(value)
+    }
+
     /// Compact JSON text.
-    public var text: String {
+    public var text: String { rendered(indent: nil) }
+
+    /// JSON text, indented by `indent` spaces a level (nil: compact, on one line).
+    /// Whole numbers are written without a fraction; NaN and infinities as null.
+    public func rendered(indent: Int? = 2) -> String {
+        var out = ""
+        write(into: &out, indent: indent, level: 0)
+        return out
+    }
+
+    private func write(into out: inout String, indent: Int?, level: Int) {
+        let newline = indent == nil ? "" : "\n"
+        func pad(_ n: Int) -> String { String(repeating: " ", count: (indent ?? 0) * n) }
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
         case .number(let n):
-            if n == n.rounded() && abs(n) < 1e15 { return String(Int64(n)) }
-            return n.isFinite ? "\(n)" : "null"
-        case .string(let s): return Self.quoted(s)
-        case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
-        case .object(let pairs): return "{" + pairs.map { Self.quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+            if n == n.rounded() && abs(n) < 1e15 { out += String(Int64(n)) } else { out += n.isFinite ? "\(n)" : "null" }
+        case .string(let s): out += Self.quoted(s)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "[" + newline
+            for (i, item) in items.enumerated() {
+                out += pad(level + 1)
+                item.write(into: &out, indent: indent, level: level + 1)
+                out += (i + 1 < items.count ? "," : "") + newline
+            }
+            out += pad(level) + "]"
+        case .object(let pairs):
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{" + newline
+            for (i, (key, value)) in pairs.enumerated() {
+                out += pad(level + 1) + Self.quoted(key) + (indent == nil ? ":" : ": ")
+                value.write(into: &out, indent: indent, level: level + 1)
+                out += (i + 1 < pairs.count ? "," : "") + newline
+            }
+            out += pad(level) + "}"
         }
     }
 
