@@ -2,7 +2,7 @@
 SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcsv-dev libopenblas-dev
 FUZZ_RUNS    ?= 1000000
-VENV         := .venv-bench
+VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
 .PHONY: all deps build test demo bench bench-deps fuzz clean
@@ -31,10 +31,11 @@ demo: build
 	.build/release/forecast inspect datasets/taylor_electricity_halfhourly.csv
 	.build/release/forecast inspect datasets/nyc_ewr_weather_hourly.csv --format json | head -40
 
-## bench-deps: a Python venv with pandas for the peer measurements.
+## bench-deps: a Python venv with pandas and PyTorch (CPU) for the peer measurements.
 bench-deps:
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
 	@$(VENV)/bin/python -c "import pandas" 2>/dev/null || $(VENV)/bin/pip install -q numpy pandas
+	@$(VENV)/bin/python -c "import torch" 2>/dev/null || $(VENV)/bin/pip install -q torch
 
 ## bench: throughput as JSON lines, this tool and its peers measured in the same run.
 bench: deps bench-deps
@@ -42,6 +43,7 @@ bench: deps bench-deps
 	@mkdir -p $(BENCH_OUT)
 	.build/release/ForecastBench csv --rows 1000000 --file $(BENCH_OUT)/bench_1m.csv --repeat 1 >/dev/null
 	$(VENV)/bin/python bench/csv_pandas.py $(BENCH_OUT)/bench_1m.csv --swift-bench .build/release/ForecastBench
+	$(VENV)/bin/python bench/rnn_compare.py --swift-bench .build/release/ForecastBench --markdown $(BENCH_OUT)/rnn.md
 
 ## fuzz: libFuzzer over the CSV reader for $(FUZZ_RUNS) inputs (ASan on).
 fuzz: deps

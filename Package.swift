@@ -25,7 +25,10 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "TimeSeries"),
         .target(name: "Ingestion", dependencies: ["CCSV", "SQLite", "TimeSeries"]),
-        .target(name: "Neural", dependencies: ["CBLAS"]),
+        // Activations compiled for AVX-512 / AVX2 and chosen at run time (function target
+        // attributes: no unsafe flags, so the package stays usable as a dependency).
+        .target(name: "CKernels"),
+        .target(name: "Neural", dependencies: ["CBLAS", "CKernels"]),
         .executableTarget(
             name: "forecast",
             dependencies: [

@@ -17,5 +17,12 @@ import Testing
         #expect(worstT <= 1e-6)
         #expect(worstS <= 1e-6)
         #expect(Activations.tanh(Float.infinity) == Activations.tanh(100))
+        // The C kernel (this CPU's widest vectors) and the Swift SIMD one agree.
+        var ts = t, ss = s
+        Activations.tanhSwift(x, &ts, count: x.count)
+        Activations.sigmoidSwift(x, &ss, count: x.count)
+        let tanhGap = zip(t, ts).map { abs($0 - $1) }.max() ?? 0
+        #expect(tanhGap <= 1e-6, "\(Activations.instructionSet): \(tanhGap)")
+        #expect(zip(s, ss).allSatisfy { abs($0 - $1) <= 1e-6 })
     }
 }
