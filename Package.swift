@@ -29,6 +29,7 @@ let package = Package(
         // attributes: no unsafe flags, so the package stays usable as a dependency).
         .target(name: "CKernels"),
         .target(name: "Neural", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "Forecasting", dependencies: ["TimeSeries", "Neural"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
@@ -39,13 +40,14 @@ let package = Package(
         // libFuzzer target: `swift build --product CSVFuzz --sanitize fuzzer --sanitize address`.
         .executableTarget(name: "CSVFuzz", dependencies: ["Ingestion"]),
         // Release-only throughput benchmarks (`make bench`).
-        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries", "Neural"],
+        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries", "Neural", "Forecasting"],
                           path: "Benchmarks/ForecastBench"),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Neural"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TimeSeries", "SQLite", "Neural"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], exclude: ["Fixtures"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Ingestion", "TimeSeries", "Neural"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["forecast"]),
     ]
 )

@@ -4,6 +4,7 @@
 //
 // Every benchmark writes its inputs itself from a fixed seed, so runs are comparable.
 import Foundation
+import Forecasting
 import Ingestion
 import Neural
 import TimeSeries
@@ -114,6 +115,7 @@ let command = CommandLine.arguments.dropFirst().first ?? "csv"
 switch command {
 case "csv": try benchCSV()
 case "rnn": benchRNN()
+case "accuracy": try accuracyExperiment()
 default:
     FileHandle.standardError.write(Data("""
         usage: ForecastBench csv [--rows N] [--file PATH] [--repeat K]

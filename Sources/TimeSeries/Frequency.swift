@@ -89,3 +89,52 @@ public enum Frequency: Hashable, Sendable {
         }
     }
 }
+
+extension Frequency {
+    /// A stable text form for files: `fixed:1800000000`, `months:3`, `business-days`, `index`.
+    public var code: String {
+        switch self {
+        case .fixed(let us): "fixed:\(us)"
+        case .months(let k): "months:\(k)"
+        case .businessDays: "business-days"
+        case .index: "index"
+        }
+    }
+
+    /// The frequency written as `code`.
+    public init?(code: String) {
+        let parts = code.split(separator: ":")
+        switch (parts.first, parts.count) {
+        case ("index", 1): self = .index
+        case ("business-days", 1): self = .businessDays
+        case ("fixed", 2): guard let us = Int64(parts[1]), us > 0 else { return nil }; self = .fixed(microseconds: us)
+        case ("months", 2): guard let k = Int(parts[1]), k > 0 else { return nil }; self = .months(k)
+        default: return nil
+        }
+    }
+
+    /// The seasonal period and horizon of datasets/PROTOCOL.md for this step: monthly 12
+    /// and 12, quarterly 4 and 8, weekly 52 and 13, daily (calendar or business) 1 and 14,
+    /// hourly 24 and 24, half-hourly 48 and 48; other sub-daily steps a day's worth of steps
+    /// (an hour's when a day has more than 168); anything else 1 and 10.
+    public var protocolDefaults: (season: Int, horizon: Int) {
+        let day: Int64 = 86_400_000_000
+        switch self {
+        case .months(1): return (12, 12)
+        case .months(3): return (4, 8)
+        case .months: return (1, 4)
+        case .businessDays: return (1, 14)
+        case .index: return (1, 10)
+        case .fixed(let us):
+            if us == 7 * day { return (52, 13) }
+            if us == day { return (1, 14) }
+            if us < day && day % us == 0 {
+                let perDay = Int(day / us)
+                if perDay <= 168 { return (perDay, perDay) }
+                let perHour = Int(3_600_000_000 / us)
+                return (max(perHour, 1), max(perHour, 1))
+            }
+            return (1, 10)
+        }
+    }
+}

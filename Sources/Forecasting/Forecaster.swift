@@ -1,0 +1,33 @@
+/// A model that learns from a history and forecasts the steps after it.
+public protocol Forecaster {
+    /// A short name for tables and the store: `naive`, `seasonal-naive`, `gru`, ...
+    var name: String { get }
+    /// Estimates the model from `series` (everything it learns comes from these values).
+    mutating func fit(_ series: SeriesData) throws
+    /// The forecast of the `horizon` steps after the fitted history.
+    func predict(horizon: Int) throws -> Forecast
+}
+
+/// Errors of fitting and forecasting.
+public enum ForecastingError: Error, CustomStringConvertible, Sendable, Equatable {
+    case notFitted(model: String)
+    case tooShort(series: String, length: Int, needed: Int, reason: String)
+    /// Training diverged: the loss became NaN or infinite.
+    case diverged(epoch: Int, detail: String)
+    case badModelFile(path: String, reason: String)
+    case incompatibleData(path: String, reason: String)
+    case invalidConfiguration(String)
+
+    public var description: String {
+        switch self {
+        case .notFitted(let model): "\(model): predict before fit"
+        case .tooShort(let series, let length, let needed, let reason):
+            "\(series): series has \(length) values, fewer than the \(needed) needed \(reason)"
+        case .diverged(let epoch, let detail):
+            "training diverged at epoch \(epoch): \(detail); try a lower --learning-rate or --clip"
+        case .badModelFile(let path, let reason): "\(path): not a model file of this tool: \(reason)"
+        case .incompatibleData(let path, let reason): "\(path): the model does not fit this data: \(reason)"
+        case .invalidConfiguration(let reason): reason
+        }
+    }
+}

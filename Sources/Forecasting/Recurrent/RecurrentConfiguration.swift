@@ -1,0 +1,70 @@
+import Neural
+
+/// Everything that defines a recurrent forecaster; stored as JSON in the model file.
+public struct RecurrentConfiguration: Sendable, Codable, Equatable {
+    /// How windows map to forecasts.
+    public enum Mode: String, Sendable, Codable, CaseIterable {
+        /// A window of L steps in, the next H values out at once (direct).
+        case manyToOne = "many-to-one"
+    }
+
+    /// How values are scaled for the network.
+    public enum Normalization: String, Sendable, Codable, CaseIterable {
+        /// Each window on its own (NeuralForecast's window scalers, DeepAR's mean scaling):
+        /// inputs are (x - last value) / s and targets (y - seasonal naive) / s, with s the
+        /// window's mean absolute seasonal difference. The network learns the change from
+        /// seasonal naive, so trends beyond the training range do not push it out of range.
+        case window
+        /// One standard scaler fitted on the training part (the PyTorch reference's scaling).
+        case global
+    }
+
+    public var cell: CellKind = .gru
+    public var hiddenSize = 64
+    public var layers = 1
+    public var dropout: Float = 0
+    public var mode: Mode = .manyToOne
+    /// Forecast horizon H, in steps.
+    public var horizon: Int
+    /// Seasonal period m, in steps (1: none).
+    public var season: Int
+    /// Input window L; nil for max(3H, 2m) (the reference protocol's rule), at least m + 1.
+    public var inputLength: Int?
+    public var normalization: Normalization = .window
+    /// Quantile levels of a quantile head (pinball loss); empty for a point forecast.
+    public var quantiles: [Double] = []
+    public var covariates: [String] = []
+
+    // Training.
+    public var loss: String = "mse"
+    public var learningRate = 1e-3
+    public var batchSize = 64
+    public var maxEpochs = 100
+    /// Epochs without improvement of the validation loss before stopping.
+    public var patience = 10
+    /// At most this many optimizer steps in all (epochs are cut to fit), so long series
+    /// train in bounded time.
+    public var maxSteps = 3000
+    public var validationFraction = 0.1
+    /// Clip the gradients' global norm to this (0: no clipping).
+    public var clipNorm = 1.0
+    public var seed: UInt64 = 0
+
+    public init(horizon: Int, season: Int = 1) {
+        self.horizon = horizon
+        self.season = max(season, 1)
+    }
+
+    /// The input window used: `inputLength` or max(3H, 2m), at least m + 1.
+    public var window: Int { max(inputLength ?? max(3 * horizon, 2 * season), season + 1) }
+
+    /// The training loss.
+    public var trainingLoss: Loss {
+        if !quantiles.isEmpty { return .pinball(quantiles: quantiles) }
+        switch loss {
+        case "mae": return .mae
+        case "huber": return .huber(delta: 1)
+        default: return .mse
+        }
+    }
+}

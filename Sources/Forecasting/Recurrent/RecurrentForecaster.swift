@@ -1,0 +1,123 @@
+import Neural
+import TimeSeries
+
+/// A recurrent network forecaster (RNN, GRU or LSTM) trained on windows of one series.
+///
+/// Many-to-one, direct: a window of L steps in, the H next values out at once. With the
+/// default window normalisation the network forecasts the change from seasonal naive in
+/// units of the window's own scale, and its head starts at zero, so before training it
+/// *is* seasonal naive; early stopping restores the best weights by validation loss,
+/// counting that starting point.
+public struct RecurrentForecaster: Forecaster {
+    public let configuration: RecurrentConfiguration
+    public var name: String { configuration.cell.rawValue }
+    /// The trained network (nil before `fit`).
+    public private(set) var network: RecurrentNetwork?
+    /// What training did: epochs run, the best epoch and its validation loss.
+    public private(set) var report = TrainingReport()
+    /// The values the next forecast starts from (the last L of the history).
+    var history: [Double] = []
+    var covariateHistory: [[Double]] = []
+    var fallbackScale = 1.0
+    var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
+    var covariateScalers: [Scaler] = []
+
+    public init(_ configuration: RecurrentConfiguration) {
+        self.configuration = configuration
+    }
+
+    var featureCount: Int { 1 + configuration.covariates.count }
+    var outputsPerStep: Int { max(configuration.quantiles.count, 1) }
+
+    func makeNetwork() -> RecurrentNetwork {
+        let c = configuration
+        let network = RecurrentNetwork(
+            NetworkConfiguration(cell: c.cell, inputSize: featureCount, hiddenSize: c.hiddenSize, layers: c.layers,
+                                 outputSize: c.horizon * outputsPerStep, outputMode: .lastStep, dropout: c.dropout),
+            seed: c.seed)
+        // The head starts at zero: the first forecast is the baseline itself.
+        network.setTensor("head.weight", Array(repeating: 0, count: c.horizon * outputsPerStep * c.hiddenSize))
+        network.setTensor("head.bias", Array(repeating: 0, count: c.horizon * outputsPerStep))
+        return network
+    }
+
+    /// One window's network input ([L, F]) and the scaling that maps outputs back.
+    /// `end` is one past the window's last row.
+    func encode(_ x: [Double], _ covariates: [[Double]], end: Int) -> (input: [Float], scaling: WindowScaling) {
+        let c = configuration, l = c.window, f = featureCount
+        let window = x[(end - l)..<end]
+        var scaling: WindowScaling
+        switch c.normalization {
+        case .window:
+            scaling = WindowScaling(window: window, season: c.season, horizon: c.horizon, fallbackScale: fallbackScale)
+        case .global:
+            scaling = WindowScaling(center: globalScaler.center, scale: globalScaler.scale,
+                                    baseline: Array(repeating: globalScaler.center, count: c.horizon))
+        }
+        var input = [Float](repeating: 0, count: l * f)
+        for t in 0..<l {
+            input[t * f] = Float((x[end - l + t] - scaling.center) / scaling.scale)
+            for (k, column) in covariates.enumerated() {
+                input[t * f + 1 + k] = Float(covariateScalers[k].transform(column[end - l + t]))
+            }
+        }
+        return (input, scaling)
+    }
+
+    public mutating func fit(_ series: SeriesData) throws {
+        let c = configuration
+        let x = series.target, l = c.window
+        let needed = l + c.horizon + 1
+        guard x.count >= needed else {
+            throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
+                                            reason: "for an input window of \(l), a horizon of \(c.horizon) and two samples")
+        }
+        guard series.covariates.count == c.covariates.count else {
+            throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
+        }
+        fallbackScale = WindowScaling.seriesScale(x, season: c.season)
+        globalScaler = Scaler.fit(.standard, to: x)
+        covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
+        let network = makeNetwork()
+        var trainer = Trainer(configuration: c, network: network)
+        report = try trainer.train(samples: x.count - l - c.horizon + 1) { sample in
+            let end = sample + l
+            let (input, scaling) = encode(x, series.covariates, end: end)
+            var target = [Float](repeating: 0, count: c.horizon * outputsPerStep)
+            for h in 0..<c.horizon {
+                let z = Float((x[end + h] - scaling.baseline[h]) / scaling.scale)
+                for q in 0..<outputsPerStep { target[h * outputsPerStep + q] = z }
+            }
+            return (input, target)
+        }
+        self.network = network
+        history = Array(x.suffix(l))
+        covariateHistory = series.covariates.map { Array($0.suffix(l)) }
+    }
+
+    public func predict(horizon: Int) throws -> Forecast {
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        let c = configuration
+        guard horizon <= c.horizon else {
+            throw ForecastingError.invalidConfiguration("the model forecasts \(c.horizon) steps at once (many-to-one); \(horizon) were asked")
+        }
+        let (input, scaling) = encode(history, covariateHistory, end: history.count)
+        let output = network.forward(input, batch: 1, steps: c.window)
+        let q = outputsPerStep
+        func value(_ h: Int, _ k: Int) -> Double { scaling.baseline[h] + scaling.scale * Double(output[h * q + k]) }
+        guard !c.quantiles.isEmpty else {
+            return Forecast(point: (0..<horizon).map { value($0, 0) })
+        }
+        // Quantiles are sorted per step, so crossing outputs still give ordered levels.
+        let perStep = (0..<horizon).map { h in (0..<q).map { value(h, $0) }.sorted() }
+        let levels = c.quantiles.enumerated().sorted { $0.element < $1.element }
+        let quantiles = levels.enumerated().map { rank, level in (level: level.element, values: perStep.map { $0[rank] }) }
+        let median = quantiles.min { abs($0.level - 0.5) < abs($1.level - 0.5) }!.values  // quantiles is not empty
+        var intervals: [Forecast.Interval] = []
+        for i in 0..<(quantiles.count / 2) {
+            let lo = quantiles[i], hi = quantiles[quantiles.count - 1 - i]
+            intervals.append(Forecast.Interval(coverage: hi.level - lo.level, lower: lo.values, upper: hi.values))
+        }
+        return Forecast(point: median, quantiles: quantiles, intervals: intervals)
+    }
+}

@@ -1,0 +1,95 @@
+import Neural
+
+/// What a training run did.
+public struct TrainingReport: Sendable, Equatable, Codable {
+    public var epochs = 0
+    /// The epoch whose weights were kept (0: the starting weights).
+    public var bestEpoch = 0
+    public var bestValidationLoss = Double.infinity
+    public var trainingSamples = 0
+    public var validationSamples = 0
+}
+
+/// Mini-batch training with a time-ordered validation split, early stopping that restores
+/// the best weights, gradient clipping, Adam, and a stop with a clear error on a NaN loss.
+struct Trainer {
+    let configuration: RecurrentConfiguration
+    let network: RecurrentNetwork
+
+    /// Trains on samples 0..<count; `sample(i)` gives sample i's input [L, F] and target.
+    /// The last round(fraction * count) samples, in time order, validate.
+    mutating func train(samples count: Int, _ sample: (Int) -> (input: [Float], target: [Float])) throws -> TrainingReport {
+        let c = configuration
+        var validation = Int((c.validationFraction * Double(count)).rounded(.toNearestOrEven))
+        validation = min(max(validation, 1), count - 1)
+        let trainCount = count - validation
+        let encoded = (0..<count).map(sample)   // every sample once; reused every epoch
+        let steps = c.window, loss = c.trainingLoss
+        let adam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: network.parameters.count)
+        var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED)
+
+        func batch(_ indices: ArraySlice<Int>) -> ([Float], [Float]) {
+            var x: [Float] = [], y: [Float] = []
+            x.reserveCapacity(indices.count * encoded[0].input.count)
+            for i in indices {
+                x += encoded[i].input
+                y += encoded[i].target
+            }
+            return (x, y)
+        }
+        func validationLoss() -> Double {
+            var total = 0.0
+            var start = trainCount
+            while start < count {
+                let end = min(start + 256, count)
+                let (x, y) = batch((start..<end).map { $0 }[...])
+                let prediction = network.forward(x, batch: end - start, steps: steps)
+                total += Double(loss.evaluate(prediction: prediction, target: y).loss) * Double(end - start)
+                start = end
+            }
+            return total / Double(validation)
+        }
+
+        var report = TrainingReport(trainingSamples: trainCount, validationSamples: validation)
+        report.bestValidationLoss = validationLoss()
+        var best = network.parameters.array
+        let batchesPerEpoch = (trainCount + c.batchSize - 1) / c.batchSize
+        let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batchesPerEpoch, 1)))
+        var sinceBest = 0
+        for epoch in 1...max(epochs, 1) {
+            var order = Array(0..<trainCount)
+            for i in stride(from: order.count - 1, to: 0, by: -1) {
+                order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
+            }
+            for start in stride(from: 0, to: trainCount, by: c.batchSize) {
+                let indices = order[start..<min(start + c.batchSize, trainCount)]
+                let (x, y) = batch(indices)
+                network.zeroGradients()
+                let prediction = network.forward(x, batch: indices.count, steps: steps, training: true)
+                let (value, gradient) = loss.evaluate(prediction: prediction, target: y)
+                guard value.isFinite else {
+                    throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)")
+                }
+                network.backward(gradient)
+                if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: c.clipNorm) }
+                adam.update(network.parameters, gradients: network.gradients)
+            }
+            report.epochs = epoch
+            let current = validationLoss()
+            guard current.isFinite else {
+                throw ForecastingError.diverged(epoch: epoch, detail: "the validation loss is \(current)")
+            }
+            if current < report.bestValidationLoss {
+                report.bestValidationLoss = current
+                report.bestEpoch = epoch
+                best = network.parameters.array
+                sinceBest = 0
+            } else {
+                sinceBest += 1
+                if sinceBest >= c.patience { break }
+            }
+        }
+        best.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: best.count) }
+        return report
+    }
+}

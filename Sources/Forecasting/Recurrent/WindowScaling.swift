@@ -1,0 +1,37 @@
+/// The per-window normalisation of `RecurrentConfiguration.Normalization.window`.
+///
+/// For a window x[0..<L] of a series with season m: center c = x[L-1] (the last value),
+/// scale s = mean |x[t] - x[t-m]| over the window (its seasonal-naive MAE, the MASE
+/// scale), and baseline b(h) = x[L - m + ((h - 1) mod m)] (the seasonal naive forecast).
+/// The network sees (x - c) / s and learns (y - b) / s.
+struct WindowScaling {
+    var center: Double
+    var scale: Double
+    var baseline: [Double]
+
+    init(center: Double, scale: Double, baseline: [Double]) {
+        self.center = center
+        self.scale = scale
+        self.baseline = baseline
+    }
+
+    /// `fallbackScale` replaces a zero scale (a constant window).
+    init(window x: ArraySlice<Double>, season m: Int, horizon: Int, fallbackScale: Double) {
+        let start = x.startIndex, n = x.count
+        center = x[start + n - 1]
+        var sum = 0.0
+        for t in m..<n { sum += abs(x[start + t] - x[start + t - m]) }
+        let s = n > m ? sum / Double(n - m) : 0
+        scale = s > 1e-12 * max(abs(center), 1) ? s : fallbackScale
+        baseline = (0..<horizon).map { h in x[start + n - m + (h % m)] }
+    }
+
+    /// The MASE-style scale of a whole training series, the fallback for constant windows.
+    static func seriesScale(_ x: [Double], season m: Int) -> Double {
+        guard x.count > m else { return 1 }
+        var sum = 0.0
+        for t in m..<x.count { sum += abs(x[t] - x[t - m]) }
+        let s = sum / Double(x.count - m)
+        return s > 0 ? s : max(abs(x.last ?? 1), 1)
+    }
+}
