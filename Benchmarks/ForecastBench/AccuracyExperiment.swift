@@ -31,7 +31,7 @@ func accuracyExperiment() throws {
         if let v = Int(option("--window", "")) { config.inputLength = v }
         if let v = Double(option("--lr", "")) { config.learningRate = v }
         config.loss = option("--loss", "mse")
-        if option("--norm", "window") == "global" { config.normalization = .global }
+        if let v = RecurrentConfiguration.Normalization(rawValue: option("--norm", "auto")) { config.normalization = v }
         var net = RecurrentForecaster(config)
         try net.fit(input)
         var naive = SeasonalNaive(period: m)

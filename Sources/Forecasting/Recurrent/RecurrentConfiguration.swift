@@ -8,14 +8,21 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         case manyToOne = "many-to-one"
     }
 
-    /// How values are scaled for the network.
+    /// How values are scaled for the network, and what it forecasts the change from.
     public enum Normalization: String, Sendable, Codable, CaseIterable {
+        /// Fit each of the concrete choices below (seasonal only when m > 1) and keep the
+        /// one with the lowest validation MAE in the data's own units.
+        case auto
         /// Each window on its own (NeuralForecast's window scalers, DeepAR's mean scaling):
         /// inputs are (x - last value) / s and targets (y - seasonal naive) / s, with s the
         /// window's mean absolute seasonal difference. The network learns the change from
         /// seasonal naive, so trends beyond the training range do not push it out of range.
-        case window
-        /// One standard scaler fitted on the training part (the PyTorch reference's scaling).
+        case windowSeasonal = "window-seasonal"
+        /// As `windowSeasonal`, but the network learns the change from the last value
+        /// (naive): better for level shifts and random walks.
+        case windowNaive = "window-naive"
+        /// One standard scaler fitted on the training part (the PyTorch reference's
+        /// scaling): good for stationary series, blind to trends.
         case global
     }
 
@@ -30,7 +37,7 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var season: Int
     /// Input window L; nil for max(3H, 2m) (the reference protocol's rule), at least m + 1.
     public var inputLength: Int?
-    public var normalization: Normalization = .window
+    public var normalization: Normalization = .auto
     /// Quantile levels of a quantile head (pinball loss); empty for a point forecast.
     public var quantiles: [Double] = []
     public var covariates: [String] = []

@@ -48,8 +48,12 @@ public struct RecurrentForecaster: Forecaster {
         let window = x[(end - l)..<end]
         var scaling: WindowScaling
         switch c.normalization {
-        case .window:
-            scaling = WindowScaling(window: window, season: c.season, horizon: c.horizon, fallbackScale: fallbackScale)
+        case .windowSeasonal, .auto:
+            scaling = WindowScaling(window: window, season: c.season, anchor: c.season, horizon: c.horizon,
+                                    fallbackScale: fallbackScale)
+        case .windowNaive:
+            scaling = WindowScaling(window: window, season: c.season, anchor: 1, horizon: c.horizon,
+                                    fallbackScale: fallbackScale)
         case .global:
             scaling = WindowScaling(center: globalScaler.center, scale: globalScaler.scale,
                                     baseline: Array(repeating: globalScaler.center, count: c.horizon))
@@ -65,6 +69,42 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     public mutating func fit(_ series: SeriesData) throws {
+        guard configuration.normalization == .auto else { return try fitConcrete(series) }
+        var candidates: [RecurrentConfiguration.Normalization] = [.windowNaive, .global]
+        if configuration.season > 1 { candidates.insert(.windowSeasonal, at: 0) }
+        var best: (model: RecurrentForecaster, error: Double)?
+        for normalization in candidates {
+            var c = configuration
+            c.normalization = normalization
+            var model = RecurrentForecaster(c)
+            try model.fitConcrete(series)
+            let error = model.validationError(series)
+            if best == nil || error < best!.error { best = (model, error) }  // set on the first pass
+        }
+        self = best!.model  // candidates is never empty
+    }
+
+    /// Mean absolute error, in the series' units, of the forecasts for the validation
+    /// windows (the last samples, which training did not fit on).
+    func validationError(_ series: SeriesData) -> Double {
+        guard let network else { return .infinity }
+        let c = configuration, l = c.window, x = series.target
+        let samples = x.count - l - c.horizon + 1
+        let first = samples - report.validationSamples
+        var total = 0.0, count = 0
+        for sample in first..<samples {
+            let (input, scaling) = encode(x, series.covariates, end: sample + l)
+            let output = network.forward(input, batch: 1, steps: l)
+            for h in 0..<c.horizon {
+                let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + outputsPerStep / 2])
+                total += abs(x[sample + l + h] - forecast)
+                count += 1
+            }
+        }
+        return count > 0 ? total / Double(count) : .infinity
+    }
+
+    mutating func fitConcrete(_ series: SeriesData) throws {
         let c = configuration
         let x = series.target, l = c.window
         let needed = l + c.horizon + 1

@@ -15,15 +15,16 @@ struct WindowScaling {
         self.baseline = baseline
     }
 
-    /// `fallbackScale` replaces a zero scale (a constant window).
-    init(window x: ArraySlice<Double>, season m: Int, horizon: Int, fallbackScale: Double) {
+    /// `fallbackScale` replaces a zero scale (a constant window). The baseline is seasonal
+    /// naive with period `anchor` (1: naive); the scale always uses the season `m`.
+    init(window x: ArraySlice<Double>, season m: Int, anchor: Int, horizon: Int, fallbackScale: Double) {
         let start = x.startIndex, n = x.count
         center = x[start + n - 1]
         var sum = 0.0
         for t in m..<n { sum += abs(x[start + t] - x[start + t - m]) }
         let s = n > m ? sum / Double(n - m) : 0
         scale = s > 1e-12 * max(abs(center), 1) ? s : fallbackScale
-        baseline = (0..<horizon).map { h in x[start + n - m + (h % m)] }
+        baseline = (0..<horizon).map { h in x[start + n - anchor + (h % anchor)] }
     }
 
     /// The MASE-style scale of a whole training series, the fallback for constant windows.
