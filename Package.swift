@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "forecast",
             dependencies: [
-                "TimeSeries", "Ingestion", "Neural",
+                "TimeSeries", "Ingestion", "Neural", "Forecasting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

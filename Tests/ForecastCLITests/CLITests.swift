@@ -27,13 +27,13 @@ func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String
 
 @Suite struct CLITests {
     @Test func parsesArguments() throws {
-        let command = try Forecast.parseAsRoot(["inspect", "datasets/msft_daily.csv", "--target", "close", "--format", "json"])
+        let command = try ForecastCommand.parseAsRoot(["inspect", "datasets/msft_daily.csv", "--target", "close", "--format", "json"])
         let inspect = try #require(command as? Inspect)
         #expect(inspect.data.target == "close")
         #expect(inspect.format == .json)
-        #expect(throws: (any Error).self) { try Forecast.parseAsRoot(["inspect"]) }
-        #expect(throws: (any Error).self) { try Forecast.parseAsRoot(["inspect", "a.csv", "--sqlite", "b.db"]) }
-        #expect(throws: (any Error).self) { try Forecast.parseAsRoot(["inspect", "a.csv", "--delimiter", "pipe"]) }
+        #expect(throws: (any Error).self) { try ForecastCommand.parseAsRoot(["inspect"]) }
+        #expect(throws: (any Error).self) { try ForecastCommand.parseAsRoot(["inspect", "a.csv", "--sqlite", "b.db"]) }
+        #expect(throws: (any Error).self) { try ForecastCommand.parseAsRoot(["inspect", "a.csv", "--delimiter", "pipe"]) }
     }
 
     @Test func inspectEveryBundledDataset() throws {

@@ -15,15 +15,48 @@ public struct RecurrentForecaster: Forecaster {
     public private(set) var network: RecurrentNetwork?
     /// What training did: epochs run, the best epoch and its validation loss.
     public private(set) var report = TrainingReport()
-    /// The values the next forecast starts from (the last L of the history).
-    var history: [Double] = []
-    var covariateHistory: [[Double]] = []
-    var fallbackScale = 1.0
-    var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
-    var covariateScalers: [Scaler] = []
+    /// What the fitted model keeps besides its weights (saved in the model file).
+    public struct FittedState: Sendable, Codable, Equatable {
+        /// The values the next forecast starts from (the last L of the history).
+        public var history: [Double] = []
+        public var covariateHistory: [[Double]] = []
+        /// The series' seasonal MAE, the scale of constant windows.
+        public var fallbackScale = 1.0
+        /// The training part's standard scaler (`global` normalisation).
+        public var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
+        public var covariateScalers: [Scaler] = []
+        public var report = TrainingReport()
+    }
+
+    public private(set) var state = FittedState()
+    var history: [Double] { state.history }
+    var covariateHistory: [[Double]] { state.covariateHistory }
+    var fallbackScale: Double { state.fallbackScale }
+    var globalScaler: Scaler { state.globalScaler }
+    var covariateScalers: [Scaler] { state.covariateScalers }
 
     public init(_ configuration: RecurrentConfiguration) {
         self.configuration = configuration
+    }
+
+    /// A fitted forecaster from saved parts (a model file).
+    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, state: FittedState) {
+        self.configuration = configuration
+        self.network = network
+        self.state = state
+        self.report = state.report
+    }
+
+    /// Forecasts from the end of `series` instead of the end of the training history:
+    /// the last L values become the next window (no retraining).
+    public mutating func condition(on series: SeriesData) throws {
+        let l = configuration.window
+        guard series.target.count >= l else {
+            throw ForecastingError.tooShort(series: series.name, length: series.target.count, needed: l,
+                                            reason: "for the model's input window of \(l)")
+        }
+        state.history = Array(series.target.suffix(l))
+        state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
     }
 
     var featureCount: Int { 1 + configuration.covariates.count }
@@ -115,9 +148,9 @@ public struct RecurrentForecaster: Forecaster {
         guard series.covariates.count == c.covariates.count else {
             throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
         }
-        fallbackScale = WindowScaling.seriesScale(x, season: c.season)
-        globalScaler = Scaler.fit(.standard, to: x)
-        covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
+        state.fallbackScale = WindowScaling.seriesScale(x, season: c.season)
+        state.globalScaler = Scaler.fit(.standard, to: x)
+        state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
         let network = makeNetwork()
         var trainer = Trainer(configuration: c, network: network)
         report = try trainer.train(samples: x.count - l - c.horizon + 1) { sample in
@@ -131,8 +164,9 @@ public struct RecurrentForecaster: Forecaster {
             return (input, target)
         }
         self.network = network
-        history = Array(x.suffix(l))
-        covariateHistory = series.covariates.map { Array($0.suffix(l)) }
+        state.report = report
+        state.history = Array(x.suffix(l))
+        state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
     }
 
     public func predict(horizon: Int) throws -> Forecast {

@@ -1,11 +1,13 @@
 import ArgumentParser
+import Forecasting
 import Foundation
 import Ingestion
+import Neural
 import TimeSeries
 
 /// The `forecast` command: subcommands, and the mapping of errors to exit codes.
 @main
-struct Forecast: ParsableCommand {
+struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
         abstract: "Forecast price and sensor series with recurrent neural networks.",
@@ -13,7 +15,7 @@ struct Forecast: ParsableCommand {
             Exit codes: 0 ok, 64 bad flags, 65 bad data (the message names file, line and \
             column), 66 input missing, 1 anything else.
             """,
-        subcommands: [Inspect.self])
+        subcommands: [Inspect.self, Train.self, Predict.self])
 
     static func main() {
         do {
@@ -46,6 +48,13 @@ enum ExitStatus {
         case let error as IngestionError: (error.description, error.isMissingInput ? noInput : dataError)
         case let error as TimeSeriesError: (error.description, dataError)
         case let error as CommandError: (error.message, error.code)
+        case let error as ForecastingError:
+            switch error {
+            case .invalidConfiguration: (error.description, ExitStatus.usage)
+            default: (error.description, dataError)
+            }
+        case let error as NeuralError:
+            if case .cannotOpen = error { (error.description, noInput) } else { (error.description, dataError) }
         default: (nil, 1)
         }
     }

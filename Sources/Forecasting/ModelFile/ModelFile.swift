@@ -1,0 +1,117 @@
+import Foundation
+import Neural
+import TimeSeries
+
+/// A trained forecaster in one safetensors file: the network's tensors under PyTorch's
+/// names, and in `__metadata__` the configuration, the fitted state (scalers, the window the
+/// next forecast starts from), the data's columns, frequency and last timestamp, and where
+/// the model came from. `safetensors.torch.load_file` opens it.
+public struct ModelFile {
+    /// The metadata `format` value of files this version writes and reads.
+    public static let format = "forecast-model/1"
+
+    public var forecaster: RecurrentForecaster
+    public var target: String
+    public var covariates: [String]
+    public var frequency: Frequency
+    public var timestampStyle: TimestampStyle
+    public var lastTimestamp: Timestamp?
+    /// Tool version, data file, its FNV-1a hash, seed, creation time.
+    public var provenance: [String: String]
+
+    public init(forecaster: RecurrentForecaster, target: String, covariates: [String], frequency: Frequency,
+                timestampStyle: TimestampStyle, lastTimestamp: Timestamp?, provenance: [String: String]) {
+        self.forecaster = forecaster
+        self.target = target
+        self.covariates = covariates
+        self.frequency = frequency
+        self.timestampStyle = timestampStyle
+        self.lastTimestamp = lastTimestamp
+        self.provenance = provenance
+    }
+
+    private struct DataDescription: Codable {
+        var target: String
+        var covariates: [String]
+        var frequency: String
+        var timestampStyle: TimestampStyle
+        var lastTimestampMicroseconds: Int64?
+        var lastTimestamp: String?
+    }
+
+    /// Writes the file atomically (a temporary file renamed into place).
+    public func write(to path: String) throws {
+        guard let network = forecaster.network else { throw ForecastingError.notFitted(model: forecaster.name) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        let data = DataDescription(target: target, covariates: covariates, frequency: frequency.code,
+                                   timestampStyle: timestampStyle, lastTimestampMicroseconds: lastTimestamp?.microseconds,
+                                   lastTimestamp: lastTimestamp?.formatted(timestampStyle))
+        var metadata = provenance.mapKeys { "provenance." + $0 }
+        metadata["format"] = Self.format
+        metadata["config"] = try json(forecaster.configuration)
+        metadata["state"] = try json(forecaster.state)
+        metadata["data"] = try json(data)
+        try network.save(to: path, metadata: metadata)
+    }
+
+    /// Reads a model file.
+    public static func read(path: String) throws -> ModelFile {
+        let file = try SafeTensors.read(path: path)
+        func bad(_ reason: String) -> ForecastingError { .badModelFile(path: path, reason: reason) }
+        guard file.metadata["format"] == format else {
+            throw bad("metadata format is \(file.metadata["format"].map { "\"\($0)\"" } ?? "missing"), expected \"\(format)\"")
+        }
+        let decoder = JSONDecoder()
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+            guard let text = file.metadata[key] else { throw bad("metadata \"\(key)\" is missing") }
+            do { return try decoder.decode(type, from: Data(text.utf8)) } catch { throw bad("metadata \"\(key)\" is not valid: \(error)") }
+        }
+        let configuration = try decode(RecurrentConfiguration.self, "config")
+        let state = try decode(RecurrentForecaster.FittedState.self, "state")
+        let data = try decode(DataDescription.self, "data")
+        guard let frequency = Frequency(code: data.frequency) else { throw bad("unknown frequency \"\(data.frequency)\"") }
+        let probe = RecurrentForecaster(configuration)
+        let network = probe.makeNetwork()
+        try network.load(file.tensors, source: path)
+        var provenance: [String: String] = [:]
+        for (key, value) in file.metadata where key.hasPrefix("provenance.") { provenance[String(key.dropFirst(11))] = value }
+        return ModelFile(forecaster: RecurrentForecaster(configuration: configuration, network: network, state: state),
+                         target: data.target, covariates: data.covariates, frequency: frequency,
+                         timestampStyle: data.timestampStyle,
+                         lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)),
+                         provenance: provenance)
+    }
+
+    /// Checks that `frame` has the model's columns and time grid.
+    public func checkCompatible(with frame: Frame, modelPath: String) throws {
+        for column in [target] + covariates where !frame.columnNames.contains(column) {
+            throw ForecastingError.incompatibleData(
+                path: modelPath, reason: "the model needs column \"\(column)\"; the data has \(frame.columnNames.joined(separator: ", "))")
+        }
+        let dataFrequency = frame.frequencyReport.frequency ?? .index
+        if dataFrequency != frequency && frame.rowCount > 1 {
+            throw ForecastingError.incompatibleData(
+                path: modelPath, reason: "the model was trained on \(frequency.name) data; this data is \(dataFrequency.name)")
+        }
+    }
+
+    /// FNV-1a (64-bit) of a file's bytes, as 16 hex digits: the data file's fingerprint.
+    public static func fingerprint(path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension Dictionary {
+    func mapKeys<K: Hashable>(_ transform: (Key) -> K) -> [K: Value] {
+        Dictionary<K, Value>(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Forecasting
+import Neural
+import TimeSeries
+
+/// The recurrent forecaster's flags, shared by `train`, `predict` and `backtest`.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Forecast horizon, in steps (default: by frequency, as datasets/PROTOCOL.md: monthly 12, quarterly 8, weekly 13, daily 14, hourly 24, half-hourly 48).")
+    var horizon: Int?
+
+    @Option(help: "Seasonal period, in steps (default: by frequency: monthly 12, quarterly 4, weekly 52, hourly 24, half-hourly 48, daily 1).")
+    var season: Int?
+
+    @Option(help: "Recurrent cell: rnn, gru or lstm.")
+    var cell: Cell = .gru
+
+    @Option(help: "Hidden units per layer.")
+    var hidden = 64
+
+    @Option(help: "Stacked recurrent layers.")
+    var layers = 1
+
+    @Option(help: "Dropout between recurrent layers while training, in [0, 1).")
+    var dropout: Float = 0
+
+    @Option(help: "Input window, in steps (default: max(3 x horizon, 2 x season)).")
+    var window: Int?
+
+    @Option(help: "Scaling: auto (chosen on validation), window-seasonal, window-naive or global.")
+    var normalization: RecurrentConfiguration.Normalization = .auto
+
+    @Option(help: "Quantile levels for a quantile head, comma-separated (e.g. 0.1,0.5,0.9): forecasts get intervals.",
+            transform: { text in try text.split(separator: ",").map { part in
+                guard let q = Double(part), q > 0, q < 1 else { throw ValidationError("--quantiles takes levels in (0, 1), got \"\(part)\".") }
+                return q
+            } })
+    var quantiles: [Double] = []
+
+    @Option(help: "Past covariate columns, comma-separated (fed to the network with the target).",
+            transform: { $0.split(separator: ",").map(String.init) })
+    var covariates: [String] = []
+
+    @Option(help: "Training loss: mse, mae or huber (a quantile head uses the pinball loss).")
+    var loss = "mse"
+
+    @Option(help: "Adam learning rate.")
+    var learningRate = 1e-3
+
+    @Option(help: "Samples per batch.")
+    var batchSize = 64
+
+    @Option(help: "Training epochs at most.")
+    var epochs = 100
+
+    @Option(help: "Epochs without validation improvement before stopping early.")
+    var patience = 10
+
+    @Option(help: "Optimizer steps at most, over all epochs.")
+    var maxSteps = 3000
+
+    @Option(help: "Clip the gradients' global norm to this (0: off).")
+    var clip = 1.0
+
+    @Option(help: "Seed for weights and batch order: the same seed gives the same model.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Missing values in the training data: error, drop, ffill or interpolate (datasets/PROTOCOL.md section 3).")
+    var missing: MissingPolicy = .interpolate
+
+    enum Cell: String, ExpressibleByArgument, CaseIterable {
+        case rnn, gru, lstm
+        var kind: CellKind {
+            switch self {
+            case .rnn: .rnnTanh
+            case .gru: .gru
+            case .lstm: .lstm
+            }
+        }
+    }
+
+    func validate() throws {
+        if let horizon, horizon < 1 { throw ValidationError("--horizon must be at least 1.") }
+        if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
+        if hidden < 1 || layers < 1 || batchSize < 1 || epochs < 1 { throw ValidationError("--hidden, --layers, --batch-size and --epochs must be at least 1.") }
+        if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1).") }
+        if !["mse", "mae", "huber"].contains(loss) { throw ValidationError("--loss must be mse, mae or huber.") }
+        if learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
+    }
+
+    /// The configuration for data on `frequency`.
+    func configuration(frequency: Frequency) -> RecurrentConfiguration {
+        let defaults = frequency.protocolDefaults
+        var c = RecurrentConfiguration(horizon: horizon ?? defaults.horizon, season: season ?? defaults.season)
+        c.cell = cell.kind
+        c.hiddenSize = hidden
+        c.layers = layers
+        c.dropout = dropout
+        c.inputLength = window
+        c.normalization = normalization
+        c.quantiles = quantiles.sorted()
+        c.covariates = covariates
+        c.loss = loss
+        c.learningRate = learningRate
+        c.batchSize = batchSize
+        c.maxEpochs = epochs
+        c.patience = patience
+        c.maxSteps = maxSteps
+        c.clipNorm = clip
+        c.seed = seed
+        return c
+    }
+}
+
+extension RecurrentConfiguration.Normalization: ExpressibleByArgument {}
+extension MissingPolicy: ExpressibleByArgument {}

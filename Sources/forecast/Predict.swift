@@ -1,0 +1,47 @@
+import ArgumentParser
+import Forecasting
+import TimeSeries
+
+/// `forecast predict`: forecast the steps after a series, with a saved model or one trained now.
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Forecast the steps after the end of a series (with --model, from a saved model; else train one first).")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var model: ModelOptions
+
+    @Option(name: .customLong("model"), help: "A model file written by `forecast train`.")
+    var modelPath: String?
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        let output: ForecastOutput
+        if let modelPath {
+            var file = try ModelFile.read(path: modelPath)
+            var options = data
+            options.target = data.target ?? file.target
+            options.columns = file.covariates.isEmpty ? nil : file.covariates
+            let frames = try options.read()
+            guard frames.count == 1, let frame = frames.first else {
+                throw CommandError(message: "\(data.sourceName): \(frames.count) series; forecast one at a time")
+            }
+            try file.checkCompatible(with: frame, modelPath: modelPath)
+            let series = try SeriesData(frame: frame, target: file.target, covariates: file.covariates, policy: model.missing)
+            try file.forecaster.condition(on: series)
+            let horizon = model.horizon ?? file.forecaster.configuration.horizon
+            output = ForecastOutput(series: frame.displayName, target: file.target, model: file.forecaster.name,
+                                    forecast: try file.forecaster.predict(horizon: horizon), frequency: file.frequency,
+                                    lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,
+                                    lastIndex: frame.rowCount - 1)
+        } else {
+            let (file, forecaster, series) = try fitModel(data: data, model: model)
+            output = ForecastOutput(series: series.name, target: file.target, model: forecaster.name,
+                                    forecast: try forecaster.predict(horizon: forecaster.configuration.horizon),
+                                    frequency: file.frequency, lastTimestamp: series.timestamps?.last,
+                                    style: file.timestampStyle, lastIndex: series.target.count - 1)
+        }
+        print(output.render(format))
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Forecasting
+import Foundation
+import Ingestion
+import TimeSeries
+
+/// `forecast train`: fit a recurrent forecaster on a series and save it as a model file.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a recurrent forecaster on a series and save it (one safetensors file).")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Where to write the model file (written to a temporary file, then renamed).")
+    var modelOut: String
+
+    func run() throws {
+        let (file, forecaster, _) = try fitModel(data: data, model: model)
+        try file.write(to: modelOut)
+        let r = forecaster.report
+        print("""
+            trained \(forecaster.configuration.cell.rawValue) (\(forecaster.configuration.normalization.rawValue) scaling) on \
+            \(r.trainingSamples) windows, validated on \(r.validationSamples): \(r.epochs) epochs, best epoch \(r.bestEpoch), \
+            validation loss \(formatNumber(r.bestValidationLoss))
+            model written to \(modelOut)
+            """)
+    }
+}
+
+/// Reads the data and fits the forecaster that `train` and `predict` share.
+func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, RecurrentForecaster, SeriesData) {
+    var options = data
+    if !model.covariates.isEmpty { options.columns = (options.columns ?? []) + model.covariates }
+    let frames = try options.read()
+    guard frames.count == 1, let frame = frames.first else {
+        throw CommandError(message: "\(data.sourceName): \(frames.count) series in long format; train one series at a time (filter with --sql)")
+    }
+    let target = try resolveTarget(data.target, frame)
+    let series = try SeriesData(frame: frame, target: target, covariates: model.covariates, policy: model.missing)
+    let frequency = frame.frequencyReport.frequency ?? .index
+    var forecaster = RecurrentForecaster(model.configuration(frequency: frequency))
+    try forecaster.fit(series)
+    var provenance = ["tool_version": toolVersion, "seed": String(model.seed), "data_file": data.sourceName,
+                      "created_at": Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc)]
+    if data.sqlite == nil, let file = data.file { provenance["data_fnv1a64"] = ModelFile.fingerprint(path: file) }
+    let modelFile = ModelFile(forecaster: forecaster, target: target, covariates: model.covariates, frequency: frequency,
+                              timestampStyle: frame.timestampStyle, lastTimestamp: series.timestamps?.last,
+                              provenance: provenance)
+    return (modelFile, forecaster, series)
+}
+
+/// The target column: the one named, or the only numeric column.
+func resolveTarget(_ named: String?, _ frame: Frame) throws -> String {
+    if let named { return named }
+    let numeric = frame.columns.filter { $0.kind == .numeric }.map(\.name)
+    guard numeric.count == 1 else {
+        throw ValidationError("Name the column to forecast with --target; the numeric columns are: \(numeric.joined(separator: ", ")).")
+    }
+    return numeric[0]
+}
+
+let toolVersion = "0.1.0"
