@@ -6,7 +6,7 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     .deletingLastPathComponent()
 
 /// Runs the built `forecast` binary (next to the test bundle) and returns exit code, stdout, stderr.
-func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
+func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("forecast")
     // `swift test` builds the executable products next to the test bundle.
@@ -15,6 +15,7 @@ func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String
     process.executableURL = binary
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

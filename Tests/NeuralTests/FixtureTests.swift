@@ -57,6 +57,7 @@ func relativeError(_ a: [Float], _ b: [Double]) -> Double {
 
         let pred = network.forward(x, batch: b, steps: t)
         #expect(relativeError(pred, flat(json["pred"])) <= tolerance, "pred")
+        #expect(relativeError(network.hiddenStates, flat(json["rnn_out"])) <= tolerance, "rnn_out")
         let state = network.finalState
         #expect(relativeError(state.hidden, flat(json["h_T"])) <= tolerance, "h_T")
         if cell == .lstm { #expect(relativeError(state.cell ?? [], flat(json["c_T"])) <= tolerance, "c_T") }

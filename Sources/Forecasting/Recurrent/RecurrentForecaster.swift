@@ -156,11 +156,8 @@ public struct RecurrentForecaster: Forecaster {
         report = try trainer.train(samples: x.count - l - c.horizon + 1) { sample in
             let end = sample + l
             let (input, scaling) = encode(x, series.covariates, end: end)
-            var target = [Float](repeating: 0, count: c.horizon * outputsPerStep)
-            for h in 0..<c.horizon {
-                let z = Float((x[end + h] - scaling.baseline[h]) / scaling.scale)
-                for q in 0..<outputsPerStep { target[h * outputsPerStep + q] = z }
-            }
+            // One target per step; a quantile head has Q outputs per step for it (pinball loss).
+            let target = (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) }
             return (input, target)
         }
         self.network = network

@@ -157,6 +157,20 @@ public final class RecurrentNetwork {
         }
     }
 
+    /// Every hidden state of the last layer in the last `forward`, [B, T, H] batch-first
+    /// (`output` of PyTorch's `nn.GRU`); the head reads the last step or all of them.
+    public var hiddenStates: [Float] {
+        let h = configuration.hiddenSize, b = lastBatch, steps = lastSteps
+        let hs = caches[layers.count - 1].hs.pointer + b * h  // skip h_0
+        var out = [Float](repeating: 0, count: b * steps * h)
+        for s in 0..<b {
+            for t in 0..<steps {
+                for j in 0..<h { out[(s * steps + t) * h + j] = hs[(t * b + s) * h + j] }
+            }
+        }
+        return out
+    }
+
     /// The state after the last step of the last `forward`, for carrying into the next call.
     public var finalState: RecurrentState {
         let h = configuration.hiddenSize, b = lastBatch
@@ -208,16 +222,17 @@ public final class RecurrentNetwork {
             }
             dLastOutput = UnsafePointer(dHead.pointer)
         }
-        var stateGradient = finalStateGradient
         var dLayerOutput = dLastOutput
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[l], cache = caches[l]
             let layerInput: UnsafePointer<Float> = l == 0 ? UnsafePointer(input.pointer)
                 : (lastTraining ? UnsafePointer(droppedInputs[l - 1].pointer) : UnsafePointer(caches[l - 1].hs.pointer + batch * h))
-            var dhFinal: [Float]? = stateGradient.map { Array($0.hidden[(l * batch * h)..<((l + 1) * batch * h)]) }
-            let dcFinal: [Float]? = stateGradient?.cell.map { Array($0[(l * batch * h)..<((l + 1) * batch * h)]) }
+            // dLoss/d(final state) of this layer: the caller's, plus (last layer, many-to-one)
+            // the head's, already summed into dHead above.
+            var dhFinal: [Float]? = finalStateGradient.map { Array($0.hidden[(l * batch * h)..<((l + 1) * batch * h)]) }
+            let dcFinal: [Float]? = finalStateGradient?.cell.map { Array($0[(l * batch * h)..<((l + 1) * batch * h)]) }
             if l == layers.count - 1, let dLastFinal {
-                dhFinal = Array(UnsafeBufferPointer(start: dLastFinal, count: batch * h))  // includes the state gradient
+                dhFinal = Array(UnsafeBufferPointer(start: dLastFinal, count: batch * h))
             }
             let needInput = l > 0 || inputGradient
             let run = { (dh: UnsafePointer<Float>?, dc: UnsafePointer<Float>?) in
@@ -239,8 +254,6 @@ public final class RecurrentNetwork {
                 }
                 dLayerOutput = UnsafePointer(dInput)
             }
-            _ = stateGradient
-            if l == 0 { stateGradient = nil }
         }
         guard inputGradient else { return nil }
         let dInput = caches[0].dInput.pointer

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@Suite struct TrainPredictTests {
+    let air = "datasets/air_passengers_monthly.csv"
+
+    func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-\(name)").path
+    }
+
+    @Test func trainThenPredictWithTheModel() throws {
+        let model = temporary("air.safetensors")
+        let trained = try run(["train", air, "--max-steps", "120", "--hidden", "16", "--seed", "1", "--model-out", model])
+        #expect(trained.code == 0, "\(trained.err)")
+        #expect(trained.out.contains("model written to \(model)"))
+        let csv = try run(["predict", "--model", model, air, "--format", "csv"])
+        #expect(csv.code == 0, "\(csv.err)")
+        let lines = csv.out.split(separator: "\n")
+        #expect(lines.first == "step,timestamp,forecast")
+        #expect(lines.count == 13)
+        #expect(lines[1].hasPrefix("1,1961-01-01,"))
+        #expect(lines[12].hasPrefix("12,1961-12-01,"))
+        let json = try run(["predict", "--model", model, air, "--format", "json", "--horizon", "3"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        #expect((object?["forecasts"] as? [[String: Any]])?.count == 3)
+        #expect(object?["target"] as? String == "passengers_thousands")
+    }
+
+    @Test func sameSeedSameForecastOnOneAndTwoThreads() throws {
+        let args = ["predict", air, "--max-steps", "80", "--hidden", "8", "--seed", "5", "--format", "csv",
+                    "--quantiles", "0.1,0.5,0.9"]
+        let one = try run(args, environment: ["OPENBLAS_NUM_THREADS": "1"])
+        let two = try run(args, environment: ["OPENBLAS_NUM_THREADS": "2"])
+        #expect(one.code == 0, "\(one.err)")
+        #expect(one.out == two.out)
+        #expect(one.out.hasPrefix("step,timestamp,forecast,lower_80,upper_80"))
+    }
+
+    @Test func badModelUseIsAClearErrorAndNoFileIsLeft() throws {
+        let model = temporary("short.safetensors")
+        let short = temporary("short.csv")
+        try Data("date,v\n2020-01-01,1\n2020-02-01,2\n2020-03-01,3\n".utf8).write(to: URL(fileURLWithPath: short))
+        let failed = try run(["train", short, "--model-out", model])
+        #expect(failed.code == 65, "\(failed.err)")
+        #expect(failed.err.contains("series has 3 values"))
+        #expect(!FileManager.default.fileExists(atPath: model))
+        let good = temporary("good.safetensors")
+        _ = try run(["train", air, "--max-steps", "20", "--hidden", "4", "--model-out", good])
+        let wrongColumns = try run(["predict", "--model", good, "datasets/msft_daily.csv"])
+        #expect(wrongColumns.code == 65)
+        #expect(wrongColumns.err.contains("passengers_thousands"))
+        let notAModel = try run(["predict", "--model", air, air])
+        #expect(notAModel.code == 65)
+        let missing = try run(["predict", "--model", "/nonexistent.safetensors", air])
+        #expect(missing.code == 66)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import TimeSeries
+@testable import Forecasting
+@testable import Neural
+
+@Suite struct RecurrentForecasterTests {
+    /// A noisy seasonal series with a trend.
+    func series(_ n: Int = 160, season: Int = 12) -> SeriesData {
+        var g = SplitMix64(seed: 8)
+        let values = (0..<n).map { t in
+            10 + 0.05 * Double(t) + 3 * sin(2 * Double.pi * Double(t) / Double(season)) + 0.3 * g.nextNormal()
+        }
+        let stamps = (0..<n).map { Frequency.months(1).advance(Timestamp(year: 2000, month: 1, day: 1), by: $0) }
+        return SeriesData(name: "synthetic", target: values, timestamps: stamps, frequency: .months(1))
+    }
+
+    func configuration(_ normalization: RecurrentConfiguration.Normalization = .windowSeasonal) -> RecurrentConfiguration {
+        var c = RecurrentConfiguration(horizon: 6, season: 12)
+        c.hiddenSize = 16
+        c.maxSteps = 150
+        c.normalization = normalization
+        c.seed = 3
+        return c
+    }
+
+    @Test func beforeTrainingItIsSeasonalNaive() throws {
+        var c = configuration()
+        c.maxEpochs = 1
+        c.learningRate = 1e-12  // nothing moves
+        var model = RecurrentForecaster(c)
+        let s = series()
+        try model.fit(s)
+        var naive = SeasonalNaive(period: 12)
+        try naive.fit(s)
+        let a = try model.predict(horizon: 6).point, b = try naive.predict(horizon: 6).point
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 })
+    }
+
+    @Test func sameSeedSameForecastAndModelFileRoundTrip() throws {
+        let s = series()
+        var a = RecurrentForecaster(configuration()), b = RecurrentForecaster(configuration())
+        try a.fit(s)
+        try b.fit(s)
+        let forecast = try a.predict(horizon: 6)
+        #expect(forecast == (try b.predict(horizon: 6)))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID()).safetensors").path
+        let file = ModelFile(forecaster: a, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
+                             lastTimestamp: s.timestamps?.last, provenance: ["seed": "3"])
+        try file.write(to: path)
+        let loaded = try ModelFile.read(path: path)
+        #expect(try loaded.forecaster.predict(horizon: 6) == forecast)
+        #expect(loaded.frequency == .months(1) && loaded.target == "y" && loaded.provenance["seed"] == "3")
+        #expect(loaded.forecaster.configuration == a.configuration)
+    }
+
+    @Test func quantileHeadGivesOrderedIntervals() throws {
+        var c = configuration()
+        c.quantiles = [0.1, 0.5, 0.9]
+        var model = RecurrentForecaster(c)
+        try model.fit(series())
+        let f = try model.predict(horizon: 6)
+        #expect(f.quantiles.map(\.level) == [0.1, 0.5, 0.9])
+        #expect(f.intervals.count == 1 && abs(f.intervals[0].coverage - 0.8) < 1e-12)
+        for h in 0..<6 { #expect(f.intervals[0].lower[h] <= f.point[h] && f.point[h] <= f.intervals[0].upper[h]) }
+    }
+
+    @Test func autoPicksOneOfTheCandidatesAndErrorsAreClear() throws {
+        var model = RecurrentForecaster(configuration(.auto))
+        try model.fit(series())
+        #expect(model.configuration.normalization != .auto)
+        var short = RecurrentForecaster(configuration())
+        #expect(throws: ForecastingError.self) { try short.fit(series(30)) }
+        #expect(throws: ForecastingError.self) { try RecurrentForecaster(configuration()).predict(horizon: 3) }
+        #expect(throws: NeuralError.self) { try ModelFile.read(path: "/nonexistent.safetensors") }
+    }
+
+    @Test func divergenceIsAClearError() throws {
+        var c = configuration(.global)
+        c.learningRate = 1e30
+        c.clipNorm = 0
+        var model = RecurrentForecaster(c)
+        let huge = SeriesData(target: (0..<100).map { Double($0) * 1e30 })
+        #expect(throws: ForecastingError.self) { try model.fit(huge) }
+    }
+}
