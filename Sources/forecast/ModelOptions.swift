@@ -11,6 +11,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seasonal period, in steps (default: by frequency: monthly 12, quarterly 4, weekly 52, hourly 24, half-hourly 48, daily 1).")
     var season: Int?
 
+    @Option(help: "many-to-one (a window in, H values out at once) or many-to-many (next value at every step, forecasts fed back).")
+    var mode: RecurrentConfiguration.Mode = .manyToOne
+
+    @Flag(help: "Many-to-many: carry the hidden state across windows while training and keep it after the history, for `forecast update`.")
+    var stateful = false
+
     @Option(help: "Recurrent cell: rnn, gru or lstm.")
     var cell: Cell = .gru
 
@@ -26,7 +32,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Input window, in steps (default: max(3 x horizon, 2 x season)).")
     var window: Int?
 
-    @Option(help: "Scaling: auto (chosen on validation), window-seasonal, window-naive or global.")
+    @Option(help: "Scaling: auto (chosen on validation); many-to-one: window-seasonal, window-naive or global; many-to-many: global or differences.")
     var normalization: RecurrentConfiguration.Normalization = .auto
 
     @Option(help: "Quantile levels for a quantile head, comma-separated (e.g. 0.1,0.5,0.9): forecasts get intervals.",
@@ -85,6 +91,7 @@ struct ModelOptions: ParsableArguments {
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1).") }
         if !["mse", "mae", "huber"].contains(loss) { throw ValidationError("--loss must be mse, mae or huber.") }
         if learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
+        if stateful && mode != .manyToMany { throw ValidationError("--stateful goes with --mode many-to-many.") }
     }
 
     /// The configuration for data on `frequency`.
@@ -92,6 +99,8 @@ struct ModelOptions: ParsableArguments {
         let defaults = frequency.protocolDefaults
         var c = RecurrentConfiguration(horizon: horizon ?? defaults.horizon, season: season ?? defaults.season)
         c.cell = cell.kind
+        c.mode = mode
+        c.stateful = stateful
         c.hiddenSize = hidden
         c.layers = layers
         c.dropout = dropout
@@ -112,4 +121,5 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension RecurrentConfiguration.Normalization: ExpressibleByArgument {}
+extension RecurrentConfiguration.Mode: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}

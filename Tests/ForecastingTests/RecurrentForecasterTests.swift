@@ -84,3 +84,74 @@ import TimeSeries
         #expect(throws: ForecastingError.self) { try model.fit(huge) }
     }
 }
+
+@Suite struct SequenceForecasterTests {
+    func series(_ n: Int) -> [Double] {
+        var g = SplitMix64(seed: 21)
+        return (0..<n).map { t in 5 + 0.02 * Double(t) + 2 * sin(2 * Double.pi * Double(t) / 12) + 0.2 * g.nextNormal() }
+    }
+
+    func configuration(stateful: Bool, _ normalization: RecurrentConfiguration.Normalization = .global) -> RecurrentConfiguration {
+        var c = RecurrentConfiguration(horizon: 6, season: 12)
+        c.mode = .manyToMany
+        c.stateful = stateful
+        c.hiddenSize = 12
+        c.inputLength = 24
+        c.maxSteps = 120
+        c.normalization = normalization
+        c.seed = 4
+        return c
+    }
+
+    @Test(arguments: [false, true])
+    func recursiveForecastsAnyHorizon(_ stateful: Bool) throws {
+        var model = RecurrentForecaster(configuration(stateful: stateful, .differences))
+        try model.fit(SeriesData(target: series(200)))
+        let long = try model.predict(horizon: 30)  // longer than the trained horizon
+        #expect(long.point.count == 30 && long.point.allSatisfy(\.isFinite))
+        #expect(try model.predict(horizon: 6).point == Array(long.point.prefix(6)))
+    }
+
+    /// `update` with new rows in two chunks gives the state and forecast of one update
+    /// with all of them, and of running the trained network over the whole history.
+    @Test func statefulUpdateInChunksEqualsOneUpdateAndTheWholeHistory() throws {
+        let all = series(260)
+        var base = RecurrentForecaster(configuration(stateful: true))
+        try base.fit(SeriesData(target: Array(all[0..<220])))
+        var once = base, twice = base
+        try once.update(with: Array(all[220..<260]))
+        try twice.update(with: Array(all[220..<235]))
+        try twice.update(with: Array(all[235..<260]))
+        func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 } }
+        #expect(close(once.state.hidden, twice.state.hidden))
+        let f1 = try once.predict(horizon: 6).point, f2 = try twice.predict(horizon: 6).point
+        #expect(zip(f1, f2).allSatisfy { abs($0 - $1) <= 1e-4 })
+        var rerun = base
+        rerun.warmUp(all)  // the trained network over the whole history, from a zero state
+        #expect(close(once.state.hidden, rerun.state.hidden))
+        #expect(abs(once.state.nextOutput - rerun.state.nextOutput) <= 1e-5)
+        #expect(once.state.observations == 260)
+    }
+
+    @Test func modelFileKeepsTheState() throws {
+        var model = RecurrentForecaster(configuration(stateful: true, .differences))
+        try model.fit(SeriesData(target: series(150)))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("seq-\(UUID()).safetensors").path
+        try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .index, timestampStyle: .date,
+                      lastTimestamp: nil, provenance: [:]).write(to: path)
+        let loaded = try ModelFile.read(path: path).forecaster
+        #expect(loaded.state == model.state)
+        #expect(try loaded.predict(horizon: 8) == (try model.predict(horizon: 8)))
+    }
+
+    @Test func manyToManyRejectsWindowScalingAndCovariates() throws {
+        var model = RecurrentForecaster(configuration(stateful: false, .windowNaive))
+        #expect(throws: ForecastingError.self) { try model.fit(SeriesData(target: series(100))) }
+        var withCovariates = configuration(stateful: false)
+        withCovariates.covariates = ["a"]
+        var covariateModel = RecurrentForecaster(withCovariates)
+        #expect(throws: ForecastingError.self) {
+            try covariateModel.fit(SeriesData(target: series(100), covariates: [series(100)], covariateNames: ["a"]))
+        }
+    }
+}

@@ -6,6 +6,9 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public enum Mode: String, Sendable, Codable, CaseIterable {
         /// A window of L steps in, the next H values out at once (direct).
         case manyToOne = "many-to-one"
+        /// The loss at every step of a training sequence (teacher forcing); forecasts by
+        /// feeding each prediction back as the next input (recursive), so any horizon works.
+        case manyToMany = "many-to-many"
     }
 
     /// How values are scaled for the network, and what it forecasts the change from.
@@ -24,6 +27,9 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         /// One standard scaler fitted on the training part (the PyTorch reference's
         /// scaling): good for stationary series, blind to trends.
         case global
+        /// Many-to-many only: one standard scaler on the first differences; forecasts are
+        /// summed back from the last value, so trends carry on.
+        case differences
     }
 
     public var cell: CellKind = .gru
@@ -31,6 +37,10 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var layers = 1
     public var dropout: Float = 0
     public var mode: Mode = .manyToOne
+    /// Many-to-many only: carry the hidden state across consecutive windows while training
+    /// (Keras `stateful=True`: contiguous segments per batch row, reset every epoch), keep
+    /// the state after the whole history, and advance it with new observations (`update`).
+    public var stateful = false
     /// Forecast horizon H, in steps.
     public var horizon: Int
     /// Seasonal period m, in steps (1: none).
@@ -60,6 +70,14 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public init(horizon: Int, season: Int = 1) {
         self.horizon = horizon
         self.season = max(season, 1)
+    }
+
+    /// The scalings `auto` chooses among for this mode.
+    public var normalizationCandidates: [Normalization] {
+        switch mode {
+        case .manyToOne: season > 1 ? [.windowSeasonal, .windowNaive, .global] : [.windowNaive, .global]
+        case .manyToMany: [.global, .differences]
+        }
     }
 
     /// The input window used: `inputLength` or max(3H, 2m), at least m + 1.

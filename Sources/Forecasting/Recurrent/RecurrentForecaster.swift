@@ -12,9 +12,9 @@ public struct RecurrentForecaster: Forecaster {
     public let configuration: RecurrentConfiguration
     public var name: String { configuration.cell.rawValue }
     /// The trained network (nil before `fit`).
-    public private(set) var network: RecurrentNetwork?
+    public internal(set) var network: RecurrentNetwork?
     /// What training did: epochs run, the best epoch and its validation loss.
-    public private(set) var report = TrainingReport()
+    public internal(set) var report = TrainingReport()
     /// What the fitted model keeps besides its weights (saved in the model file).
     public struct FittedState: Sendable, Codable, Equatable {
         /// The values the next forecast starts from (the last L of the history).
@@ -26,9 +26,20 @@ public struct RecurrentForecaster: Forecaster {
         public var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
         public var covariateScalers: [Scaler] = []
         public var report = TrainingReport()
+        /// Many-to-many: the scaled series' scaler (levels or first differences).
+        public var sequenceScaler = Scaler(kind: .identity, center: 0, scale: 1)
+        /// The last observed value (differences are summed back from it).
+        public var lastValue = 0.0
+        /// Many-to-many: the hidden (and cell) state after the history, and the network's
+        /// output there (the scaled forecast of the next step).
+        public var hidden: [Float] = []
+        public var cell: [Float]?
+        public var nextOutput: Float = 0
+        /// Observations the model has seen, training and updates.
+        public var observations = 0
     }
 
-    public private(set) var state = FittedState()
+    public internal(set) var state = FittedState()
     var history: [Double] { state.history }
     var covariateHistory: [[Double]] { state.covariateHistory }
     var fallbackScale: Double { state.fallbackScale }
@@ -57,6 +68,9 @@ public struct RecurrentForecaster: Forecaster {
         }
         state.history = Array(series.target.suffix(l))
         state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
+        state.lastValue = series.target.last ?? state.lastValue
+        state.observations = series.target.count
+        if configuration.mode == .manyToMany { warmUp(series.target) }
     }
 
     var featureCount: Int { 1 + configuration.covariates.count }
@@ -64,13 +78,16 @@ public struct RecurrentForecaster: Forecaster {
 
     func makeNetwork() -> RecurrentNetwork {
         let c = configuration
+        let sequence = c.mode == .manyToMany
+        let outputs = sequence ? 1 : c.horizon * outputsPerStep
         let network = RecurrentNetwork(
             NetworkConfiguration(cell: c.cell, inputSize: featureCount, hiddenSize: c.hiddenSize, layers: c.layers,
-                                 outputSize: c.horizon * outputsPerStep, outputMode: .lastStep, dropout: c.dropout),
+                                 outputSize: outputs, outputMode: sequence ? .everyStep : .lastStep, dropout: c.dropout),
             seed: c.seed)
-        // The head starts at zero: the first forecast is the baseline itself.
-        network.setTensor("head.weight", Array(repeating: 0, count: c.horizon * outputsPerStep * c.hiddenSize))
-        network.setTensor("head.bias", Array(repeating: 0, count: c.horizon * outputsPerStep))
+        // The head starts at zero: the first forecast is the baseline itself (many-to-one),
+        // or the training mean (many-to-many).
+        network.setTensor("head.weight", Array(repeating: 0, count: outputs * c.hiddenSize))
+        network.setTensor("head.bias", Array(repeating: 0, count: outputs))
         return network
     }
 
@@ -87,7 +104,7 @@ public struct RecurrentForecaster: Forecaster {
         case .windowNaive:
             scaling = WindowScaling(window: window, season: c.season, anchor: 1, horizon: c.horizon,
                                     fallbackScale: fallbackScale)
-        case .global:
+        case .global, .differences:  // many-to-one never runs with differences (not a candidate)
             scaling = WindowScaling(center: globalScaler.center, scale: globalScaler.scale,
                                     baseline: Array(repeating: globalScaler.center, count: c.horizon))
         }
@@ -102,9 +119,14 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     public mutating func fit(_ series: SeriesData) throws {
-        guard configuration.normalization == .auto else { return try fitConcrete(series) }
-        var candidates: [RecurrentConfiguration.Normalization] = [.windowNaive, .global]
-        if configuration.season > 1 { candidates.insert(.windowSeasonal, at: 0) }
+        let candidates = configuration.normalizationCandidates
+        guard configuration.normalization == .auto else {
+            guard candidates.contains(configuration.normalization) else {
+                throw ForecastingError.invalidConfiguration(
+                    "\(configuration.mode.rawValue) takes --normalization \(candidates.map(\.rawValue).joined(separator: ", ")) or auto")
+            }
+            return try fitConcrete(series)
+        }
         var best: (model: RecurrentForecaster, error: Double)?
         for normalization in candidates {
             var c = configuration
@@ -120,6 +142,7 @@ public struct RecurrentForecaster: Forecaster {
     /// Mean absolute error, in the series' units, of the forecasts for the validation
     /// windows (the last samples, which training did not fit on).
     func validationError(_ series: SeriesData) -> Double {
+        if configuration.mode == .manyToMany { return sequenceValidationError(series) }
         guard let network else { return .infinity }
         let c = configuration, l = c.window, x = series.target
         let samples = x.count - l - c.horizon + 1
@@ -138,6 +161,7 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     mutating func fitConcrete(_ series: SeriesData) throws {
+        if configuration.mode == .manyToMany { return try fitSequence(series) }
         let c = configuration
         let x = series.target, l = c.window
         let needed = l + c.horizon + 1
@@ -164,10 +188,13 @@ public struct RecurrentForecaster: Forecaster {
         state.report = report
         state.history = Array(x.suffix(l))
         state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
+        state.lastValue = x.last ?? 0
+        state.observations = x.count
     }
 
     public func predict(horizon: Int) throws -> Forecast {
         guard let network else { throw ForecastingError.notFitted(model: name) }
+        if configuration.mode == .manyToMany { return try predictSequence(network: network, horizon: horizon) }
         let c = configuration
         guard horizon <= c.horizon else {
             throw ForecastingError.invalidConfiguration("the model forecasts \(c.horizon) steps at once (many-to-one); \(horizon) were asked")

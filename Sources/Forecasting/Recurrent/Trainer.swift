@@ -1,4 +1,5 @@
 import Neural
+import TimeSeries
 
 /// What a training run did.
 public struct TrainingReport: Sendable, Equatable, Codable {
@@ -73,6 +74,70 @@ struct Trainer {
                 network.backward(gradient)
                 if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: c.clipNorm) }
                 adam.update(network.parameters, gradients: network.gradients)
+            }
+            report.epochs = epoch
+            let current = validationLoss()
+            guard current.isFinite else {
+                throw ForecastingError.diverged(epoch: epoch, detail: "the validation loss is \(current)")
+            }
+            if current < report.bestValidationLoss {
+                report.bestValidationLoss = current
+                report.bestEpoch = epoch
+                best = network.parameters.array
+                sinceBest = 0
+            } else {
+                sinceBest += 1
+                if sinceBest >= c.patience { break }
+            }
+        }
+        best.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: best.count) }
+        return report
+    }
+}
+
+extension Trainer {
+    /// Stateful training (Keras `stateful=True`) on the scaled series `u`: the first 90% is
+    /// cut into contiguous segments, one per batch row, and batch k holds window k of every
+    /// segment, so each row's state carries from one batch to the next (its gradient does
+    /// not: truncated backpropagation at batch boundaries). The state is reset every epoch.
+    /// Validation: one-step errors on the last 10%, the state warmed over everything before.
+    mutating func trainStateful(_ u: [Float]) throws -> TrainingReport {
+        let c = configuration, l = c.window, n = u.count
+        let validation = max(1, Int((c.validationFraction * Double(n)).rounded(.toNearestOrEven)))
+        let trainCount = n - validation
+        let rows = max(1, min(c.batchSize, trainCount / (4 * l)))
+        let batches = try StatefulBatches(seriesLength: trainCount, rows: rows, length: l)
+        let adam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: network.parameters.count)
+
+        func validationLoss() -> Double {
+            let output = network.forward(Array(u[0..<(n - 1)]), batch: 1, steps: n - 1)
+            var total = 0.0
+            for t in (trainCount - 1)..<(n - 1) {
+                let e = Double(output[t] - u[t + 1])
+                total += e * e
+            }
+            return total / Double(validation)
+        }
+
+        var report = TrainingReport(trainingSamples: batches.count * rows, validationSamples: validation)
+        report.bestValidationLoss = validationLoss()
+        var best = network.parameters.array
+        let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batches.count, 1)))
+        var sinceBest = 0
+        for epoch in 1...epochs {
+            var carried = RecurrentState.zeros(network.configuration, batch: rows)
+            for k in 0..<batches.count {
+                let batch = batches.batch(k, features: u, featureCount: 1, target: u)
+                network.zeroGradients()
+                let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true)
+                let (value, gradient) = c.trainingLoss.evaluate(prediction: prediction, target: batch.y)
+                guard value.isFinite else {
+                    throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)")
+                }
+                network.backward(gradient)
+                if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: c.clipNorm) }
+                adam.update(network.parameters, gradients: network.gradients)
+                carried = network.finalState
             }
             report.epochs = epoch
             let current = validationLoss()

@@ -1,0 +1,131 @@
+import Neural
+import TimeSeries
+
+/// Many-to-many forecasting: teacher-forced training on the next value at every step,
+/// recursive forecasts, and (stateful) a hidden state kept after the history and advanced
+/// by new observations.
+extension RecurrentForecaster {
+    /// The series as the network sees it: scaled levels, or scaled first differences
+    /// (then value i stands for x[i + 1] - x[i]).
+    func sequenceValues(_ x: [Double], scaler: Scaler) -> [Float] {
+        switch configuration.normalization {
+        case .differences: (1..<max(x.count, 1)).map { Float(scaler.transform(x[$0] - x[$0 - 1])) }
+        default: x.map { Float(scaler.transform($0)) }
+        }
+    }
+
+    mutating func fitSequence(_ series: SeriesData) throws {
+        let c = configuration, l = c.window, x = series.target
+        guard c.covariates.isEmpty, c.quantiles.isEmpty else {
+            throw ForecastingError.invalidConfiguration(
+                "many-to-many forecasts feed predictions back, so they take no covariates and no quantile head; use --mode many-to-one")
+        }
+        let needed = l + 3
+        guard x.count >= needed else {
+            throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
+                                            reason: "for training sequences of \(l) steps")
+        }
+        let raw = c.normalization == .differences ? (1..<x.count).map { x[$0] - x[$0 - 1] } : x
+        state.sequenceScaler = Scaler.fit(.standard, to: raw)
+        let u = sequenceValues(x, scaler: state.sequenceScaler)
+        let network = makeNetwork()
+        var trainer = Trainer(configuration: c, network: network)
+        if c.stateful {
+            report = try trainer.trainStateful(u)
+        } else {
+            report = try trainer.train(samples: u.count - l) { s in
+                (Array(u[s..<(s + l)]), Array(u[(s + 1)...(s + l)]))
+            }
+        }
+        self.network = network
+        state.report = report
+        state.history = Array(x.suffix(l + 1))
+        state.lastValue = x[x.count - 1]
+        state.observations = x.count
+        warmUp(x)
+    }
+
+    /// Sets the state and next output from a history: a stateful model runs over all of
+    /// it from a zero state, as in training; otherwise over its last L values.
+    mutating func warmUp(_ x: [Double]) {
+        guard let network else { return }
+        var u = sequenceValues(x, scaler: state.sequenceScaler)
+        if !configuration.stateful { u = Array(u.suffix(configuration.window)) }
+        guard !u.isEmpty else { return }
+        let output = network.forward(u, batch: 1, steps: u.count)
+        let final = network.finalState
+        state.hidden = final.hidden
+        state.cell = final.cell
+        state.nextOutput = output[output.count - 1]
+    }
+
+    func predictSequence(network: RecurrentNetwork, horizon: Int) throws -> Forecast {
+        var recurrent = RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1)
+        var output = state.nextOutput
+        var level = state.lastValue
+        var point: [Double] = []
+        for h in 0..<horizon {
+            let value = state.sequenceScaler.inverse(Double(output))
+            if configuration.normalization == .differences {
+                level += value
+                point.append(level)
+            } else {
+                point.append(value)
+            }
+            if h + 1 < horizon {
+                output = network.forward([output], batch: 1, steps: 1, initialState: recurrent)[0]
+                recurrent = network.finalState
+            }
+        }
+        return Forecast(point: point)
+    }
+
+    /// Mean absolute error, in the series' units, of recursive H-step forecasts from up
+    /// to 10 origins in the last 10% of the series.
+    func sequenceValidationError(_ series: SeriesData) -> Double {
+        guard let network else { return .infinity }
+        let x = series.target, h = configuration.horizon
+        let first = max(configuration.window + 2, x.count - max(Int(0.1 * Double(x.count)), h))
+        var total = 0.0, count = 0
+        for origin in stride(from: first, through: x.count - h, by: max(h, (x.count - h - first) / 10 + 1)) {
+            var probe = self
+            probe.state.lastValue = x[origin - 1]
+            probe.warmUp(Array(x[0..<origin]))
+            guard let forecast = try? probe.predictSequence(network: network, horizon: h) else { continue }
+            for step in 0..<h {
+                total += abs(x[origin + step] - forecast.point[step])
+                count += 1
+            }
+        }
+        return count > 0 ? total / Double(count) : .infinity
+    }
+
+    /// Takes new observations after the history (NaN: carry the last value). A stateful
+    /// many-to-many model advances its saved state over the new values only (cost
+    /// proportional to their number); other models slide their input window.
+    public mutating func update(with values: [Double]) throws {
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        guard !values.isEmpty else { return }
+        var filled = values
+        var previous = state.lastValue
+        for i in filled.indices {
+            if filled[i].isNaN { filled[i] = previous }
+            previous = filled[i]
+        }
+        let l = configuration.window
+        if configuration.mode == .manyToMany && configuration.stateful {
+            let u = sequenceValues([state.lastValue] + filled, scaler: state.sequenceScaler)
+            let inputs = configuration.normalization == .differences ? u : Array(u.dropFirst())
+            let output = network.forward(inputs, batch: 1, steps: inputs.count,
+                                         initialState: RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1))
+            let final = network.finalState
+            state.hidden = final.hidden
+            state.cell = final.cell
+            state.nextOutput = output[output.count - 1]
+        }
+        state.history = Array((state.history + filled).suffix(configuration.mode == .manyToMany ? l + 1 : l))
+        state.lastValue = filled[filled.count - 1]
+        state.observations += filled.count
+        if configuration.mode == .manyToMany && !configuration.stateful { warmUp(state.history) }
+    }
+}

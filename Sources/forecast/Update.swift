@@ -1,0 +1,63 @@
+import ArgumentParser
+import Forecasting
+import Foundation
+import TimeSeries
+
+/// `forecast update`: feed new observations to a saved model and forecast again.
+struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Advance a saved model with the rows after its last timestamp, rewrite it, and forecast again.",
+        discussion: """
+            Rows at or before the model's last timestamp are skipped, so the same growing file can be \
+            given again. A stateful many-to-many model advances its saved hidden state over the new \
+            rows only; other models slide their input window. Missing values and skipped steps carry \
+            the last value.
+            """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(name: .customLong("model"), help: "The model file to advance (rewritten in place, atomically).")
+    var modelPath: String
+
+    @Option(help: "Forecast horizon, in steps (default: the model's).")
+    var horizon: Int?
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        var file = try ModelFile.read(path: modelPath)
+        var options = data
+        options.target = file.target
+        options.columns = file.covariates.isEmpty ? nil : file.covariates
+        let frames = try options.read()
+        guard frames.count == 1, let frame = frames.first else {
+            throw CommandError(message: "\(data.sourceName): \(frames.count) series; update one at a time")
+        }
+        try file.checkCompatible(with: frame, modelPath: modelPath)
+        let values = try frame.values(of: file.target)
+        var newValues: [Double] = []
+        var last = file.lastTimestamp
+        if let stamps = frame.timestamps, let modelLast = file.lastTimestamp {
+            for (t, v) in zip(stamps, values) where t > modelLast {
+                guard let steps = file.frequency.steps(from: last ?? modelLast, to: t), steps >= 1 else {
+                    throw CommandError(message: "\(data.sourceName): \(t.formatted(frame.timestampStyle)) is not on the model's \(file.frequency.name) grid after \(modelLast.formatted(file.timestampStyle))")
+                }
+                newValues += Array(repeating: .nan, count: steps - 1) + [v]  // skipped steps carry the last value
+                last = t
+            }
+        } else {
+            // No time axis: the rows after the ones the model has seen.
+            newValues = Array(values.dropFirst(file.forecaster.state.observations))
+        }
+        try file.forecaster.update(with: newValues)
+        file.lastTimestamp = last
+        if !newValues.isEmpty { try file.write(to: modelPath) }
+        FileHandle.standardError.write(Data("\(modelPath): \(newValues.count) new step\(newValues.count == 1 ? "" : "s")\n".utf8))
+        let output = ForecastOutput(series: frame.displayName, target: file.target, model: file.forecaster.name,
+                                    forecast: try file.forecaster.predict(horizon: horizon ?? file.forecaster.configuration.horizon),
+                                    frequency: file.frequency, lastTimestamp: last, style: file.timestampStyle,
+                                    lastIndex: file.forecaster.state.observations - 1)
+        print(output.render(format))
+    }
+}
