@@ -84,3 +84,15 @@ public enum TimestampStyle: String, Sendable, Codable {
     /// Seconds since the epoch, written as a number.
     case epochSeconds = "epoch"
 }
+
+extension Timestamp: Codable {
+    /// Encoded as its microseconds since the epoch, a plain integer.
+    public init(from decoder: any Decoder) throws {
+        microseconds = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(microseconds)
+    }
+}

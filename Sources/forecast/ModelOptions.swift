@@ -46,6 +46,9 @@ struct ModelOptions: ParsableArguments {
             transform: { $0.split(separator: ",").map(String.init) })
     var covariates: [String] = []
 
+    @Option(help: "Calendar features fed with every input step: hour, weekday, yearday, comma-separated, or auto (those that vary at the data's frequency).")
+    var calendar: String?
+
     @Option(help: "Training loss: mse, mae or huber (a quantile head uses the pinball loss).")
     var loss = "mse"
 
@@ -92,6 +95,11 @@ struct ModelOptions: ParsableArguments {
         if !["mse", "mae", "huber"].contains(loss) { throw ValidationError("--loss must be mse, mae or huber.") }
         if learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
         if stateful && mode != .manyToMany { throw ValidationError("--stateful goes with --mode many-to-many.") }
+        if let calendar, calendar != "auto" {
+            for name in calendar.split(separator: ",") where CalendarFeature(rawValue: String(name)) == nil {
+                throw ValidationError("--calendar takes hour, weekday, yearday or auto, not \"\(name)\".")
+            }
+        }
     }
 
     /// The configuration for data on `frequency`.
@@ -108,6 +116,11 @@ struct ModelOptions: ParsableArguments {
         c.normalization = normalization
         c.quantiles = quantiles.sorted()
         c.covariates = covariates
+        switch calendar {
+        case nil: c.calendar = []
+        case "auto": c.calendar = CalendarFeature.suited(to: frequency)
+        case let names?: c.calendar = names.split(separator: ",").compactMap { CalendarFeature(rawValue: String($0)) }
+        }
         c.loss = loss
         c.learningRate = learningRate
         c.batchSize = batchSize

@@ -37,6 +37,7 @@ struct Update: ParsableCommand {
         try file.checkCompatible(with: frame, modelPath: modelPath)
         let values = try frame.values(of: file.target)
         var newValues: [Double] = []
+        var newTimestamps: [Timestamp] = []
         var last = file.lastTimestamp
         if let stamps = frame.timestamps, let modelLast = file.lastTimestamp {
             for (t, v) in zip(stamps, values) where t > modelLast {
@@ -44,13 +45,14 @@ struct Update: ParsableCommand {
                     throw CommandError(message: "\(data.sourceName): \(t.formatted(frame.timestampStyle)) is not on the model's \(file.frequency.name) grid after \(modelLast.formatted(file.timestampStyle))")
                 }
                 newValues += Array(repeating: .nan, count: steps - 1) + [v]  // skipped steps carry the last value
+                newTimestamps += (1...steps).map { file.frequency.advance(last ?? modelLast, by: $0) }
                 last = t
             }
         } else {
             // No time axis: the rows after the ones the model has seen.
             newValues = Array(values.dropFirst(file.forecaster.state.observations))
         }
-        try file.forecaster.update(with: newValues)
+        try file.forecaster.update(with: newValues, timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
         file.lastTimestamp = last
         if !newValues.isEmpty { try file.write(to: modelPath) }
         FileHandle.standardError.write(Data("\(modelPath): \(newValues.count) new step\(newValues.count == 1 ? "" : "s")\n".utf8))

@@ -51,6 +51,8 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     /// Quantile levels of a quantile head (pinball loss); empty for a point forecast.
     public var quantiles: [Double] = []
     public var covariates: [String] = []
+    /// Calendar features fed with every input step (many-to-one; they need timestamps).
+    public var calendar: [CalendarFeature] = []
 
     // Training.
     public var loss: String = "mse"

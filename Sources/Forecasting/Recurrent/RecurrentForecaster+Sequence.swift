@@ -16,9 +16,9 @@ extension RecurrentForecaster {
 
     mutating func fitSequence(_ series: SeriesData) throws {
         let c = configuration, l = c.window, x = series.target
-        guard c.covariates.isEmpty, c.quantiles.isEmpty else {
+        guard c.covariates.isEmpty, c.quantiles.isEmpty, c.calendar.isEmpty else {
             throw ForecastingError.invalidConfiguration(
-                "many-to-many forecasts feed predictions back, so they take no covariates and no quantile head; use --mode many-to-one")
+                "many-to-many forecasts feed predictions back, so they take no covariates, calendar features or quantile head; use --mode many-to-one")
         }
         let needed = l + 3
         guard x.count >= needed else {
@@ -100,12 +100,22 @@ extension RecurrentForecaster {
         return count > 0 ? total / Double(count) : .infinity
     }
 
-    /// Takes new observations after the history (NaN: carry the last value). A stateful
-    /// many-to-many model advances its saved state over the new values only (cost
-    /// proportional to their number); other models slide their input window.
-    public mutating func update(with values: [Double]) throws {
+    /// Takes new observations after the history (NaN: carry the last value), with their
+    /// timestamps when the model uses calendar features. A stateful many-to-many model
+    /// advances its saved state over the new values only (cost proportional to their
+    /// number); other models slide their input window.
+    public mutating func update(with values: [Double], timestamps: [Timestamp]? = nil) throws {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         guard !values.isEmpty else { return }
+        guard configuration.covariates.isEmpty else {
+            throw ForecastingError.invalidConfiguration("update takes models without covariates; predict --model with the whole file instead")
+        }
+        if !configuration.calendar.isEmpty {
+            guard let timestamps, timestamps.count == values.count else {
+                throw ForecastingError.invalidConfiguration("the model uses calendar features: new rows need timestamps")
+            }
+            state.timestampHistory = Array(((state.timestampHistory ?? []) + timestamps).suffix(configuration.window))
+        }
         var filled = values
         var previous = state.lastValue
         for i in filled.indices {

@@ -37,6 +37,8 @@ public struct RecurrentForecaster: Forecaster {
         public var nextOutput: Float = 0
         /// Observations the model has seen, training and updates.
         public var observations = 0
+        /// The timestamps of `history`, for calendar features (nil without them).
+        public var timestampHistory: [Timestamp]?
     }
 
     public internal(set) var state = FittedState()
@@ -68,12 +70,18 @@ public struct RecurrentForecaster: Forecaster {
         }
         state.history = Array(series.target.suffix(l))
         state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
+        if !configuration.calendar.isEmpty {
+            guard let stamps = series.timestamps else {
+                throw ForecastingError.invalidConfiguration("the model uses calendar features; the data has no time column")
+            }
+            state.timestampHistory = Array(stamps.suffix(l))
+        }
         state.lastValue = series.target.last ?? state.lastValue
         state.observations = series.target.count
         if configuration.mode == .manyToMany { warmUp(series.target) }
     }
 
-    var featureCount: Int { 1 + configuration.covariates.count }
+    var featureCount: Int { 1 + configuration.covariates.count + 2 * configuration.calendar.count }
     var outputsPerStep: Int { max(configuration.quantiles.count, 1) }
 
     func makeNetwork() -> RecurrentNetwork {
@@ -93,7 +101,9 @@ public struct RecurrentForecaster: Forecaster {
 
     /// One window's network input ([L, F]) and the scaling that maps outputs back.
     /// `end` is one past the window's last row.
-    func encode(_ x: [Double], _ covariates: [[Double]], end: Int) -> (input: [Float], scaling: WindowScaling) {
+    func encode(_ x: [Double], _ covariates: [[Double]], _ timestamps: [Timestamp]?, end: Int)
+        -> (input: [Float], scaling: WindowScaling)
+    {
         let c = configuration, l = c.window, f = featureCount
         let window = x[(end - l)..<end]
         var scaling: WindowScaling
@@ -113,6 +123,15 @@ public struct RecurrentForecaster: Forecaster {
             input[t * f] = Float((x[end - l + t] - scaling.center) / scaling.scale)
             for (k, column) in covariates.enumerated() {
                 input[t * f + 1 + k] = Float(covariateScalers[k].transform(column[end - l + t]))
+            }
+            if let timestamps, !c.calendar.isEmpty {
+                var k = 1 + covariates.count
+                for feature in c.calendar {
+                    let (sine, cosine) = feature.values(timestamps[end - l + t])
+                    input[t * f + k] = Float(sine)
+                    input[t * f + k + 1] = Float(cosine)
+                    k += 2
+                }
             }
         }
         return (input, scaling)
@@ -149,7 +168,7 @@ public struct RecurrentForecaster: Forecaster {
         let first = samples - report.validationSamples
         var total = 0.0, count = 0
         for sample in first..<samples {
-            let (input, scaling) = encode(x, series.covariates, end: sample + l)
+            let (input, scaling) = encode(x, series.covariates, series.timestamps, end: sample + l)
             let output = network.forward(input, batch: 1, steps: l)
             for h in 0..<c.horizon {
                 let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + outputsPerStep / 2])
@@ -169,6 +188,9 @@ public struct RecurrentForecaster: Forecaster {
             throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
                                             reason: "for an input window of \(l), a horizon of \(c.horizon) and two samples")
         }
+        guard c.calendar.isEmpty || series.timestamps != nil else {
+            throw ForecastingError.invalidConfiguration("calendar features need a time column")
+        }
         guard series.covariates.count == c.covariates.count else {
             throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
         }
@@ -179,7 +201,7 @@ public struct RecurrentForecaster: Forecaster {
         var trainer = Trainer(configuration: c, network: network)
         report = try trainer.train(samples: x.count - l - c.horizon + 1) { sample in
             let end = sample + l
-            let (input, scaling) = encode(x, series.covariates, end: end)
+            let (input, scaling) = encode(x, series.covariates, series.timestamps, end: end)
             // One target per step; a quantile head has Q outputs per step for it (pinball loss).
             let target = (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) }
             return (input, target)
@@ -188,6 +210,7 @@ public struct RecurrentForecaster: Forecaster {
         state.report = report
         state.history = Array(x.suffix(l))
         state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
+        state.timestampHistory = c.calendar.isEmpty ? nil : series.timestamps.map { Array($0.suffix(l)) }
         state.lastValue = x.last ?? 0
         state.observations = x.count
     }
@@ -199,7 +222,7 @@ public struct RecurrentForecaster: Forecaster {
         guard horizon <= c.horizon else {
             throw ForecastingError.invalidConfiguration("the model forecasts \(c.horizon) steps at once (many-to-one); \(horizon) were asked")
         }
-        let (input, scaling) = encode(history, covariateHistory, end: history.count)
+        let (input, scaling) = encode(history, covariateHistory, state.timestampHistory, end: history.count)
         let output = network.forward(input, batch: 1, steps: c.window)
         let q = outputsPerStep
         func value(_ h: Int, _ k: Int) -> Double { scaling.baseline[h] + scaling.scale * Double(output[h * q + k]) }
