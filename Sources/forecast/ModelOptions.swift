@@ -55,6 +55,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Adam learning rate.")
     var learningRate = 1e-3
 
+    @Option(help: "Learning-rate schedule: plateau (halve after 3 epochs without improvement), cosine, step (halve every 10 epochs) or constant.")
+    var schedule: RecurrentConfiguration.Schedule = .plateau
+
     @Option(help: "Samples per batch.")
     var batchSize = 64
 
@@ -123,6 +126,7 @@ struct ModelOptions: ParsableArguments {
         }
         c.loss = loss
         c.learningRate = learningRate
+        c.schedule = schedule
         c.batchSize = batchSize
         c.maxEpochs = epochs
         c.patience = patience
@@ -135,4 +139,5 @@ struct ModelOptions: ParsableArguments {
 
 extension RecurrentConfiguration.Normalization: ExpressibleByArgument {}
 extension RecurrentConfiguration.Mode: ExpressibleByArgument {}
+extension RecurrentConfiguration.Schedule: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}

@@ -40,6 +40,8 @@ func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, Recu
     let series = try SeriesData(frame: frame, target: target, covariates: model.covariates, policy: model.missing)
     let frequency = frame.frequencyReport.frequency ?? .index
     var forecaster = RecurrentForecaster(model.configuration(frequency: frequency))
+    forecaster.progress = ProgressBar.training()
+    defer { ProgressBar.finish() }
     try forecaster.fit(series)
     var provenance = ["tool_version": toolVersion, "seed": String(model.seed), "data_file": data.sourceName,
                       "created_at": Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc)]

@@ -65,6 +65,20 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     /// train in bounded time.
     public var maxSteps = 3000
     public var validationFraction = 0.1
+    /// The learning-rate schedule over epochs.
+    public enum Schedule: String, Sendable, Codable, CaseIterable {
+        /// The base rate throughout.
+        case constant
+        /// Halve the rate after 3 epochs without a better validation loss.
+        case plateau
+        /// Cosine from the base rate to 1% of it over the epochs.
+        case cosine
+        /// Halve the rate every 10 epochs.
+        case step
+    }
+
+    public var schedule: Schedule = .plateau
+
     /// Clip the gradients' global norm to this (0: no clipping).
     public var clipNorm = 1.0
     public var seed: UInt64 = 0

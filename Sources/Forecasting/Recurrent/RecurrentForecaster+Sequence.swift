@@ -29,7 +29,7 @@ extension RecurrentForecaster {
         state.sequenceScaler = Scaler.fit(.standard, to: raw)
         let u = sequenceValues(x, scaler: state.sequenceScaler)
         let network = makeNetwork()
-        var trainer = Trainer(configuration: c, network: network)
+        var trainer = Trainer(configuration: c, network: network, progress: progress)
         if c.stateful {
             report = try trainer.trainStateful(u)
         } else {

@@ -42,6 +42,8 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     public internal(set) var state = FittedState()
+    /// Called after every training epoch (for a progress bar); not saved.
+    public var progress: (@Sendable (TrainingProgress) -> Void)?
     var history: [Double] { state.history }
     var covariateHistory: [[Double]] { state.covariateHistory }
     var fallbackScale: Double { state.fallbackScale }
@@ -151,6 +153,7 @@ public struct RecurrentForecaster: Forecaster {
             var c = configuration
             c.normalization = normalization
             var model = RecurrentForecaster(c)
+            model.progress = progress
             try model.fitConcrete(series)
             let error = model.validationError(series)
             if best == nil || error < best!.error { best = (model, error) }  // set on the first pass
@@ -198,7 +201,7 @@ public struct RecurrentForecaster: Forecaster {
         state.globalScaler = Scaler.fit(.standard, to: x)
         state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
         let network = makeNetwork()
-        var trainer = Trainer(configuration: c, network: network)
+        var trainer = Trainer(configuration: c, network: network, progress: progress)
         report = try trainer.train(samples: x.count - l - c.horizon + 1) { sample in
             let end = sample + l
             let (input, scaling) = encode(x, series.covariates, series.timestamps, end: end)

@@ -11,11 +11,41 @@ public struct TrainingReport: Sendable, Equatable, Codable {
     public var validationSamples = 0
 }
 
+/// Where training is, for a progress bar.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var trainingLoss: Double
+    public var validationLoss: Double
+    public var bestValidationLoss: Double
+    public var learningRate: Double
+}
+
 /// Mini-batch training with a time-ordered validation split, early stopping that restores
-/// the best weights, gradient clipping, Adam, and a stop with a clear error on a NaN loss.
+/// the best weights, a learning-rate schedule, gradient clipping, Adam, and a stop with a
+/// clear error on a NaN loss.
 struct Trainer {
     let configuration: RecurrentConfiguration
     let network: RecurrentNetwork
+    var progress: (@Sendable (TrainingProgress) -> Void)?
+
+    init(configuration: RecurrentConfiguration, network: RecurrentNetwork,
+         progress: (@Sendable (TrainingProgress) -> Void)? = nil) {
+        self.configuration = configuration
+        self.network = network
+        self.progress = progress
+    }
+
+    /// The schedule of `configuration` for `epochs` epochs.
+    func makeSchedule(epochs: Int) -> LearningRateSchedule {
+        let base = configuration.learningRate
+        switch configuration.schedule {
+        case .constant: return LearningRateSchedule(.constant, base: base)
+        case .plateau: return LearningRateSchedule(.reduceOnPlateau(factor: 0.5, patience: 3, minimum: base / 100), base: base)
+        case .cosine: return LearningRateSchedule(.cosine(epochs: epochs, minimum: base / 100), base: base)
+        case .step: return LearningRateSchedule(.step(every: 10, gamma: 0.5), base: base)
+        }
+    }
 
     /// Trains on samples 0..<count; `sample(i)` gives sample i's input [L, F] and target.
     /// The last round(fraction * count) samples, in time order, validate.
@@ -57,7 +87,10 @@ struct Trainer {
         let batchesPerEpoch = (trainCount + c.batchSize - 1) / c.batchSize
         let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batchesPerEpoch, 1)))
         var sinceBest = 0
+        var schedule = makeSchedule(epochs: epochs)
         for epoch in 1...max(epochs, 1) {
+            adam.learningRate = schedule.rate(epoch: epoch - 1)
+            var epochLoss = 0.0
             var order = Array(0..<trainCount)
             for i in stride(from: order.count - 1, to: 0, by: -1) {
                 order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
@@ -71,12 +104,17 @@ struct Trainer {
                 guard value.isFinite else {
                     throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)")
                 }
+                epochLoss += Double(value) * Double(indices.count)
                 network.backward(gradient)
                 if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: c.clipNorm) }
                 adam.update(network.parameters, gradients: network.gradients)
             }
             report.epochs = epoch
             let current = validationLoss()
+            schedule.observe(validationLoss: current)
+            progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss / Double(trainCount),
+                                       validationLoss: current, bestValidationLoss: min(current, report.bestValidationLoss),
+                                       learningRate: adam.learningRate))
             guard current.isFinite else {
                 throw ForecastingError.diverged(epoch: epoch, detail: "the validation loss is \(current)")
             }
@@ -124,7 +162,10 @@ extension Trainer {
         var best = network.parameters.array
         let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batches.count, 1)))
         var sinceBest = 0
+        var schedule = makeSchedule(epochs: epochs)
         for epoch in 1...epochs {
+            adam.learningRate = schedule.rate(epoch: epoch - 1)
+            var epochLoss = 0.0
             var carried = RecurrentState.zeros(network.configuration, batch: rows)
             for k in 0..<batches.count {
                 let batch = batches.batch(k, features: u, featureCount: 1, target: u)
@@ -134,6 +175,7 @@ extension Trainer {
                 guard value.isFinite else {
                     throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)")
                 }
+                epochLoss += Double(value) / Double(batches.count)
                 network.backward(gradient)
                 if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: c.clipNorm) }
                 adam.update(network.parameters, gradients: network.gradients)
@@ -141,6 +183,10 @@ extension Trainer {
             }
             report.epochs = epoch
             let current = validationLoss()
+            schedule.observe(validationLoss: current)
+            progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss, validationLoss: current,
+                                       bestValidationLoss: min(current, report.bestValidationLoss),
+                                       learningRate: adam.learningRate))
             guard current.isFinite else {
                 throw ForecastingError.diverged(epoch: epoch, detail: "the validation loss is \(current)")
             }
