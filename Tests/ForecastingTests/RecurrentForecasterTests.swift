@@ -155,3 +155,35 @@ import TimeSeries
         }
     }
 }
+
+@Suite struct EncoderDecoderTests {
+    @Test func trainsForecastsAndRoundTrips() throws {
+        let start = Timestamp(year: 2024, month: 1, day: 1)
+        let hourly = Frequency.fixed(microseconds: 3_600_000_000)
+        let stamps = (0..<300).map { hourly.advance(start, by: $0) }
+        var g = SplitMix64(seed: 5)
+        let values = stamps.map { 20 + 4 * sin(2 * Double.pi * CalendarFeature.hourOfDay.phase($0)) + 0.3 * g.nextNormal() }
+        var c = RecurrentConfiguration(horizon: 12, season: 24)
+        c.mode = .encoderDecoder
+        c.calendar = [.hourOfDay]
+        c.hiddenSize = 12
+        c.maxSteps = 200
+        c.seed = 2
+        var model = RecurrentForecaster(c)
+        let series = SeriesData(target: values, timestamps: stamps, frequency: hourly)
+        try model.fit(series)
+        #expect(model.decoder != nil && model.report.epochs >= 1)
+        let forecast = try model.predict(horizon: 12)
+        #expect(forecast.point.count == 12 && forecast.point.allSatisfy(\.isFinite))
+        // Better than the window's mean on the held-back validation windows.
+        #expect(model.validationError(series) < 4)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ed-\(UUID()).safetensors").path
+        try ModelFile(forecaster: model, target: "y", covariates: [], frequency: hourly, timestampStyle: .utc,
+                      lastTimestamp: stamps.last, provenance: [:]).write(to: path)
+        let file = try SafeTensors.read(path: path)
+        #expect(file.tensors["encoder.weight_ih_l0"] != nil && file.tensors["decoder.weight_hh_l0"] != nil)
+        #expect(file.tensors["head.weight"]?.shape == [1, 12])
+        let loaded = try ModelFile.read(path: path).forecaster
+        #expect(try loaded.predict(horizon: 12) == forecast)
+    }
+}

@@ -79,3 +79,40 @@ import Testing
         #expect(bias[6..<12].allSatisfy { $0 == 1 } && bias[0..<6].allSatisfy { $0 == 0 })
     }
 }
+
+@Suite struct InitialStateGradientTests {
+    @Test(arguments: [CellKind.gru, .lstm])
+    func initialStateGradientByCentralDifferences(_ cell: CellKind) {
+        let config = NetworkConfiguration(cell: cell, inputSize: 2, hiddenSize: 4, layers: 2, outputSize: 1, outputMode: .everyStep)
+        let network = RecurrentNetwork(config, seed: 6)
+        var g = SplitMix64(seed: 2)
+        let x = (0..<(2 * 5 * 2)).map { _ in Float(g.nextUniform(in: -1, 1)) }
+        let y = (0..<(2 * 5)).map { _ in Float(g.nextUniform(in: -1, 1)) }
+        var s0 = RecurrentState.zeros(config, batch: 2)
+        s0.hidden = s0.hidden.map { _ in Float(g.nextUniform(in: -0.5, 0.5)) }
+        s0.cell = s0.cell?.map { _ in Float(g.nextUniform(in: -0.5, 0.5)) }
+        func loss(_ s: RecurrentState) -> Double {
+            Double(Loss.mse.evaluate(prediction: network.forward(x, batch: 2, steps: 5, initialState: s), target: y).loss)
+        }
+        let (_, d) = Loss.mse.evaluate(prediction: network.forward(x, batch: 2, steps: 5, initialState: s0), target: y)
+        network.zeroGradients()
+        network.backward(d)
+        let analytic = network.initialStateGradient!  // set by backward
+        for i in stride(from: 0, to: s0.hidden.count, by: 3) {
+            var plus = s0, minus = s0
+            plus.hidden[i] += 1e-2
+            minus.hidden[i] -= 1e-2
+            let numeric = (loss(plus) - loss(minus)) / 2e-2
+            #expect(abs(numeric - Double(analytic.hidden[i])) / max(abs(numeric) + abs(Double(analytic.hidden[i])), 1e-3) < 2e-2)
+        }
+        if cell == .lstm {
+            for i in stride(from: 1, to: s0.hidden.count, by: 3) {
+                var plus = s0, minus = s0
+                plus.cell![i] += 1e-2
+                minus.cell![i] -= 1e-2
+                let numeric = (loss(plus) - loss(minus)) / 2e-2
+                #expect(abs(numeric - Double(analytic.cell![i])) / max(abs(numeric) + abs(Double(analytic.cell![i])), 1e-3) < 2e-2)
+            }
+        }
+    }
+}

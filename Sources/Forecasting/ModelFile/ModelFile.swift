@@ -53,7 +53,18 @@ public struct ModelFile {
         metadata["config"] = try json(forecaster.configuration)
         metadata["state"] = try json(forecaster.state)
         metadata["data"] = try json(data)
-        try network.save(to: path, metadata: metadata)
+        var tensors = network.namedTensors
+        if let decoder = forecaster.decoder {
+            // As a PyTorch module with `encoder` and `decoder` recurrent layers and a `head`.
+            tensors = [:]
+            for (name, tensor) in network.namedTensors where name.hasPrefix("rnn.") {
+                tensors["encoder." + name.dropFirst(4)] = tensor
+            }
+            for (name, tensor) in decoder.namedTensors {
+                tensors[name.hasPrefix("rnn.") ? "decoder." + name.dropFirst(4) : name] = tensor
+            }
+        }
+        try SafeTensors.write(SafeTensors.File(tensors: tensors, metadata: metadata), to: path)
     }
 
     /// Reads a model file.
@@ -63,10 +74,10 @@ public struct ModelFile {
         guard file.metadata["format"] == format else {
             throw bad("metadata format is \(file.metadata["format"].map { "\"\($0)\"" } ?? "missing"), expected \"\(format)\"")
         }
-        let decoder = JSONDecoder()
+        let json = JSONDecoder()
         func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
             guard let text = file.metadata[key] else { throw bad("metadata \"\(key)\" is missing") }
-            do { return try decoder.decode(type, from: Data(text.utf8)) } catch { throw bad("metadata \"\(key)\" is not valid: \(error)") }
+            do { return try json.decode(type, from: Data(text.utf8)) } catch { throw bad("metadata \"\(key)\" is not valid: \(error)") }
         }
         let configuration = try decode(RecurrentConfiguration.self, "config")
         let state = try decode(RecurrentForecaster.FittedState.self, "state")
@@ -74,10 +85,26 @@ public struct ModelFile {
         guard let frequency = Frequency(code: data.frequency) else { throw bad("unknown frequency \"\(data.frequency)\"") }
         let probe = RecurrentForecaster(configuration)
         let network = probe.makeNetwork()
-        try network.load(file.tensors, source: path)
+        var decoder: RecurrentNetwork?
+        if configuration.mode == .encoderDecoder {
+            let decoderNetwork = probe.makeDecoder()
+            var encoderTensors = network.namedTensors.filter { $0.key.hasPrefix("head.") }  // unused head, as made
+            var decoderTensors: [String: SafeTensors.Tensor] = [:]
+            for (name, tensor) in file.tensors {
+                if name.hasPrefix("encoder.") { encoderTensors["rnn." + name.dropFirst(8)] = tensor }
+                if name.hasPrefix("decoder.") { decoderTensors["rnn." + name.dropFirst(8)] = tensor }
+                if name.hasPrefix("head.") { decoderTensors[name] = tensor }
+            }
+            try network.load(encoderTensors, source: path)
+            try decoderNetwork.load(decoderTensors, source: path)
+            decoder = decoderNetwork
+        } else {
+            try network.load(file.tensors, source: path)
+        }
         var provenance: [String: String] = [:]
         for (key, value) in file.metadata where key.hasPrefix("provenance.") { provenance[String(key.dropFirst(11))] = value }
-        return ModelFile(forecaster: RecurrentForecaster(configuration: configuration, network: network, state: state),
+        return ModelFile(forecaster: RecurrentForecaster(configuration: configuration, network: network, decoder: decoder,
+                                                         state: state),
                          target: data.target, covariates: data.covariates, frequency: frequency,
                          timestampStyle: data.timestampStyle,
                          lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)),

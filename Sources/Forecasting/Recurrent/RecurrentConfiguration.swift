@@ -9,6 +9,11 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         /// The loss at every step of a training sequence (teacher forcing); forecasts by
         /// feeding each prediction back as the next input (recursive), so any horizon works.
         case manyToMany = "many-to-many"
+        /// Many-to-many with unequal lengths (the translation shape): an encoder reads the
+        /// window, its final state starts a decoder that emits the H steps, each fed the
+        /// previous value (the true one in training, its own forecast after) and the
+        /// calendar features of the step it forecasts.
+        case encoderDecoder = "encoder-decoder"
     }
 
     /// How values are scaled for the network, and what it forecasts the change from.
@@ -93,6 +98,7 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         switch mode {
         case .manyToOne: season > 1 ? [.windowSeasonal, .windowNaive, .global] : [.windowNaive, .global]
         case .manyToMany: [.global, .differences]
+        case .encoderDecoder: [.windowNaive, .global]
         }
     }
 

@@ -11,8 +11,10 @@ import TimeSeries
 public struct RecurrentForecaster: Forecaster {
     public let configuration: RecurrentConfiguration
     public var name: String { configuration.cell.rawValue }
-    /// The trained network (nil before `fit`).
+    /// The trained network (nil before `fit`); the encoder in encoder-decoder mode.
     public internal(set) var network: RecurrentNetwork?
+    /// The decoder in encoder-decoder mode.
+    public internal(set) var decoder: RecurrentNetwork?
     /// What training did: epochs run, the best epoch and its validation loss.
     public internal(set) var report = TrainingReport()
     /// What the fitted model keeps besides its weights (saved in the model file).
@@ -39,6 +41,8 @@ public struct RecurrentForecaster: Forecaster {
         public var observations = 0
         /// The timestamps of `history`, for calendar features (nil without them).
         public var timestampHistory: [Timestamp]?
+        /// The data's grid (`Frequency.code`), to date future steps for calendar features.
+        public var frequencyCode = "index"
     }
 
     public internal(set) var state = FittedState()
@@ -55,9 +59,11 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     /// A fitted forecaster from saved parts (a model file).
-    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, state: FittedState) {
+    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, decoder: RecurrentNetwork? = nil,
+                state: FittedState) {
         self.configuration = configuration
         self.network = network
+        self.decoder = decoder
         self.state = state
         self.report = state.report
     }
@@ -165,6 +171,7 @@ public struct RecurrentForecaster: Forecaster {
     /// windows (the last samples, which training did not fit on).
     func validationError(_ series: SeriesData) -> Double {
         if configuration.mode == .manyToMany { return sequenceValidationError(series) }
+        if configuration.mode == .encoderDecoder { return encoderDecoderValidationError(series) }
         guard let network else { return .infinity }
         let c = configuration, l = c.window, x = series.target
         let samples = x.count - l - c.horizon + 1
@@ -183,7 +190,9 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     mutating func fitConcrete(_ series: SeriesData) throws {
+        state.frequencyCode = series.frequency.code
         if configuration.mode == .manyToMany { return try fitSequence(series) }
+        if configuration.mode == .encoderDecoder { return try fitEncoderDecoder(series) }
         let c = configuration
         let x = series.target, l = c.window
         let needed = l + c.horizon + 1
@@ -221,6 +230,7 @@ public struct RecurrentForecaster: Forecaster {
     public func predict(horizon: Int) throws -> Forecast {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         if configuration.mode == .manyToMany { return try predictSequence(network: network, horizon: horizon) }
+        if configuration.mode == .encoderDecoder { return try predictEncoderDecoder(horizon: horizon) }
         let c = configuration
         guard horizon <= c.horizon else {
             throw ForecastingError.invalidConfiguration("the model forecasts \(c.horizon) steps at once (many-to-one); \(horizon) were asked")

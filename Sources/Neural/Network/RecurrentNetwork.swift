@@ -171,6 +171,10 @@ public final class RecurrentNetwork {
         return out
     }
 
+    /// dLoss/d(initial state) from the last `backward`: how an encoder that produced the
+    /// initial state receives its gradient.
+    public private(set) var initialStateGradient: RecurrentState?
+
     /// The state after the last step of the last `forward`, for carrying into the next call.
     public var finalState: RecurrentState {
         let h = configuration.hiddenSize, b = lastBatch
@@ -255,6 +259,12 @@ public final class RecurrentNetwork {
                 dLayerOutput = UnsafePointer(dInput)
             }
         }
+        var dh0: [Float] = [], dc0: [Float]? = configuration.cell == .lstm ? [] : nil
+        for cache in caches {
+            dh0 += UnsafeBufferPointer(start: cache.dh.pointer, count: batch * h)
+            if dc0 != nil { dc0! += UnsafeBufferPointer(start: cache.dc.pointer, count: batch * h) }
+        }
+        initialStateGradient = RecurrentState(hidden: dh0, cell: dc0, batch: batch)
         guard inputGradient else { return nil }
         let dInput = caches[0].dInput.pointer
         var dx = [Float](repeating: 0, count: rows * f)

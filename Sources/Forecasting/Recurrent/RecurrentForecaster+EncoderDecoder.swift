@@ -1,0 +1,227 @@
+import Neural
+import TimeSeries
+
+/// Encoder-decoder forecasting: the encoder reads the window (scaled by `encode`), its
+/// final state starts the decoder, which emits one step at a time from the previous value
+/// and the calendar features of the step it forecasts.
+extension RecurrentForecaster {
+    var decoderFeatureCount: Int { 1 + 2 * configuration.calendar.count }
+
+    func makeDecoder() -> RecurrentNetwork {
+        let c = configuration
+        let decoder = RecurrentNetwork(
+            NetworkConfiguration(cell: c.cell, inputSize: decoderFeatureCount, hiddenSize: c.hiddenSize, layers: c.layers,
+                                 outputSize: 1, outputMode: .everyStep, dropout: c.dropout),
+            seed: c.seed &+ 1)
+        decoder.setTensor("head.weight", Array(repeating: 0, count: c.hiddenSize))
+        decoder.setTensor("head.bias", [0])
+        return decoder
+    }
+
+    /// Decoder inputs for steps 1...H after `end`: the previous scaled value (the window's
+    /// last at step 1; `previous[h - 1]` after) and the calendar of the forecast step.
+    func decoderInputs(previous: [Float], timestamps: [Timestamp]?, frequency: Frequency, end: Int) -> [Float] {
+        let h = configuration.horizon, f = decoderFeatureCount
+        var input = [Float](repeating: 0, count: h * f)
+        let last = timestamps.map { $0[end - 1] }
+        for step in 0..<h {
+            input[step * f] = previous[step]
+            if let last {
+                let t = frequency.advance(last, by: step + 1)
+                for (k, feature) in configuration.calendar.enumerated() {
+                    let (sine, cosine) = feature.values(t)
+                    input[step * f + 1 + 2 * k] = Float(sine)
+                    input[step * f + 2 + 2 * k] = Float(cosine)
+                }
+            }
+        }
+        return input
+    }
+
+    /// One sample: encoder input, scaling, and the scaled targets.
+    func encoderDecoderSample(_ series: SeriesData, end: Int) -> (input: [Float], scaling: WindowScaling, target: [Float]) {
+        let (input, scaling) = encode(series.target, series.covariates, series.timestamps, end: end)
+        let target = (0..<configuration.horizon).map { Float((series.target[end + $0] - scaling.center) / scaling.scale) }
+        return (input, scaling, target)
+    }
+
+    mutating func fitEncoderDecoder(_ series: SeriesData) throws {
+        let c = configuration, x = series.target, l = c.window
+        let needed = l + c.horizon + 1
+        guard x.count >= needed else {
+            throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
+                                            reason: "for an input window of \(l), a horizon of \(c.horizon) and two samples")
+        }
+        guard c.quantiles.isEmpty else {
+            throw ForecastingError.invalidConfiguration("the encoder-decoder has no quantile head; use --mode many-to-one")
+        }
+        guard c.calendar.isEmpty || series.timestamps != nil else {
+            throw ForecastingError.invalidConfiguration("calendar features need a time column")
+        }
+        state.fallbackScale = WindowScaling.seriesScale(x, season: c.season)
+        state.globalScaler = Scaler.fit(.standard, to: x)
+        state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
+        let encoder = makeNetwork(), decoder = makeDecoder()
+        network = encoder
+        self.decoder = decoder
+        let f = featureCount
+        let samples = (0..<(x.count - l - c.horizon + 1)).map { sample -> EncoderDecoderSample in
+            let (input, _, target) = encoderDecoderSample(series, end: sample + l)
+            // Teacher forcing: step h of the decoder sees the true value of step h - 1.
+            let teacher = decoderInputs(previous: [input[(l - 1) * f]] + target.dropLast(), timestamps: series.timestamps,
+                                        frequency: series.frequency, end: sample + l)
+            return EncoderDecoderSample(encoder: input, teacher: teacher, target: target)
+        }
+        report = try trainEncoderDecoder(samples, series: series)
+        state.report = report
+        state.history = Array(x.suffix(l))
+        state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
+        state.timestampHistory = c.calendar.isEmpty ? nil : series.timestamps.map { Array($0.suffix(l)) }
+        state.lastValue = x[x.count - 1]
+        state.observations = x.count
+    }
+
+    /// Runs encoder and decoder on one window, feeding each forecast back: scaled outputs.
+    func decode(encoderInput: [Float], calendar: [Float], batch: Int) -> [Float] {
+        guard let network, let decoder else { return [] }
+        let c = configuration, f = decoderFeatureCount, h = c.horizon
+        _ = network.forward(encoderInput, batch: batch, steps: c.window)
+        var recurrent = network.finalState
+        var previous = (0..<batch).map { b in encoderInput[(b * c.window + c.window - 1) * featureCount] }
+        var outputs = [Float](repeating: 0, count: batch * h)
+        for step in 0..<h {
+            var input = [Float](repeating: 0, count: batch * f)
+            for b in 0..<batch {
+                input[b * f] = previous[b]
+                for k in 1..<f { input[b * f + k] = calendar[(b * h + step) * f + k] }
+            }
+            let out = decoder.forward(input, batch: batch, steps: 1, initialState: recurrent)
+            recurrent = decoder.finalState
+            for b in 0..<batch { outputs[b * h + step] = out[b] }
+            previous = out
+        }
+        return outputs
+    }
+
+    func predictEncoderDecoder(horizon: Int) throws -> Forecast {
+        let c = configuration
+        guard horizon <= c.horizon else {
+            throw ForecastingError.invalidConfiguration("the encoder-decoder forecasts \(c.horizon) steps; \(horizon) were asked")
+        }
+        let (input, scaling) = encode(history, covariateHistory, state.timestampHistory, end: history.count)
+        let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: state.timestampHistory,
+                                     frequency: Frequency(code: state.frequencyCode) ?? .index, end: history.count)
+        let z = decode(encoderInput: input, calendar: calendar, batch: 1)
+        return Forecast(point: (0..<horizon).map { scaling.center + scaling.scale * Double(z[$0]) })
+    }
+
+    func encoderDecoderValidationError(_ series: SeriesData) -> Double {
+        let c = configuration, l = c.window, x = series.target
+        let samples = x.count - l - c.horizon + 1
+        var total = 0.0, count = 0
+        for sample in (samples - report.validationSamples)..<samples {
+            let (input, scaling, _) = encoderDecoderSample(series, end: sample + l)
+            let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: series.timestamps,
+                                         frequency: series.frequency, end: sample + l)
+            let z = decode(encoderInput: input, calendar: calendar, batch: 1)
+            for h in 0..<c.horizon {
+                total += abs(x[sample + l + h] - (scaling.center + scaling.scale * Double(z[h])))
+                count += 1
+            }
+        }
+        return count > 0 ? total / Double(count) : .infinity
+    }
+}
+
+struct EncoderDecoderSample {
+    var encoder: [Float]
+    var teacher: [Float]
+    var target: [Float]
+}
+
+extension RecurrentForecaster {
+    /// Trains encoder and decoder together: the decoder's gradient with respect to its
+    /// initial state flows into the encoder's final state. Early stopping on the free-running
+    /// (forecasts fed back) validation loss, best weights of both restored.
+    mutating func trainEncoderDecoder(_ samples: [EncoderDecoderSample], series: SeriesData) throws -> TrainingReport {
+        guard let encoder = network, let decoder else { throw ForecastingError.notFitted(model: name) }
+        let c = configuration, l = c.window, h = c.horizon, count = samples.count
+        var validation = Int((c.validationFraction * Double(count)).rounded(.toNearestOrEven))
+        validation = min(max(validation, 1), count - 1)
+        let trainCount = count - validation
+        let encoderAdam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: encoder.parameters.count)
+        let decoderAdam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: decoder.parameters.count)
+        var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED)
+        let loss = c.trainingLoss
+
+        func validationLoss() -> Double {
+            var total = 0.0
+            for i in trainCount..<count {
+                let calendar = decoderInputs(previous: Array(repeating: 0, count: h), timestamps: series.timestamps,
+                                             frequency: series.frequency, end: i + l)
+                let z = decode(encoderInput: samples[i].encoder, calendar: calendar, batch: 1)
+                total += Double(loss.evaluate(prediction: z, target: samples[i].target).loss)
+            }
+            return total / Double(validation)
+        }
+
+        var report = TrainingReport(trainingSamples: trainCount, validationSamples: validation)
+        report.bestValidationLoss = validationLoss()
+        var best = (encoder.parameters.array, decoder.parameters.array)
+        let batchesPerEpoch = (trainCount + c.batchSize - 1) / c.batchSize
+        let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batchesPerEpoch, 1)))
+        var sinceBest = 0
+        for epoch in 1...epochs {
+            var order = Array(0..<trainCount)
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+            var epochLoss = 0.0
+            for start in stride(from: 0, to: trainCount, by: c.batchSize) {
+                let batch = order[start..<min(start + c.batchSize, trainCount)]
+                let b = batch.count
+                var ex: [Float] = [], dx: [Float] = [], y: [Float] = []
+                for i in batch { ex += samples[i].encoder; dx += samples[i].teacher; y += samples[i].target }
+                encoder.zeroGradients()
+                decoder.zeroGradients()
+                _ = encoder.forward(ex, batch: b, steps: l, training: true)
+                let prediction = decoder.forward(dx, batch: b, steps: h, initialState: encoder.finalState, training: true)
+                let (value, gradient) = loss.evaluate(prediction: prediction, target: y)
+                guard value.isFinite else { throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)") }
+                epochLoss += Double(value) * Double(b)
+                decoder.backward(gradient)
+                // The encoder's head is unused: only its final state reaches the loss.
+                encoder.backward(Array(repeating: 0, count: b * encoder.configuration.outputSize),
+                                 finalStateGradient: decoder.initialStateGradient)
+                if c.clipNorm > 0 {
+                    let ge = encoder.gradients.array, gd = decoder.gradients.array
+                    let norm = (ge.reduce(0) { $0 + Double($1) * Double($1) } + gd.reduce(0) { $0 + Double($1) * Double($1) }).squareRoot()
+                    if norm > c.clipNorm {
+                        let scale = Float(c.clipNorm / (norm + 1e-6))
+                        for buffer in [encoder.gradients, decoder.gradients] {
+                            for i in 0..<buffer.count { buffer[i] *= scale }
+                        }
+                    }
+                }
+                encoderAdam.update(encoder.parameters, gradients: encoder.gradients)
+                decoderAdam.update(decoder.parameters, gradients: decoder.gradients)
+            }
+            report.epochs = epoch
+            let current = validationLoss()
+            guard current.isFinite else { throw ForecastingError.diverged(epoch: epoch, detail: "the validation loss is \(current)") }
+            progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss / Double(trainCount),
+                                       validationLoss: current, bestValidationLoss: min(current, report.bestValidationLoss),
+                                       learningRate: c.learningRate))
+            if current < report.bestValidationLoss {
+                report.bestValidationLoss = current
+                report.bestEpoch = epoch
+                best = (encoder.parameters.array, decoder.parameters.array)
+                sinceBest = 0
+            } else {
+                sinceBest += 1
+                if sinceBest >= c.patience { break }
+            }
+        }
+        best.0.withUnsafeBufferPointer { encoder.parameters.pointer.update(from: $0.baseAddress!, count: best.0.count) }
+        best.1.withUnsafeBufferPointer { decoder.parameters.pointer.update(from: $0.baseAddress!, count: best.1.count) }
+        return report
+    }
+}
