@@ -28,4 +28,21 @@ public struct Forecast: Sendable, Equatable {
 
     /// The horizon.
     public var horizon: Int { point.count }
+
+    /// Sample paths ([paths][H]) summarised: the mean as the point forecast, the 5%, 10%,
+    /// 50%, 90% and 95% quantiles (linear interpolation), and the 80% and 90% intervals.
+    public init(summarizing paths: [[Double]]) {
+        let horizon = paths.first?.count ?? 0
+        let sorted = (0..<horizon).map { h in paths.map { $0[h] }.sorted() }
+        func quantile(_ values: [Double], _ q: Double) -> Double {
+            let position = q * Double(values.count - 1)
+            let lo = Int(position.rounded(.down)), hi = min(lo + 1, values.count - 1)
+            return values[lo] + (values[hi] - values[lo]) * (position - Double(lo))
+        }
+        let levels = [0.05, 0.1, 0.5, 0.9, 0.95]
+        let quantiles = levels.map { q in (level: q, values: sorted.map { quantile($0, q) }) }
+        self.init(point: sorted.map { $0.reduce(0, +) / Double(max($0.count, 1)) }, quantiles: quantiles,
+                  intervals: [Interval(coverage: 0.8, lower: quantiles[1].values, upper: quantiles[3].values),
+                              Interval(coverage: 0.9, lower: quantiles[0].values, upper: quantiles[4].values)])
+    }
 }

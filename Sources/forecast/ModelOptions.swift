@@ -42,6 +42,12 @@ struct ModelOptions: ParsableArguments {
             } })
     var quantiles: [Double] = []
 
+    @Flag(help: "A Gaussian head: sampled paths give the forecast (their mean) and 80% and 90% intervals.")
+    var gaussian = false
+
+    @Option(help: "Sample paths drawn from a Gaussian head.")
+    var samples = 200
+
     @Option(help: "Past covariate columns, comma-separated (fed to the network with the target).",
             transform: { $0.split(separator: ",").map(String.init) })
     var covariates: [String] = []
@@ -97,6 +103,8 @@ struct ModelOptions: ParsableArguments {
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1).") }
         if !["mse", "mae", "huber"].contains(loss) { throw ValidationError("--loss must be mse, mae or huber.") }
         if learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
+        if gaussian && !quantiles.isEmpty { throw ValidationError("Choose --gaussian or --quantiles, not both.") }
+        if samples < 2 { throw ValidationError("--samples must be at least 2.") }
         if stateful && mode != .manyToMany { throw ValidationError("--stateful goes with --mode many-to-many.") }
         if let calendar, calendar != "auto" {
             for name in calendar.split(separator: ",") where CalendarFeature(rawValue: String(name)) == nil {
@@ -118,6 +126,8 @@ struct ModelOptions: ParsableArguments {
         c.inputLength = window
         c.normalization = normalization
         c.quantiles = quantiles.sorted()
+        c.gaussian = gaussian
+        c.samples = samples
         c.covariates = covariates
         switch calendar {
         case nil: c.calendar = []

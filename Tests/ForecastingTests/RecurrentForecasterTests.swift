@@ -187,3 +187,32 @@ import TimeSeries
         #expect(try loaded.predict(horizon: 12) == forecast)
     }
 }
+
+@Suite struct GaussianHeadTests {
+    func series() -> SeriesData {
+        var g = SplitMix64(seed: 12)
+        return SeriesData(target: (0..<220).map { t in 3 * sin(Double(t) / 4) + 0.5 * g.nextNormal() })
+    }
+
+    @Test(arguments: [RecurrentConfiguration.Mode.manyToOne, .manyToMany])
+    func sampledPathsGiveOrderedIntervals(_ mode: RecurrentConfiguration.Mode) throws {
+        var c = RecurrentConfiguration(horizon: 5, season: 1)
+        c.mode = mode
+        c.gaussian = true
+        c.samples = 300
+        c.hiddenSize = 12
+        c.maxSteps = 150
+        c.inputLength = 20
+        c.normalization = .global
+        var model = RecurrentForecaster(c)
+        try model.fit(series())
+        let f = try model.predict(horizon: 5)
+        #expect(f.intervals.map(\.coverage) == [0.8, 0.9])
+        for h in 0..<5 {
+            #expect(f.intervals[1].lower[h] <= f.intervals[0].lower[h] && f.intervals[0].lower[h] < f.intervals[0].upper[h])
+            #expect(f.intervals[0].upper[h] <= f.intervals[1].upper[h])
+            #expect(f.intervals[1].lower[h] < f.point[h] && f.point[h] < f.intervals[1].upper[h])
+        }
+        #expect(try model.predict(horizon: 5) == f)  // seeded draws
+    }
+}

@@ -55,6 +55,11 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var normalization: Normalization = .auto
     /// Quantile levels of a quantile head (pinball loss); empty for a point forecast.
     public var quantiles: [Double] = []
+    /// A Gaussian head (mean and scale per step, negative log-likelihood loss) whose
+    /// sampled paths give the point forecast (their mean) and intervals (80% and 90%).
+    public var gaussian = false
+    /// Sample paths drawn from a Gaussian head.
+    public var samples = 200
     public var covariates: [String] = []
     /// Calendar features fed with every input step (many-to-one; they need timestamps).
     public var calendar: [CalendarFeature] = []
@@ -107,6 +112,7 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
 
     /// The training loss.
     public var trainingLoss: Loss {
+        if gaussian { return .gaussianNLL }
         if !quantiles.isEmpty { return .pinball(quantiles: quantiles) }
         switch loss {
         case "mae": return .mae

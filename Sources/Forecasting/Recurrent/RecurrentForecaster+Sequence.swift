@@ -56,28 +56,58 @@ extension RecurrentForecaster {
         let final = network.finalState
         state.hidden = final.hidden
         state.cell = final.cell
-        state.nextOutput = output[output.count - 1]
+        setNextOutputs(output)
+    }
+
+    /// Keeps the last step's outputs (mean, and a Gaussian head's raw scale).
+    mutating func setNextOutputs(_ output: [Float]) {
+        let q = outputsPerStep, last = output.count / q - 1
+        state.nextOutput = output[last * q]
+        state.nextScale = q > 1 ? output[last * q + 1] : 0
     }
 
     func predictSequence(network: RecurrentNetwork, horizon: Int) throws -> Forecast {
-        var recurrent = RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1)
-        var output = state.nextOutput
-        var level = state.lastValue
-        var point: [Double] = []
-        for h in 0..<horizon {
-            let value = state.sequenceScaler.inverse(Double(output))
-            if configuration.normalization == .differences {
-                level += value
-                point.append(level)
-            } else {
-                point.append(value)
-            }
-            if h + 1 < horizon {
-                output = network.forward([output], batch: 1, steps: 1, initialState: recurrent)[0]
-                recurrent = network.finalState
+        // A Gaussian head runs its sample paths as one batch: each path feeds its own draws back.
+        let paths = configuration.gaussian ? configuration.samples : 1
+        let q = outputsPerStep
+        var hidden: [Float] = [], cell: [Float]? = state.cell == nil ? nil : []
+        let h = configuration.hiddenSize
+        for layer in 0..<configuration.layers {
+            for _ in 0..<paths {
+                hidden += state.hidden[(layer * h)..<((layer + 1) * h)]
+                if let c = state.cell { cell! += c[(layer * h)..<((layer + 1) * h)] }
             }
         }
-        return Forecast(point: point)
+        var recurrent = RecurrentState(hidden: hidden, cell: cell, batch: paths)
+        var means = [Float](repeating: state.nextOutput, count: paths)
+        var scales = [Float](repeating: state.nextScale, count: paths)
+        var generator = SplitMix64(seed: configuration.seed ^ 0x9A7_45)
+        var levels = [Double](repeating: state.lastValue, count: paths)
+        var values = [[Double]](repeating: [], count: paths)
+        for step in 0..<horizon {
+            var drawn = means
+            if configuration.gaussian {
+                for p in 0..<paths {
+                    drawn[p] = means[p] + Float((Loss.softplus(Double(scales[p])) + 1e-6).squareRoot() * generator.nextNormal())
+                }
+            }
+            for p in 0..<paths {
+                let value = state.sequenceScaler.inverse(Double(drawn[p]))
+                if configuration.normalization == .differences {
+                    levels[p] += value
+                    values[p].append(levels[p])
+                } else {
+                    values[p].append(value)
+                }
+            }
+            if step + 1 < horizon {
+                let output = network.forward(drawn, batch: paths, steps: 1, initialState: recurrent)
+                recurrent = network.finalState
+                means = (0..<paths).map { output[$0 * q] }
+                if q > 1 { scales = (0..<paths).map { output[$0 * q + 1] } }
+            }
+        }
+        return configuration.gaussian ? Forecast(summarizing: values) : Forecast(point: values[0])
     }
 
     /// Mean absolute error, in the series' units, of recursive H-step forecasts from up
@@ -131,7 +161,7 @@ extension RecurrentForecaster {
             let final = network.finalState
             state.hidden = final.hidden
             state.cell = final.cell
-            state.nextOutput = output[output.count - 1]
+            setNextOutputs(output)
         }
         state.history = Array((state.history + filled).suffix(configuration.mode == .manyToMany ? l + 1 : l))
         state.lastValue = filled[filled.count - 1]

@@ -37,6 +37,8 @@ public struct RecurrentForecaster: Forecaster {
         public var hidden: [Float] = []
         public var cell: [Float]?
         public var nextOutput: Float = 0
+        /// A Gaussian head's raw scale output there.
+        public var nextScale: Float = 0
         /// Observations the model has seen, training and updates.
         public var observations = 0
         /// The timestamps of `history`, for calendar features (nil without them).
@@ -90,12 +92,15 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     var featureCount: Int { 1 + configuration.covariates.count + 2 * configuration.calendar.count }
-    var outputsPerStep: Int { max(configuration.quantiles.count, 1) }
+    var outputsPerStep: Int { configuration.gaussian ? 2 : max(configuration.quantiles.count, 1) }
+    /// The output of a step that is its point forecast: the mean of a Gaussian head, the
+    /// middle quantile of a quantile head.
+    var pointIndex: Int { configuration.gaussian ? 0 : outputsPerStep / 2 }
 
     func makeNetwork() -> RecurrentNetwork {
         let c = configuration
         let sequence = c.mode == .manyToMany
-        let outputs = sequence ? 1 : c.horizon * outputsPerStep
+        let outputs = sequence ? outputsPerStep : c.horizon * outputsPerStep
         let network = RecurrentNetwork(
             NetworkConfiguration(cell: c.cell, inputSize: featureCount, hiddenSize: c.hiddenSize, layers: c.layers,
                                  outputSize: outputs, outputMode: sequence ? .everyStep : .lastStep, dropout: c.dropout),
@@ -181,7 +186,7 @@ public struct RecurrentForecaster: Forecaster {
             let (input, scaling) = encode(x, series.covariates, series.timestamps, end: sample + l)
             let output = network.forward(input, batch: 1, steps: l)
             for h in 0..<c.horizon {
-                let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + outputsPerStep / 2])
+                let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + pointIndex])
                 total += abs(x[sample + l + h] - forecast)
                 count += 1
             }
@@ -239,6 +244,17 @@ public struct RecurrentForecaster: Forecaster {
         let output = network.forward(input, batch: 1, steps: c.window)
         let q = outputsPerStep
         func value(_ h: Int, _ k: Int) -> Double { scaling.baseline[h] + scaling.scale * Double(output[h * q + k]) }
+        if c.gaussian {
+            // Paths: for every step its own Gaussian (direct forecasts are drawn step by step).
+            var generator = SplitMix64(seed: c.seed ^ 0x9A7_45)
+            let paths = (0..<c.samples).map { _ in
+                (0..<horizon).map { h in
+                    let sigma = (Loss.softplus(Double(output[h * q + 1])) + 1e-6).squareRoot() * scaling.scale
+                    return value(h, 0) + sigma * generator.nextNormal()
+                }
+            }
+            return Forecast(summarizing: paths)
+        }
         guard !c.quantiles.isEmpty else {
             return Forecast(point: (0..<horizon).map { value($0, 0) })
         }

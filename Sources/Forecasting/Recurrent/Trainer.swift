@@ -149,9 +149,10 @@ extension Trainer {
 
         func validationLoss() -> Double {
             let output = network.forward(Array(u[0..<(n - 1)]), batch: 1, steps: n - 1)
+            let q = network.configuration.outputSize  // the mean is each step's first output
             var total = 0.0
             for t in (trainCount - 1)..<(n - 1) {
-                let e = Double(output[t] - u[t + 1])
+                let e = Double(output[t * q] - u[t + 1])
                 total += e * e
             }
             return total / Double(validation)
