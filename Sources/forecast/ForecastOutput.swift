@@ -30,6 +30,24 @@ struct ForecastOutput {
         [forecast.point[h - 1]] + forecast.intervals.flatMap { [$0.lower[h - 1], $0.upper[h - 1]] }
     }
 
+    /// Several series: tables one after another, CSV with a leading `series` column, JSON as
+    /// an array; one series renders as itself.
+    static func render(_ outputs: [ForecastOutput], _ format: OutputFormat) -> String {
+        guard outputs.count > 1 else { return outputs.first?.render(format) ?? "" }
+        switch format {
+        case .table: return outputs.map { $0.render(.table) }.joined(separator: "\n\n")
+        case .json: return "[\n" + outputs.map { $0.render(.json) }.joined(separator: ",\n") + "\n]"
+        case .csv:
+            let lines = outputs.enumerated().flatMap { i, output in
+                output.render(.csv).split(separator: "\n").enumerated().compactMap { row, line -> String? in
+                    if row == 0 { return i == 0 ? "series," + line : nil }
+                    return output.series + "," + line
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
     func render(_ format: OutputFormat) -> String {
         let steps = 1...forecast.horizon
         switch format {

@@ -17,31 +17,38 @@ struct Predict: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        let output: ForecastOutput
+        var outputs: [ForecastOutput] = []
         if let modelPath {
-            var file = try ModelFile.read(path: modelPath)
+            let file = try ModelFile.read(path: modelPath)
             var options = data
             options.target = data.target ?? file.target
             options.columns = file.covariates.isEmpty ? nil : file.covariates
             let frames = try options.read()
-            guard frames.count == 1, let frame = frames.first else {
-                throw CommandError(message: "\(data.sourceName): \(frames.count) series; forecast one at a time")
+            let global = !file.forecaster.seriesNames.isEmpty
+            if frames.count > 1 && !global {
+                throw CommandError(message: "\(data.sourceName): \(frames.count) series, but the model was trained on one")
             }
-            try file.checkCompatible(with: frame, modelPath: modelPath)
-            let series = try SeriesData(frame: frame, target: file.target, covariates: file.covariates, policy: model.missing)
-            try file.forecaster.condition(on: series)
-            let horizon = model.horizon ?? file.forecaster.configuration.horizon
-            output = ForecastOutput(series: frame.displayName, target: file.target, model: file.forecaster.name,
-                                    forecast: try file.forecaster.predict(horizon: horizon), frequency: file.frequency,
-                                    lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,
-                                    lastIndex: frame.rowCount - 1)
+            for frame in frames {
+                try file.checkCompatible(with: frame, modelPath: modelPath)
+                let series = try SeriesData(frame: frame, target: file.target, covariates: file.covariates, policy: model.missing)
+                var forecaster = global ? try file.forecaster.forecaster(forSeries: frame.displayName) : file.forecaster
+                try forecaster.condition(on: series)
+                let horizon = model.horizon ?? forecaster.configuration.horizon
+                outputs.append(ForecastOutput(series: frame.displayName, target: file.target, model: forecaster.name,
+                                              forecast: try forecaster.predict(horizon: horizon), frequency: file.frequency,
+                                              lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,
+                                              lastIndex: frame.rowCount - 1))
+            }
         } else {
-            let (file, forecaster, series) = try fitModel(data: data, model: model)
-            output = ForecastOutput(series: series.name, target: file.target, model: forecaster.name,
-                                    forecast: try forecaster.predict(horizon: forecaster.configuration.horizon),
-                                    frequency: file.frequency, lastTimestamp: series.timestamps?.last,
-                                    style: file.timestampStyle, lastIndex: series.target.count - 1)
+            let (file, forecaster, panel) = try fitModel(data: data, model: model)
+            for series in panel {
+                let one = panel.count > 1 ? try forecaster.forecaster(forSeries: series.name) : forecaster
+                outputs.append(ForecastOutput(series: series.name, target: file.target, model: forecaster.name,
+                                              forecast: try one.predict(horizon: forecaster.configuration.horizon),
+                                              frequency: file.frequency, lastTimestamp: series.timestamps?.last,
+                                              style: file.timestampStyle, lastIndex: series.target.count - 1))
+            }
         }
-        print(output.render(format))
+        print(ForecastOutput.render(outputs, format))
     }
 }

@@ -28,28 +28,31 @@ struct Train: ParsableCommand {
     }
 }
 
-/// Reads the data and fits the forecaster that `train` and `predict` share.
-func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, RecurrentForecaster, SeriesData) {
+/// Reads the data and fits the forecaster that `train` and `predict` share: one series, or
+/// (long format) one global model over every series.
+func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, RecurrentForecaster, [SeriesData]) {
     var options = data
     if !model.covariates.isEmpty { options.columns = (options.columns ?? []) + model.covariates }
     let frames = try options.read()
-    guard frames.count == 1, let frame = frames.first else {
-        throw CommandError(message: "\(data.sourceName): \(frames.count) series in long format; train one series at a time (filter with --sql)")
-    }
+    guard let frame = frames.first else { throw CommandError(message: "\(data.sourceName): no series") }
     let target = try resolveTarget(data.target, frame)
-    let series = try SeriesData(frame: frame, target: target, covariates: model.covariates, policy: model.missing)
+    let panel = try frames.map { try SeriesData(frame: $0, target: target, covariates: model.covariates, policy: model.missing) }
     let frequency = frame.frequencyReport.frequency ?? .index
     var forecaster = RecurrentForecaster(model.configuration(frequency: frequency))
     forecaster.progress = ProgressBar.training()
     defer { ProgressBar.finish() }
-    try forecaster.fit(series)
+    if frames.count > 1 {
+        try forecaster.fit(panel: panel)
+    } else {
+        try forecaster.fit(panel[0])
+    }
     var provenance = ["tool_version": toolVersion, "seed": String(model.seed), "data_file": data.sourceName,
                       "created_at": Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc)]
     if data.sqlite == nil, let file = data.file { provenance["data_fnv1a64"] = ModelFile.fingerprint(path: file) }
+    let last = panel.compactMap { $0.timestamps?.last }.max()
     let modelFile = ModelFile(forecaster: forecaster, target: target, covariates: model.covariates, frequency: frequency,
-                              timestampStyle: frame.timestampStyle, lastTimestamp: series.timestamps?.last,
-                              provenance: provenance)
-    return (modelFile, forecaster, series)
+                              timestampStyle: frame.timestampStyle, lastTimestamp: last, provenance: provenance)
+    return (modelFile, forecaster, panel)
 }
 
 /// The target column: the one named, or the only numeric column.

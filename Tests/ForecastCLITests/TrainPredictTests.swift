@@ -55,3 +55,41 @@ import Testing
         #expect(missing.code == 66)
     }
 }
+
+@Suite struct LongFormatTests {
+    @Test func globalModelFromLongFormat() throws {
+        var text = "series,date,value\n"
+        for (name, scale) in [("a", 1.0), ("b", 50.0)] {
+            for m in 0..<72 {
+                let value = scale * (10 + Double(m % 12) + Double(m) / 10)
+                text += "\(name),\(1990 + m / 12)-\(String(format: "%02d", m % 12 + 1))-01,\(value)\n"
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("long-\(UUID()).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let model = path + ".safetensors"
+        let trained = try run(["train", path, "--series-column", "series", "--target", "value", "--max-steps", "60",
+                               "--hidden", "8", "--model-out", model])
+        #expect(trained.code == 0, "\(trained.err)")
+        let csv = try run(["predict", "--model", model, path, "--series-column", "series", "--format", "csv"])
+        #expect(csv.code == 0, "\(csv.err)")
+        let lines = csv.out.split(separator: "\n")
+        #expect(lines.first == "series,step,timestamp,forecast")
+        #expect(lines.count == 1 + 2 * 12)
+        #expect(lines.contains { $0.hasPrefix("b,1,1996-01-01,") })
+    }
+
+    @Test func trainAndPredictOnEveryBundledDataset() throws {
+        for file in ["air_passengers_monthly", "ausbeer_quarterly", "elnino_sst_monthly", "frozen_orange_juice_monthly",
+                     "us_gasoline_weekly", "taylor_electricity_halfhourly", "msft_daily", "nyc_ewr_weather_hourly"] {
+            let target = ["frozen_orange_juice_monthly": "oj_price", "msft_daily": "close",
+                          "nyc_ewr_weather_hourly": "temperature_f"][file]
+            var args = ["predict", "datasets/\(file).csv", "--max-steps", "20", "--hidden", "8", "--normalization",
+                        "window-naive", "--format", "json"]
+            if let target { args += ["--target", target] }
+            let result = try run(args)
+            #expect(result.code == 0, "\(file): \(result.err)")
+            #expect(result.out.contains("\"forecasts\""), "\(file)")
+        }
+    }
+}

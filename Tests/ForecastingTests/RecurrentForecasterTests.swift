@@ -216,3 +216,29 @@ import TimeSeries
         #expect(try model.predict(horizon: 5) == f)  // seeded draws
     }
 }
+
+@Suite struct GlobalModelTests {
+    @Test func oneNetworkForSeveralSeriesOfDifferentLevels() throws {
+        var g = SplitMix64(seed: 3)
+        func series(_ name: String, level: Double) -> SeriesData {
+            SeriesData(name: name, target: (0..<120).map { t in level * (1 + 0.2 * sin(2 * Double.pi * Double(t) / 12)) + g.nextNormal() })
+        }
+        let panel = [series("small", level: 10), series("large", level: 1000)]
+        var c = RecurrentConfiguration(horizon: 6, season: 12)
+        c.hiddenSize = 12
+        c.maxSteps = 150
+        var model = RecurrentForecaster(c)
+        try model.fit(panel: panel)
+        #expect(model.seriesNames == ["small", "large"])
+        let small = try model.forecaster(forSeries: "small").predict(horizon: 6).point
+        let large = try model.forecaster(forSeries: "large").predict(horizon: 6).point
+        #expect(small.allSatisfy { $0 > 5 && $0 < 15 })
+        #expect(large.allSatisfy { $0 > 500 && $0 < 1500 })
+        #expect(throws: ForecastingError.self) { try model.forecaster(forSeries: "other") }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("panel-\(UUID()).safetensors").path
+        try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .index, timestampStyle: .date,
+                      lastTimestamp: nil, provenance: [:]).write(to: path)
+        let loaded = try ModelFile.read(path: path).forecaster
+        #expect(try loaded.forecaster(forSeries: "large").predict(horizon: 6).point == large)
+    }
+}

@@ -45,6 +45,8 @@ public struct RecurrentForecaster: Forecaster {
         public var timestampHistory: [Timestamp]?
         /// The data's grid (`Frequency.code`), to date future steps for calendar features.
         public var frequencyCode = "index"
+        /// A global model's series, each with the history it forecasts from.
+        public var seriesHistories: [SeriesHistory] = []
     }
 
     public internal(set) var state = FittedState()

@@ -49,9 +49,11 @@ struct Trainer {
 
     /// Trains on samples 0..<count; `sample(i)` gives sample i's input [L, F] and target.
     /// The last round(fraction * count) samples, in time order, validate.
-    mutating func train(samples count: Int, _ sample: (Int) -> (input: [Float], target: [Float])) throws -> TrainingReport {
+    /// `validationCount` overrides the count of validation samples (the last ones).
+    mutating func train(samples count: Int, validationCount: Int? = nil,
+                        _ sample: (Int) -> (input: [Float], target: [Float])) throws -> TrainingReport {
         let c = configuration
-        var validation = Int((c.validationFraction * Double(count)).rounded(.toNearestOrEven))
+        var validation = validationCount ?? Int((c.validationFraction * Double(count)).rounded(.toNearestOrEven))
         validation = min(max(validation, 1), count - 1)
         let trainCount = count - validation
         let encoded = (0..<count).map(sample)   // every sample once; reused every epoch

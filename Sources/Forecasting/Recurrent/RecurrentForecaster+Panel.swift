@@ -1,0 +1,126 @@
+import Neural
+import TimeSeries
+
+/// One global many-to-one model for several series (long format): windows of every
+/// series train one network; each window is scaled on its own, so series of different
+/// levels and units share it (per-series scaling), and each series keeps its own history
+/// to forecast from.
+extension RecurrentForecaster {
+    /// What the model keeps per series of a panel.
+    public struct SeriesHistory: Sendable, Codable, Equatable {
+        public var name: String
+        public var history: [Double]
+        public var covariateHistory: [[Double]]
+        public var timestampHistory: [Timestamp]?
+        public var covariateScalers: [Scaler]
+        public var fallbackScale: Double
+        public var lastValue: Double
+        public var observations: Int
+    }
+
+    /// Fits one network on every series of `panel`; the last 10% of each series' windows,
+    /// in time order, validate. `auto` scaling chooses between the two window scalings.
+    public mutating func fit(panel: [SeriesData]) throws {
+        guard configuration.mode == .manyToOne else {
+            throw ForecastingError.invalidConfiguration("a global model over several series is many-to-one")
+        }
+        var candidates: [RecurrentConfiguration.Normalization] = configuration.season > 1 ? [.windowSeasonal, .windowNaive] : [.windowNaive]
+        if configuration.normalization != .auto {
+            guard candidates.contains(configuration.normalization) else {
+                throw ForecastingError.invalidConfiguration("a global model scales each window: --normalization window-seasonal, window-naive or auto")
+            }
+            candidates = [configuration.normalization]
+        }
+        var best: (model: RecurrentForecaster, error: Double)?
+        for normalization in candidates {
+            var c = configuration
+            c.normalization = normalization
+            var model = RecurrentForecaster(c)
+            model.progress = progress
+            let error = try model.fitPanel(panel)
+            if best == nil || error < best!.error { best = (model, error) }  // set on the first pass
+        }
+        self = best!.model  // candidates is never empty
+    }
+
+    /// Trains on the panel; returns the validation MAE over all series (each in its units,
+    /// divided by its seasonal MAE so series of any size weigh alike).
+    mutating func fitPanel(_ panel: [SeriesData]) throws -> Double {
+        let c = configuration, l = c.window
+        guard let first = panel.first else {
+            throw ForecastingError.invalidConfiguration("no series to train on")
+        }
+        state.frequencyCode = first.frequency.code
+        var trainIndex: [(series: Int, end: Int)] = [], validationIndex: [(series: Int, end: Int)] = []
+        for (i, s) in panel.enumerated() {
+            let windows = s.target.count - l - c.horizon + 1
+            guard windows >= 2 else {
+                throw ForecastingError.tooShort(series: s.name, length: s.target.count, needed: l + c.horizon + 1,
+                                                reason: "for an input window of \(l), a horizon of \(c.horizon) and two samples")
+            }
+            guard s.covariates.count == c.covariates.count, c.calendar.isEmpty || s.timestamps != nil else {
+                throw ForecastingError.invalidConfiguration("\(s.name): the series lacks the model's covariates or time column")
+            }
+            let validation = min(max(Int((c.validationFraction * Double(windows)).rounded(.toNearestOrEven)), 1), windows - 1)
+            trainIndex += (0..<(windows - validation)).map { (i, $0 + l) }
+            validationIndex += ((windows - validation)..<windows).map { (i, $0 + l) }
+        }
+        // Per-series views: their own fallback scale and covariate scalers.
+        let views = panel.map { s -> RecurrentForecaster in
+            var view = self
+            view.state.fallbackScale = WindowScaling.seriesScale(s.target, season: c.season)
+            view.state.covariateScalers = s.covariates.map { Scaler.fit(.standard, to: $0) }
+            return view
+        }
+        let index = trainIndex + validationIndex
+        let network = makeNetwork()
+        var trainer = Trainer(configuration: c, network: network, progress: progress)
+        report = try trainer.train(samples: index.count, validationCount: validationIndex.count) { k in
+            let (i, end) = index[k]
+            let x = panel[i].target
+            let (input, scaling) = views[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
+            return (input, (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) })
+        }
+        self.network = network
+        state.report = report
+        state.seriesHistories = zip(panel, views).map { s, view in
+            SeriesHistory(name: s.name, history: Array(s.target.suffix(l)),
+                          covariateHistory: s.covariates.map { Array($0.suffix(l)) },
+                          timestampHistory: c.calendar.isEmpty ? nil : s.timestamps.map { Array($0.suffix(l)) },
+                          covariateScalers: view.state.covariateScalers, fallbackScale: view.state.fallbackScale, lastValue: s.target.last ?? 0, observations: s.target.count)
+        }
+        var total = 0.0, count = 0
+        for (i, end) in validationIndex {
+            let x = panel[i].target
+            let (input, scaling) = views[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
+            let output = network.forward(input, batch: 1, steps: l)
+            for h in 0..<c.horizon {
+                let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + pointIndex])
+                total += abs(x[end + h] - forecast) / views[i].state.fallbackScale
+                count += 1
+            }
+        }
+        return count > 0 ? total / Double(count) : .infinity
+    }
+
+    /// The names of the series of a global model (empty for a single-series model).
+    public var seriesNames: [String] { state.seriesHistories.map(\.name) }
+
+    /// The forecaster for one series of a global model: the shared network with that
+    /// series' history.
+    public func forecaster(forSeries name: String) throws -> RecurrentForecaster {
+        guard let entry = state.seriesHistories.first(where: { $0.name == name }) else {
+            throw ForecastingError.invalidConfiguration("the model has no series \"\(name)\"; it has \(seriesNames.joined(separator: ", "))")
+        }
+        var view = self
+        view.state.history = entry.history
+        view.state.covariateHistory = entry.covariateHistory
+        view.state.timestampHistory = entry.timestampHistory
+        view.state.fallbackScale = entry.fallbackScale
+        view.state.covariateScalers = entry.covariateScalers
+        view.state.lastValue = entry.lastValue
+        view.state.observations = entry.observations
+        view.state.seriesHistories = []
+        return view
+    }
+}
