@@ -26,10 +26,11 @@ build: deps
 test: deps
 	$(SWIFT) test -c release
 
-## demo: the main job on a bundled dataset.
+## demo: the main job on a bundled dataset (until backtesting lands: inspect, train, forecast).
 demo: build
 	.build/release/forecast inspect datasets/taylor_electricity_halfhourly.csv
-	.build/release/forecast inspect datasets/nyc_ewr_weather_hourly.csv --format json | head -40
+	.build/release/forecast train datasets/taylor_electricity_halfhourly.csv --quantiles 0.1,0.5,0.9 --max-steps 600 --model-out .build/demo-taylor.safetensors
+	.build/release/forecast predict --model .build/demo-taylor.safetensors datasets/taylor_electricity_halfhourly.csv --horizon 12
 
 ## bench-deps: a Python venv with pandas and PyTorch (CPU) for the peer measurements.
 bench-deps:
