@@ -165,12 +165,11 @@ extension RecurrentForecaster {
             return total / Double(validation)
         }
 
-        var report = TrainingReport(trainingSamples: trainCount, validationSamples: validation)
-        report.bestValidationLoss = validationLoss()
-        var best = (encoder.parameters.array, decoder.parameters.array)
+        var stopping = EarlyStopping(report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
+                                     startingLoss: validationLoss(), patience: c.patience,
+                                     parameters: [encoder.parameters, decoder.parameters])
         let batchesPerEpoch = (trainCount + c.batchSize - 1) / c.batchSize
         let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batchesPerEpoch, 1)))
-        var sinceBest = 0
         for epoch in 1...epochs {
             var order = Array(0..<trainCount)
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
@@ -204,24 +203,14 @@ extension RecurrentForecaster {
                 encoderAdam.update(encoder.parameters, gradients: encoder.gradients)
                 decoderAdam.update(decoder.parameters, gradients: decoder.gradients)
             }
-            report.epochs = epoch
             let current = validationLoss()
-            guard current.isFinite else { throw ForecastingError.diverged(epoch: epoch, detail: "the validation loss is \(current)") }
             progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss / Double(trainCount),
-                                       validationLoss: current, bestValidationLoss: min(current, report.bestValidationLoss),
+                                       validationLoss: current,
+                                       bestValidationLoss: min(current, stopping.report.bestValidationLoss),
                                        learningRate: c.learningRate))
-            if current < report.bestValidationLoss {
-                report.bestValidationLoss = current
-                report.bestEpoch = epoch
-                best = (encoder.parameters.array, decoder.parameters.array)
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-                if sinceBest >= c.patience { break }
-            }
+            if try stopping.endEpoch(epoch, validationLoss: current) { break }
         }
-        best.0.withUnsafeBufferPointer { encoder.parameters.pointer.update(from: $0.baseAddress!, count: best.0.count) }
-        best.1.withUnsafeBufferPointer { decoder.parameters.pointer.update(from: $0.baseAddress!, count: best.1.count) }
-        return report
+        stopping.restoreBest()
+        return stopping.report
     }
 }

@@ -31,16 +31,7 @@ extension RecurrentForecaster {
             }
             candidates = [configuration.normalization]
         }
-        var best: (model: RecurrentForecaster, error: Double)?
-        for normalization in candidates {
-            var c = configuration
-            c.normalization = normalization
-            var model = RecurrentForecaster(c)
-            model.progress = progress
-            let error = try model.fitPanel(panel)
-            if best == nil || error < best!.error { best = (model, error) }  // set on the first pass
-        }
-        self = best!.model  // candidates is never empty
+        try fitBest(of: candidates) { model in try model.fitPanel(panel) }
     }
 
     /// Trains on the panel; returns the validation MAE over all series (each in its units,

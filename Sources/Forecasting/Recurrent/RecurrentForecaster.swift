@@ -161,17 +161,27 @@ public struct RecurrentForecaster: Forecaster {
             }
             return try fitConcrete(series)
         }
+        try fitBest(of: candidates) { model in
+            try model.fitConcrete(series)
+            return model.validationError(series)
+        }
+    }
+
+    /// Fits one model per scaling in `candidates` (`fit` trains it and returns its
+    /// validation error) and becomes the one with the lowest error.
+    mutating func fitBest(of candidates: [RecurrentConfiguration.Normalization],
+                          _ fit: (inout RecurrentForecaster) throws -> Double) throws {
+        precondition(!candidates.isEmpty, "fitBest: no candidate scalings")
         var best: (model: RecurrentForecaster, error: Double)?
         for normalization in candidates {
             var c = configuration
             c.normalization = normalization
             var model = RecurrentForecaster(c)
             model.progress = progress
-            try model.fitConcrete(series)
-            let error = model.validationError(series)
+            let error = try fit(&model)
             if best == nil || error < best!.error { best = (model, error) }  // set on the first pass
         }
-        self = best!.model  // candidates is never empty
+        self = best!.model  // one candidate at least (checked above)
     }
 
     /// Mean absolute error, in the series' units, of the forecasts for the validation

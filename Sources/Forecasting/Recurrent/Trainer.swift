@@ -83,12 +83,10 @@ struct Trainer {
             return total / Double(validation)
         }
 
-        var report = TrainingReport(trainingSamples: trainCount, validationSamples: validation)
-        report.bestValidationLoss = validationLoss()
-        var best = network.parameters.array
+        var stopping = EarlyStopping(report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
+                                     startingLoss: validationLoss(), patience: c.patience, parameters: [network.parameters])
         let batchesPerEpoch = (trainCount + c.batchSize - 1) / c.batchSize
         let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batchesPerEpoch, 1)))
-        var sinceBest = 0
         var schedule = makeSchedule(epochs: epochs)
         for epoch in 1...max(epochs, 1) {
             adam.learningRate = schedule.rate(epoch: epoch - 1)
@@ -111,27 +109,16 @@ struct Trainer {
                 if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: c.clipNorm) }
                 adam.update(network.parameters, gradients: network.gradients)
             }
-            report.epochs = epoch
             let current = validationLoss()
             schedule.observe(validationLoss: current)
             progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss / Double(trainCount),
-                                       validationLoss: current, bestValidationLoss: min(current, report.bestValidationLoss),
+                                       validationLoss: current,
+                                       bestValidationLoss: min(current, stopping.report.bestValidationLoss),
                                        learningRate: adam.learningRate))
-            guard current.isFinite else {
-                throw ForecastingError.diverged(epoch: epoch, detail: "the validation loss is \(current)")
-            }
-            if current < report.bestValidationLoss {
-                report.bestValidationLoss = current
-                report.bestEpoch = epoch
-                best = network.parameters.array
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-                if sinceBest >= c.patience { break }
-            }
+            if try stopping.endEpoch(epoch, validationLoss: current) { break }
         }
-        best.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: best.count) }
-        return report
+        stopping.restoreBest()
+        return stopping.report
     }
 }
 
@@ -160,11 +147,9 @@ extension Trainer {
             return total / Double(validation)
         }
 
-        var report = TrainingReport(trainingSamples: batches.count * rows, validationSamples: validation)
-        report.bestValidationLoss = validationLoss()
-        var best = network.parameters.array
+        var stopping = EarlyStopping(report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validation),
+                                     startingLoss: validationLoss(), patience: c.patience, parameters: [network.parameters])
         let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batches.count, 1)))
-        var sinceBest = 0
         var schedule = makeSchedule(epochs: epochs)
         for epoch in 1...epochs {
             adam.learningRate = schedule.rate(epoch: epoch - 1)
@@ -184,26 +169,14 @@ extension Trainer {
                 adam.update(network.parameters, gradients: network.gradients)
                 carried = network.finalState
             }
-            report.epochs = epoch
             let current = validationLoss()
             schedule.observe(validationLoss: current)
             progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss, validationLoss: current,
-                                       bestValidationLoss: min(current, report.bestValidationLoss),
+                                       bestValidationLoss: min(current, stopping.report.bestValidationLoss),
                                        learningRate: adam.learningRate))
-            guard current.isFinite else {
-                throw ForecastingError.diverged(epoch: epoch, detail: "the validation loss is \(current)")
-            }
-            if current < report.bestValidationLoss {
-                report.bestValidationLoss = current
-                report.bestEpoch = epoch
-                best = network.parameters.array
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-                if sinceBest >= c.patience { break }
-            }
+            if try stopping.endEpoch(epoch, validationLoss: current) { break }
         }
-        best.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: best.count) }
-        return report
+        stopping.restoreBest()
+        return stopping.report
     }
 }
