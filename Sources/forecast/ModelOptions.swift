@@ -56,7 +56,7 @@ struct ModelOptions: ParsableArguments {
     var calendar: String?
 
     @Option(help: "Training loss: mse, mae or huber (a quantile head uses the pinball loss).")
-    var loss = "mse"
+    var loss = "huber"
 
     @Option(help: "Adam learning rate.")
     var learningRate = 1e-3

@@ -65,7 +65,11 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var calendar: [CalendarFeature] = []
 
     // Training.
-    public var loss: String = "mse"
+    /// mse, mae or huber (delta 1 on scaled values: squared near zero, absolute beyond).
+    /// Huber is the default: on the development series it matched MSE where MSE was best
+    /// (El Nino 0.650 against 0.635) and was far better where MSE overfit level shifts
+    /// (orange juice MASE 0.752 against 0.915).
+    public var loss: String = "huber"
     public var learningRate = 1e-3
     public var batchSize = 64
     public var maxEpochs = 100
