@@ -30,10 +30,11 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "Neural", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "Forecasting", dependencies: ["TimeSeries", "Neural"]),
+        .target(name: "Storage", dependencies: ["SQLite"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
-                "TimeSeries", "Ingestion", "Neural", "Forecasting",
+                "TimeSeries", "Ingestion", "Neural", "Forecasting", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -44,6 +45,7 @@ let package = Package(
                           path: "Benchmarks/ForecastBench"),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite"]),
         .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Neural"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TimeSeries", "SQLite", "Neural"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], exclude: ["Fixtures"]),

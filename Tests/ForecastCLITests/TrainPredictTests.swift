@@ -93,3 +93,26 @@ import Testing
         }
     }
 }
+
+@Suite struct PredictStoreTests {
+    @Test func predictStoresARunThatSQLCanRead() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID()).db").path
+        let result = try run(["predict", "datasets/air_passengers_monthly.csv", "--max-steps", "20", "--hidden", "4",
+                              "--quantiles", "0.1,0.5,0.9", "--db", db, "--format", "csv"])
+        #expect(result.code == 0, "\(result.err)")
+        let query = Process()
+        query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        query.arguments = ["python3", "-c", """
+            import sqlite3; c = sqlite3.connect('\(db)')
+            print(c.execute("SELECT status, kind FROM runs").fetchall())
+            print(c.execute("SELECT count(*), min(step), max(step), min(target_time), sum(lower < forecast AND forecast < upper) FROM forecasts").fetchall())
+            """]
+        let out = Pipe()
+        query.standardOutput = out
+        try query.run()
+        query.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("[('complete', 'predict')]"))
+        #expect(text.contains("[(12, 1, 12, '1961-01-01', 12)]"))
+    }
+}

@@ -1,0 +1,45 @@
+/// The store's SQL schema: a public contract (README.md documents it), versioned by
+/// `PRAGMA user_version`. `migrations[i]` moves a file from version i to i + 1.
+public enum Schema {
+    public static let migrations: [String] = [
+        """
+        CREATE TABLE runs(
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,            -- ISO-8601 UTC
+            kind TEXT NOT NULL,                  -- predict | backtest
+            status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+            dataset TEXT NOT NULL,
+            target TEXT NOT NULL,
+            config_json TEXT NOT NULL,           -- JSON: json_extract works on it
+            tool_version TEXT NOT NULL
+        );
+        CREATE TABLE forecasts(
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            series TEXT NOT NULL,
+            origin INTEGER NOT NULL,             -- 1-based origin number (1 for a plain forecast)
+            origin_time TEXT,                    -- ISO-8601 of the last observation used
+            step INTEGER NOT NULL,               -- h = 1..H
+            target_time TEXT,                    -- ISO-8601 of the forecast step
+            forecast REAL NOT NULL,
+            lower REAL,
+            upper REAL,
+            actual REAL,
+            PRIMARY KEY (run_id, model, series, origin, step)
+        );
+        CREATE TABLE metrics(
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            series TEXT NOT NULL,
+            step INTEGER,                        -- NULL for the overall figure
+            metric TEXT NOT NULL,                -- mae, rmse, mape, smape, mase, bias, ...
+            value REAL,
+            n INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX metrics_key ON metrics(run_id, model, series, ifnull(step, 0), metric);
+        """,
+    ]
+
+    /// The schema version this code writes.
+    public static var version: Int { migrations.count }
+}
