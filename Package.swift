@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "Neural", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "Forecasting", dependencies: ["TimeSeries", "Neural"]),
         .target(name: "Storage", dependencies: ["SQLite"]),
+        .target(name: "Backtesting", dependencies: ["TimeSeries", "Forecasting"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
@@ -46,6 +47,7 @@ let package = Package(
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite"]),
+        .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "Forecasting", "Ingestion", "TimeSeries"]),
         .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Neural"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TimeSeries", "SQLite", "Neural"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], exclude: ["Fixtures"]),
