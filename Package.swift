@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "forecast",
             dependencies: [
-                "TimeSeries", "Ingestion", "Neural", "Forecasting", "Storage",
+                "TimeSeries", "Ingestion", "Neural", "Forecasting", "Storage", "Backtesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -15,7 +15,7 @@ struct ForecastCommand: ParsableCommand {
             Exit codes: 0 ok, 64 bad flags, 65 bad data (the message names file, line and \
             column), 66 input missing, 1 anything else.
             """,
-        subcommands: [Inspect.self, Train.self, Predict.self, Update.self])
+        subcommands: [Inspect.self, Train.self, Predict.self, Update.self, BacktestCommand.self])
 
     static func main() {
         do {

@@ -116,3 +116,24 @@ import Testing
         #expect(text.contains("[(12, 1, 12, '1961-01-01', 12)]"))
     }
 }
+
+@Suite struct BacktestCommandTests {
+    @Test func perHorizonMetricsAsJSON() throws {
+        let result = try run(["backtest", "datasets/air_passengers_monthly.csv", "--models", "naive,seasonal-naive,gru",
+                              "--max-steps", "20", "--hidden", "4", "--format", "json"])
+        #expect(result.code == 0, "\(result.err)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        #expect(object?.keys.contains("run") == true)
+        let metrics = try #require(object?["metrics"] as? [[String: Any]])
+        #expect(metrics.count == 3 * 13)
+        #expect(Set(metrics[0].keys) == ["model", "series", "h", "n", "mae", "rmse", "mape", "smape", "mase", "bias"])
+        // naive, all steps: the reference's MASE 2.068436768
+        let naiveAll = try #require(metrics.first { $0["model"] as? String == "naive" && $0["h"] is NSNull })
+        #expect(abs((naiveAll["mase"] as? Double ?? 0) - 2.068436768) < 1e-8)
+        #expect(naiveAll["n"] as? Int == 120)
+        let table = try run(["backtest", "datasets/ausbeer_quarterly.csv", "--models", "naive,seasonal-naive",
+                             "--origins", "3", "--step", "4"])
+        #expect(table.out.contains("3 origins"))
+        #expect(try run(["backtest", "datasets/ausbeer_quarterly.csv", "--origins", "3"]).code == 64)
+    }
+}
