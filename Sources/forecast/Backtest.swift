@@ -1,6 +1,7 @@
 import ArgumentParser
 import Backtesting
 import Forecasting
+import Foundation
 import Neural
 import TimeSeries
 
@@ -31,10 +32,14 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Rows between consecutive origins (with --origins).")
     var step: Int?
 
+    @Option(help: "Origins fitted in parallel (default: the number of cores); results are identical to --jobs 1.")
+    var jobs: Int?
+
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
     func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if (origins == nil) != (step == nil) { throw ValidationError("--origins and --step go together.") }
         if let origins, origins < 1 { throw ValidationError("--origins must be at least 1.") }
         if let step, step < 1 { throw ValidationError("--step must be at least 1.") }
@@ -72,7 +77,8 @@ struct BacktestCommand: ParsableCommand {
                 return Backtest.Model(name: name) { RecurrentForecaster(c) }
             }
         }
-        let results = try Backtest(origins: originSet, horizon: h, season: m)
+        let results = try Backtest(origins: originSet, horizon: h, season: m,
+                                   jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             .run(makers, series: y, name: frame.displayName, timestamps: frame.timestamps, frequency: frequency)
         print(render(results, series: frame.displayName))
     }

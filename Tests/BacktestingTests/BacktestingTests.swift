@@ -84,3 +84,24 @@ let protocolTable: [(String, String, Int, Int, Int, Int, Int, Int)] = [
         }
     }
 }
+
+@Suite struct BacktestRunTests {
+    @Test func parallelOriginsEqualSerial() throws {
+        let y: [Double] = (0..<160).map { (t: Int) -> Double in
+            let wave = 3 * sin(Double(t) / 2)
+            return 10 + wave + Double(t % 7) / 10
+        }
+        var c = RecurrentConfiguration(horizon: 4, season: 1)
+        c.hiddenSize = 6
+        c.maxSteps = 40
+        let models = [Backtest.Model(name: "gru") { RecurrentForecaster(c) }, Backtest.Model(name: "naive") { Naive() }]
+        let origins = Origins(count: 5, step: 4, seriesLength: y.count, horizon: 4)
+        let serial = try Backtest(origins: origins, horizon: 4, season: 1, jobs: 1).run(models, series: y)
+        let parallel = try Backtest(origins: origins, horizon: 4, season: 1, jobs: 2).run(models, series: y)
+        for (a, b) in zip(serial, parallel) {
+            #expect(a.metrics == b.metrics)
+            #expect(a.outcomes.map { $0.forecast } == b.outcomes.map { $0.forecast })
+        }
+        #expect(serial[0].outcomes.map { $0.trainLength } == [140, 144, 148, 152, 156])
+    }
+}
