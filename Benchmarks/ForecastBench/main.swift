@@ -20,14 +20,17 @@ func resetPeakRSS() {
     }
 }
 
-func currentRSSMegabytes() -> Double {
+/// A memory figure of this process from /proc/self/status (`VmRSS`, `VmHWM`), in MiB.
+func statusMegabytes(_ key: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(key + ":") {
         let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
         return (kb / 1024 * 10).rounded() / 10
     }
     return 0
 }
+
+func currentRSSMegabytes() -> Double { statusMegabytes("VmRSS") }
 
 /// Thread CPU seconds of this process.
 func cpuSeconds() -> Double {
@@ -38,14 +41,7 @@ func cpuSeconds() -> Double {
 }
 
 /// Peak resident memory of this process in MiB (VmHWM).
-func peakRSSMegabytes() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-        return (kb / 1024 * 10).rounded() / 10
-    }
-    return 0
-}
+func peakRSSMegabytes() -> Double { statusMegabytes("VmHWM") }
 
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments

@@ -83,14 +83,7 @@ public struct Windows: Sendable, Equatable {
     /// Sample indices grouped into batches of `size` (the last may be smaller), in a random
     /// order drawn from `generator` (Fisher-Yates, so the order depends only on the seed).
     public func shuffledBatches(size: Int, using generator: inout some RandomNumberGenerator) -> [[Int]] {
-        var order = Array(0..<count)
-        if order.count > 1 {
-            for i in stride(from: order.count - 1, to: 0, by: -1) {
-                let j = Int(generator.next() % UInt64(i + 1))
-                order.swapAt(i, j)
-            }
-        }
-        return Self.chunks(order, size)
+        Self.chunks(shuffledIndices(count, using: &generator), size)
     }
 
     /// Sample indices in time order, grouped into batches of `size`.

@@ -171,8 +171,7 @@ extension RecurrentForecaster {
         let batchesPerEpoch = (trainCount + c.batchSize - 1) / c.batchSize
         let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batchesPerEpoch, 1)))
         for epoch in 1...epochs {
-            var order = Array(0..<trainCount)
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+            let order = shuffledIndices(trainCount, using: &generator)
             var epochLoss = 0.0
             for start in stride(from: 0, to: trainCount, by: c.batchSize) {
                 let batch = order[start..<min(start + c.batchSize, trainCount)]
@@ -191,14 +190,7 @@ extension RecurrentForecaster {
                 encoder.backward(Array(repeating: 0, count: b * encoder.configuration.outputSize),
                                  finalStateGradient: decoder.initialStateGradient)
                 if c.clipNorm > 0 {
-                    let ge = encoder.gradients.array, gd = decoder.gradients.array
-                    let norm = (ge.reduce(0) { $0 + Double($1) * Double($1) } + gd.reduce(0) { $0 + Double($1) * Double($1) }).squareRoot()
-                    if norm > c.clipNorm {
-                        let scale = Float(c.clipNorm / (norm + 1e-6))
-                        for buffer in [encoder.gradients, decoder.gradients] {
-                            for i in 0..<buffer.count { buffer[i] *= scale }
-                        }
-                    }
+                    GradientClipping.clipByGlobalNorm([encoder.gradients, decoder.gradients], maxNorm: c.clipNorm)
                 }
                 encoderAdam.update(encoder.parameters, gradients: encoder.gradients)
                 decoderAdam.update(decoder.parameters, gradients: decoder.gradients)

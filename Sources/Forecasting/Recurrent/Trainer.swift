@@ -91,10 +91,7 @@ struct Trainer {
         for epoch in 1...max(epochs, 1) {
             adam.learningRate = schedule.rate(epoch: epoch - 1)
             var epochLoss = 0.0
-            var order = Array(0..<trainCount)
-            for i in stride(from: order.count - 1, to: 0, by: -1) {
-                order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
-            }
+            let order = shuffledIndices(trainCount, using: &generator)
             for start in stride(from: 0, to: trainCount, by: c.batchSize) {
                 let indices = order[start..<min(start + c.batchSize, trainCount)]
                 let (x, y) = batch(indices)

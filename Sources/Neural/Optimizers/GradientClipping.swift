@@ -5,13 +5,24 @@ public enum GradientClipping {
     /// Returns the norm before clipping.
     @discardableResult
     public static func clipByGlobalNorm(_ gradients: AlignedBuffer, maxNorm: Double) -> Double {
-        let g = gradients.pointer
+        clipByGlobalNorm([gradients], maxNorm: maxNorm)
+    }
+
+    /// The same over several buffers taken as one (an encoder's and a decoder's gradients).
+    @discardableResult
+    public static func clipByGlobalNorm(_ buffers: [AlignedBuffer], maxNorm: Double) -> Double {
         var sum = 0.0
-        for i in 0..<gradients.count { sum += Double(g[i]) * Double(g[i]) }
+        for buffer in buffers {
+            let g = buffer.pointer
+            for i in 0..<buffer.count { sum += Double(g[i]) * Double(g[i]) }
+        }
         let norm = sum.squareRoot()
         if norm > maxNorm {
             let scale = Float(maxNorm / (norm + 1e-6))
-            for i in 0..<gradients.count { g[i] *= scale }
+            for buffer in buffers {
+                let g = buffer.pointer
+                for i in 0..<buffer.count { g[i] *= scale }
+            }
         }
         return norm
     }
