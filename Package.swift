@@ -22,22 +22,23 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
 
-        .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "TimeSeries"),
-        .target(name: "Ingestion", dependencies: ["CCSV", "SQLite", "TimeSeries"]),
+        .target(name: "SQLite", dependencies: ["CSQLite"], exclude: ["README.md"]),
+        .target(name: "TimeSeries", exclude: ["README.md"]),
+        .target(name: "Ingestion", dependencies: ["CCSV", "SQLite", "TimeSeries"], exclude: ["README.md"]),
         // Activations compiled for AVX-512 / AVX2 and chosen at run time (function target
         // attributes: no unsafe flags, so the package stays usable as a dependency).
-        .target(name: "CKernels"),
-        .target(name: "Neural", dependencies: ["CBLAS", "CKernels"]),
-        .target(name: "Forecasting", dependencies: ["TimeSeries", "Neural"]),
-        .target(name: "Storage", dependencies: ["SQLite"]),
-        .target(name: "Backtesting", dependencies: ["TimeSeries", "Forecasting"]),
+        .target(name: "CKernels", exclude: ["README.md"]),
+        .target(name: "Neural", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md"]),
+        .target(name: "Forecasting", dependencies: ["TimeSeries", "Neural"], exclude: ["README.md"]),
+        .target(name: "Storage", dependencies: ["SQLite"], exclude: ["README.md"]),
+        .target(name: "Backtesting", dependencies: ["TimeSeries", "Forecasting"], exclude: ["README.md"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
-                "TimeSeries", "Ingestion", "Neural", "Forecasting", "Storage", "Backtesting",
+                "TimeSeries", "Ingestion", "Neural", "Forecasting", "Storage", "Backtesting", "SQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            exclude: ["README.md"]),
 
         // libFuzzer target: `swift build --product CSVFuzz --sanitize fuzzer --sanitize address`.
         .executableTarget(name: "CSVFuzz", dependencies: ["Ingestion"]),

@@ -5,9 +5,11 @@ import Glibc
 import Forecasting
 import TimeSeries
 
-/// A serial walk-forward run: every model refitted from scratch at every origin on the
-/// protocol's model input (the training window with missing values filled as
-/// datasets/PROTOCOL.md section 3), forecasting H steps, scored by `Metrics`.
+/// A walk-forward run: every model fitted on the protocol's model input at an origin (the
+/// training rows with missing values filled as datasets/PROTOCOL.md section 3), forecasting
+/// H steps after an optional gap, scored by `Metrics`. By default the window expands and
+/// every origin refits; `window` makes it slide and `refitEvery` refits every k origins
+/// (in between, the last fit forecasts from the new origin: `Refreshable`).
 public struct Backtest {
     /// A model to evaluate: its name and a maker of fresh, unfitted instances.
     public struct Model {
@@ -19,6 +21,9 @@ public struct Backtest {
         }
     }
 
+    /// The series under test, raw: NaN where a value is missing (target and covariates).
+    public typealias Input = SeriesData
+
     /// One model's results: the forecasts of every origin and their metrics.
     public struct Result {
         public var model: String
@@ -29,81 +34,171 @@ public struct Backtest {
     public var origins: Origins
     public var horizon: Int
     public var season: Int
-    /// Origins fitted at once, each on its own thread. Every fit is deterministic and
-    /// single-threaded inside, so results do not depend on this.
+    /// Blocks of origins fitted at once, each on its own thread. Every fit is
+    /// deterministic and single-threaded inside, so results do not depend on this.
     public var jobs: Int
+    /// Rows between the end of training and the first scored step.
+    public var gap: Int
+    /// Training rows at most (a sliding window); nil: all rows before the origin.
+    public var window: Int?
+    /// Refit every k origins; in between, models forecast from the new origin unrefitted.
+    public var refitEvery: Int
 
-    public init(origins: Origins, horizon: Int, season: Int, jobs: Int = 1) {
+    public init(origins: Origins, horizon: Int, season: Int, jobs: Int = 1, gap: Int = 0, window: Int? = nil,
+                refitEvery: Int = 1) {
         self.origins = origins
         self.horizon = horizon
         self.season = season
         self.jobs = max(jobs, 1)
+        self.gap = max(gap, 0)
+        self.window = window
+        self.refitEvery = max(refitEvery, 1)
+    }
+
+    /// The model input at an origin with `trainLength` rows: the training rows (the last
+    /// `window` of them when sliding) with the target interpolated and leading missing
+    /// values dropped, covariates interpolated and filled at both ends. Also returns the
+    /// first training row, which MASE's scale starts from.
+    public func modelInput(_ input: Input, trainLength t: Int) -> (data: SeriesData, start: Int) {
+        let start = window.map { max(0, t - $0) } ?? 0
+        let target = Frame.interpolated(Array(input.target[start..<t]))
+        let first = t - target.count  // after leading missing values
+        let covariates = input.covariates.map { column -> [Double] in
+            let filled = Frame.interpolated(Array(column[first..<t]))
+            return Array(repeating: filled.first ?? 0, count: t - first - filled.count) + filled
+        }
+        return (SeriesData(name: input.name, target: target, covariates: covariates, covariateNames: input.covariateNames,
+                           timestamps: input.timestamps.map { Array($0[first..<t]) }, frequency: input.frequency), start)
+    }
+
+    /// The origin indices that share a fit with origin `index` (its refit block).
+    public func block(of index: Int) -> Range<Int> {
+        let first = index / refitEvery * refitEvery
+        return first..<min(first + refitEvery, origins.count)
+    }
+
+    /// Runs `models` at every origin whose index (0-based) is not in `done`. `record` is
+    /// called once per origin as it completes (one call at a time, in completion order)
+    /// with each model's outcome in the order of `models`; a throwing `record` stops the
+    /// run. Returns the outcomes of the origins run, by origin index.
+    @discardableResult
+    public func run(_ models: [Model], on input: Input, skipping done: Set<Int> = [],
+                    record: ((Int, [Metrics.Outcome]) throws -> Void)? = nil) throws -> [Int: [Metrics.Outcome]] {
+        let blocks = stride(from: 0, to: origins.count, by: refitEvery).map { block(of: $0) }
+            .filter { !$0.allSatisfy(done.contains) }
+        let collected = Collected()
+        let runBlock = { (range: Range<Int>) throws in
+            let outcomes = try self.runBlock(range, models: models, input: input, done: done)
+            try collected.lock.withLock {
+                for (index, perModel) in outcomes.sorted(by: { $0.key < $1.key }) {
+                    try record?(index, perModel)
+                    collected.outcomes[index] = perModel
+                }
+            }
+        }
+        if jobs == 1 || blocks.count <= 1 {
+            for range in blocks { try runBlock(range) }
+        } else {
+            // Safe to share: `runBlock` reads the input and calls `make`, which builds a new
+            // forecaster (its own network and buffers) on every call; `collected` is locked.
+            nonisolated(unsafe) let runBlock = runBlock
+            DispatchQueue.concurrentPerform(iterations: min(jobs, blocks.count)) { _ in
+                while let i = collected.take(below: blocks.count) {
+                    do { try runBlock(blocks[i]) } catch { collected.fail(i, error) }
+                }
+            }
+            if let error = collected.firstError { throw error }
+        }
+        return collected.outcomes
+    }
+
+    /// Fits every model at the block's first origin and forecasts its origins not done.
+    private func runBlock(_ range: Range<Int>, models: [Model], input: Input, done: Set<Int>) throws
+        -> [Int: [Metrics.Outcome]]
+    {
+        var outcomes: [Int: [Metrics.Outcome]] = [:]
+        for index in range where !done.contains(index) { outcomes[index] = [] }
+        for model in models {
+            var fitted: (any Forecaster)?
+            var previous = 0
+            for index in range {
+                let wanted = outcomes[index] != nil
+                let t = origins.trainLengths[index]
+                let (data, start) = modelInput(input, trainLength: t)
+                if fitted == nil {  // the block's first origin: its fit serves the others
+                    var fresh = model.make()
+                    try fresh.fit(data)
+                    fitted = fresh
+                } else if var refreshable = fitted as? any Refreshable {
+                    guard wanted else { continue }  // done: the next refresh takes its rows too
+                    try refreshable.refresh(with: data, newRows: t - previous)
+                    fitted = refreshable
+                } else {  // a baseline: its fit is its forecast rule
+                    guard wanted else { continue }
+                    var fresh = model.make()
+                    try fresh.fit(data)
+                    fitted = fresh
+                }
+                previous = t
+                guard wanted, let fitted else { continue }
+                let forecast = try fitted.predict(horizon: gap + horizon)
+                outcomes[index]?.append(Metrics.Outcome(
+                    trainStart: start, trainLength: t, gap: gap, forecast: Array(forecast.point.suffix(horizon)),
+                    quantiles: forecast.quantiles.map { (level: $0.level, values: Array($0.values.suffix(horizon))) }))
+            }
+        }
+        return outcomes
+    }
+
+    /// Runs `models` at every origin and scores them.
+    public func evaluate(_ models: [Model], on input: Input) throws -> [Result] {
+        let outcomes = try run(models, on: input)
+        return Backtest.results(models: models.map(\.name), outcomes: outcomes, series: input.target, season: season)
     }
 
     /// Runs `models` on the raw series `y` (NaN where missing), with its timestamps and grid.
     public func run(_ models: [Model], series y: [Double], name: String = "series", timestamps: [Timestamp]? = nil,
                     frequency: Frequency = .index) throws -> [Result] {
-        try models.map { model in
-            let lengths = origins.trainLengths
-            let fit = { (t: Int) throws -> Metrics.Outcome in
-                let window = Array(y[0..<t])
-                let input = Frame.interpolated(window)
-                let dropped = t - input.count  // leading missing values
-                let data = SeriesData(name: name, target: input,
-                                      timestamps: timestamps.map { Array($0[dropped..<t]) }, frequency: frequency)
-                var forecaster = model.make()
-                try forecaster.fit(data)
-                return Metrics.Outcome(trainLength: t, forecast: try forecaster.predict(horizon: horizon).point)
-            }
-            var outcomes: [Metrics.Outcome]
-            if jobs == 1 || lengths.count == 1 {
-                outcomes = try lengths.map(fit)
-            } else {
-                let slots = OutcomeSlots(count: lengths.count)
-                let next = OutcomeSlots.Counter()
-                // Safe to share: `fit` reads the series and calls `make`, which builds a new
-                // forecaster (its own network and buffers) on every call.
-                nonisolated(unsafe) let fit = fit
-                DispatchQueue.concurrentPerform(iterations: min(jobs, lengths.count)) { _ in
-                    while let i = next.take(below: lengths.count) {
-                        slots.set(i, Swift.Result { try fit(lengths[i]) })
-                    }
-                }
-                outcomes = try slots.values().map { try $0.get() }
-            }
-            return Result(model: model.name, outcomes: outcomes, metrics: Metrics(outcomes: outcomes, series: y, season: season))
+        try evaluate(models, on: Input(name: name, target: y, timestamps: timestamps, frequency: frequency))
+    }
+
+    /// Per-model results from per-origin outcomes (`outcomes[index][model]`).
+    public static func results(models: [String], outcomes: [Int: [Metrics.Outcome]], series y: [Double],
+                               season: Int) -> [Result] {
+        let ordered = outcomes.sorted { $0.key < $1.key }.map(\.value)
+        return models.enumerated().map { m, name in
+            let perOrigin = ordered.map { $0[m] }
+            return Result(model: name, outcomes: perOrigin, metrics: Metrics(outcomes: perOrigin, series: y, season: season))
         }
     }
 }
 
-/// Results of parallel origins, each written once by the worker that fitted it.
-private final class OutcomeSlots: @unchecked Sendable {
-    private var slots: [Result<Metrics.Outcome, any Error>?]
-    private let lock = PThreadMutex()
+/// What the workers share: the next block to take, the outcomes, the first failure.
+private final class Collected: @unchecked Sendable {
+    let lock = PThreadMutex()
+    var outcomes: [Int: [Metrics.Outcome]] = [:]
+    private var next = 0
+    private var failure: (index: Int, error: any Error)?
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: Result<Metrics.Outcome, any Error>) { lock.withLock { slots[i] = value } }
-
-    /// Every slot, in origin order (all are set once the workers return).
-    func values() -> [Result<Metrics.Outcome, any Error>] { lock.withLock { slots.map { $0! } } }
-
-    /// Hands out origin indices to workers, in order.
-    final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = PThreadMutex()
-        func take(below limit: Int) -> Int? {
-            lock.withLock {
-                guard value < limit else { return nil }
-                defer { value += 1 }
-                return value
-            }
+    /// The next block index below `limit`, or nil when all are taken or a block failed.
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard next < limit, failure == nil else { return nil }
+            defer { next += 1 }
+            return next
         }
     }
+
+    /// Keeps the failure of the earliest block, so the error does not depend on timing.
+    func fail(_ index: Int, _ error: any Error) {
+        lock.withLock { if failure == nil || index < failure!.index { failure = (index, error) } }
+    }
+
+    var firstError: (any Error)? { lock.withLock { failure?.error } }
 }
 
 /// A mutex over pthread, so Backtesting needs no Foundation.
-private final class PThreadMutex: @unchecked Sendable {
+final class PThreadMutex: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     init() { pthread_mutex_init(&mutex, nil) }
     deinit { pthread_mutex_destroy(&mutex) }

@@ -8,8 +8,20 @@ import Darwin
 /// datasets/PROTOCOL.md section 4: errors e = actual - forecast over the pairs with an
 /// observed actual; per step h the mean over origins (RMSE: root of the mean square);
 /// overall the mean over all pairs pooled; MASE divides each |e| by its origin's
-/// in-sample seasonal-naive MAE on the raw training window.
+/// in-sample seasonal-naive MAE on the raw training window. For forecasts with quantiles,
+/// the pinball loss of each level and the observed coverage of each central interval
+/// (levels q and 1 - q) over the same pairs.
 public struct Metrics: Sendable, Equatable {
+    /// A figure that belongs to a quantile level or an interval's nominal coverage.
+    public struct Leveled: Sendable, Equatable {
+        public var level: Double
+        public var value: Double
+        public init(level: Double, value: Double) {
+            self.level = level
+            self.value = value
+        }
+    }
+
     /// The figures of one step (or of all steps pooled).
     public struct Row: Sendable, Equatable {
         /// The step h, nil for the overall figure.
@@ -25,6 +37,58 @@ public struct Metrics: Sendable, Equatable {
         public var mase: Double
         /// Mean of f - a: positive when forecasts run high.
         public var bias: Double
+        /// Mean pinball loss per quantile level: max(q (a - f_q), (q - 1)(a - f_q)).
+        public var pinball: [Leveled] = []
+        /// Share of actuals inside each central interval [f_q, f_(1-q)], by nominal coverage 1 - 2q.
+        public var coverage: [Leveled] = []
+
+        public init(step: Int?, n: Int, mae: Double, rmse: Double, mape: Double, smape: Double, mase: Double, bias: Double,
+                    pinball: [Leveled] = [], coverage: [Leveled] = []) {
+            self.step = step
+            self.n = n
+            self.mae = mae
+            self.rmse = rmse
+            self.mape = mape
+            self.smape = smape
+            self.mase = mase
+            self.bias = bias
+            self.pinball = pinball
+            self.coverage = coverage
+        }
+
+        /// The mean pinball loss over the levels (nil without quantiles).
+        public var meanPinball: Double? {
+            pinball.isEmpty ? nil : pinball.reduce(0) { $0 + $1.value } / Double(pinball.count)
+        }
+
+        /// Every figure under its store name (`mae`, ..., `pinball_0.1`, `coverage_0.8`, `pinball`).
+        public var named: [(metric: String, value: Double)] {
+            var figures = [("mae", mae), ("rmse", rmse), ("mape", mape), ("smape", smape), ("mase", mase), ("bias", bias)]
+            figures += pinball.map { ("pinball_\(Metrics.label($0.level))", $0.value) }
+            if let meanPinball { figures.append(("pinball", meanPinball)) }
+            figures += coverage.map { ("coverage_\(Metrics.label($0.level))", $0.value) }
+            return figures
+        }
+
+        /// A row from figures under their store names (the inverse of `named`).
+        public init(step: Int?, n: Int, named figures: [String: Double]) {
+            func leveled(_ prefix: String) -> [Leveled] {
+                figures.compactMap { key, value in
+                    guard key.hasPrefix(prefix), let level = Double(key.dropFirst(prefix.count)) else { return nil }
+                    return Leveled(level: level, value: value)
+                }.sorted { $0.level < $1.level }
+            }
+            self.init(step: step, n: n, mae: figures["mae"] ?? .nan, rmse: figures["rmse"] ?? .nan,
+                      mape: figures["mape"] ?? .nan, smape: figures["smape"] ?? .nan, mase: figures["mase"] ?? .nan,
+                      bias: figures["bias"] ?? .nan, pinball: leveled("pinball_"), coverage: leveled("coverage_"))
+        }
+
+        public static func == (a: Row, b: Row) -> Bool {
+            a.step == b.step && a.n == b.n && a.named.count == b.named.count
+                && zip(a.named, b.named).allSatisfy { $0.metric == $1.metric && same($0.value, $1.value) }
+        }
+
+        private static func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
     }
 
     public var rows: [Row]
@@ -32,33 +96,71 @@ public struct Metrics: Sendable, Equatable {
     /// The overall row.
     public var overall: Row? { rows.first { $0.step == nil } }
 
-    /// One origin's forecast against the series: `forecast[h - 1]` for row `trainLength + h - 1`.
+    /// One origin's forecast against the series: `forecast[h - 1]` for row
+    /// `trainLength + gap + h - 1`; the model saw rows `trainStart ..< trainLength`.
     public struct Outcome: Sendable {
+        public var trainStart: Int
         public var trainLength: Int
+        /// Rows between the end of training and the first scored step.
+        public var gap: Int
         public var forecast: [Double]
-        public init(trainLength: Int, forecast: [Double]) {
+        /// Quantile forecasts by level, ascending (empty for point forecasters).
+        public var quantiles: [(level: Double, values: [Double])]
+
+        public init(trainStart: Int = 0, trainLength: Int, gap: Int = 0, forecast: [Double],
+                    quantiles: [(level: Double, values: [Double])] = []) {
+            self.trainStart = trainStart
             self.trainLength = trainLength
+            self.gap = gap
             self.forecast = forecast
+            self.quantiles = quantiles
+        }
+
+        /// The row of the series that step `h` (1-based) forecasts.
+        public func row(step h: Int) -> Int { trainLength + gap + h - 1 }
+    }
+
+    /// A level as the store writes it: `0.1`, `0.05`, `0.8`.
+    public static func label(_ level: Double) -> String {
+        var text = String(level)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+
+    /// The central intervals that a set of quantile levels holds: pairs (q, 1 - q), q < 0.5.
+    public static func centralIntervals(_ levels: [Double]) -> [(coverage: Double, lower: Int, upper: Int)] {
+        levels.enumerated().compactMap { i, q in
+            guard q < 0.5, let j = levels.firstIndex(where: { abs($0 - (1 - q)) < 1e-9 }) else { return nil }
+            return ((1 - 2 * q).rounded(toPlaces: 6), i, j)
         }
     }
 
     /// Scores `outcomes` against the raw series `y` (NaN where missing) with season `m`.
     public init(outcomes: [Outcome], series y: [Double], season m: Int) {
         let horizon = outcomes.map(\.forecast.count).max() ?? 0
-        struct Sums { var n = 0, abs = 0.0, sq = 0.0, ape = 0.0, apeN = 0, sape = 0.0, scaled = 0.0, signed = 0.0 }
-        var perStep = Array(repeating: Sums(), count: horizon), all = Sums()
+        let levels = outcomes.first?.quantiles.map(\.level) ?? []
+        let pairs = Metrics.centralIntervals(levels)
+        struct Sums {
+            var n = 0, abs = 0.0, sq = 0.0, ape = 0.0, apeN = 0, sape = 0.0, scaled = 0.0, signed = 0.0
+            var pinball: [Double], covered: [Int]
+        }
+        let empty = Sums(pinball: Array(repeating: 0, count: levels.count), covered: Array(repeating: 0, count: pairs.count))
+        var perStep = Array(repeating: empty, count: horizon), all = empty
         for outcome in outcomes {
-            let t = outcome.trainLength
-            var q = 0.0, pairs = 0
-            if t > m {
-                for i in m..<t where !y[i].isNaN && !y[i - m].isNaN {
+            let start = outcome.trainStart, t = outcome.trainLength
+            var q = 0.0, count = 0
+            if t - start > m {
+                for i in (start + m)..<t where !y[i].isNaN && !y[i - m].isNaN {
                     q += Swift.abs(y[i] - y[i - m])
-                    pairs += 1
+                    count += 1
                 }
             }
-            let scale = pairs > 0 ? q / Double(pairs) : .nan
-            for (index, f) in outcome.forecast.enumerated() where t + index < y.count && !y[t + index].isNaN {
-                let a = y[t + index], e = a - f
+            let scale = count > 0 ? q / Double(count) : .nan
+            let scoresQuantiles = outcome.quantiles.map(\.level) == levels
+            for (index, f) in outcome.forecast.enumerated() {
+                let row = outcome.row(step: index + 1)
+                guard row < y.count, !y[row].isNaN else { continue }
+                let a = y[row], e = a - f
                 for k in [index, -1] {
                     var s = k < 0 ? all : perStep[k]
                     s.n += 1
@@ -69,6 +171,17 @@ public struct Metrics: Sendable, Equatable {
                     s.sape += denominator == 0 ? 0 : 200 * Swift.abs(e) / denominator
                     s.scaled += Swift.abs(e) / scale
                     s.signed += f - a
+                    if scoresQuantiles {
+                        for (j, quantile) in outcome.quantiles.enumerated() {
+                            let u = a - quantile.values[index]
+                            s.pinball[j] += Swift.max(quantile.level * u, (quantile.level - 1) * u)
+                        }
+                        for (j, pair) in pairs.enumerated() {
+                            let lower = outcome.quantiles[pair.lower].values[index]
+                            let upper = outcome.quantiles[pair.upper].values[index]
+                            if lower <= a && a <= upper { s.covered[j] += 1 }
+                        }
+                    }
                     if k < 0 { all = s } else { perStep[k] = s }
                 }
             }
@@ -77,8 +190,21 @@ public struct Metrics: Sendable, Equatable {
             let n = Double(s.n)
             return Row(step: step, n: s.n, mae: s.abs / n, rmse: (s.sq / n).squareRoot(),
                        mape: s.apeN > 0 ? s.ape / Double(s.apeN) : .nan, smape: s.sape / n, mase: s.scaled / n,
-                       bias: s.signed / n)
+                       bias: s.signed / n,
+                       pinball: zip(levels, s.pinball).map { Leveled(level: $0, value: $1 / n) },
+                       coverage: zip(pairs, s.covered).map { Leveled(level: $0.coverage, value: Double($1) / n) })
         }
         rows = perStep.enumerated().map { row($1, $0 + 1) } + [row(all, nil)]
+    }
+
+    /// Rows as they were stored (see `Row.init(step:n:named:)`).
+    public init(rows: [Row]) { self.rows = rows }
+}
+
+extension Double {
+    /// Rounded to `places` decimals (labels of nominal levels: 1 - 2 x 0.1 is 0.8, not 0.7999...).
+    func rounded(toPlaces places: Int) -> Double {
+        let factor = pow(10, Double(places))
+        return (self * factor).rounded() / factor
     }
 }

@@ -31,3 +31,11 @@ public enum ForecastingError: Error, CustomStringConvertible, Sendable, Equatabl
         }
     }
 }
+
+/// A fitted forecaster that can move its forecast origin later without refitting (the
+/// backtester's `--refit-every k` forecasts with it between refits).
+public protocol Refreshable: Forecaster {
+    /// Moves the origin to the end of `series`, the same series the model was fitted on
+    /// extended by `newRows` values at its end.
+    mutating func refresh(with series: SeriesData, newRows: Int) throws
+}

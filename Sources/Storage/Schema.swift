@@ -38,6 +38,29 @@ public enum Schema {
         );
         CREATE UNIQUE INDEX metrics_key ON metrics(run_id, model, series, ifnull(step, 0), metric);
         """,
+        // Version 2: backtests recorded origin by origin (resumable), and quantile forecasts.
+        """
+        CREATE TABLE origins(
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            series TEXT NOT NULL,
+            origin INTEGER NOT NULL,             -- 1-based origin number
+            train_start INTEGER NOT NULL,        -- first training row (0-based; > 0 for a sliding window)
+            train_length INTEGER NOT NULL,       -- rows before the origin (T_k)
+            origin_time TEXT,                    -- ISO-8601 of the last training row
+            completed_at TEXT NOT NULL,          -- ISO-8601 UTC
+            PRIMARY KEY (run_id, series, origin)
+        );
+        CREATE TABLE quantiles(
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            series TEXT NOT NULL,
+            origin INTEGER NOT NULL,
+            step INTEGER NOT NULL,
+            level REAL NOT NULL,                 -- e.g. 0.1 for the 10% quantile
+            value REAL,
+            PRIMARY KEY (run_id, model, series, origin, step, level)
+        );
+        """,
     ]
 
     /// The schema version this code writes.

@@ -31,6 +31,77 @@ public final class Store {
         }
     }
 
+    /// One quantile forecast: a model's level-`level` quantile of one series, origin and step.
+    public struct QuantileRow: Sendable, Equatable {
+        public var model: String
+        public var series: String
+        public var origin: Int
+        public var step: Int
+        public var level: Double
+        public var value: Double
+
+        public init(model: String, series: String, origin: Int, step: Int, level: Double, value: Double) {
+            self.model = model
+            self.series = series
+            self.origin = origin
+            self.step = step
+            self.level = level
+            self.value = value
+        }
+    }
+
+    /// One completed origin of a backtest.
+    public struct OriginRow: Sendable, Equatable {
+        public var series: String
+        public var origin: Int
+        public var trainStart: Int
+        public var trainLength: Int
+        public var originTime: String?
+        public var completedAt: String
+
+        public init(series: String, origin: Int, trainStart: Int, trainLength: Int, originTime: String?, completedAt: String) {
+            self.series = series
+            self.origin = origin
+            self.trainStart = trainStart
+            self.trainLength = trainLength
+            self.originTime = originTime
+            self.completedAt = completedAt
+        }
+    }
+
+    /// One metric value: `step` nil for the overall figure.
+    public struct MetricRow: Sendable, Equatable {
+        public var model: String
+        public var series: String
+        public var step: Int?
+        public var metric: String
+        public var value: Double?
+        public var n: Int
+
+        public init(model: String, series: String, step: Int?, metric: String, value: Double?, n: Int) {
+            self.model = model
+            self.series = series
+            self.step = step
+            self.metric = metric
+            self.value = value
+            self.n = n
+        }
+    }
+
+    /// A run as `runs` lists it.
+    public struct RunRow: Sendable, Equatable {
+        public var id: Int64
+        public var createdAt: String
+        public var kind: String
+        public var status: String
+        public var dataset: String
+        public var target: String
+        public var configJSON: String
+        public var toolVersion: String
+        /// Origins recorded so far (backtests).
+        public var originsDone: Int
+    }
+
     public let connection: Connection
 
     /// Opens (creating when missing) the store at `path` and brings its schema up to date.
@@ -38,6 +109,15 @@ public final class Store {
         connection = try Connection(path: path)
         try connection.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
         try connection.migrate(Schema.migrations)
+    }
+
+    /// Opens an existing store for reading only (its schema must be this version or older).
+    public init(readingFrom path: String) throws {
+        connection = try Connection(path: path, mode: .readOnly)
+        let version = try connection.userVersion
+        guard (1...Schema.version).contains(version) else {
+            throw SQLiteError(code: 1, message: "\(path): not a store of this tool (schema version \(version), this tool reads 1 to \(Schema.version))")
+        }
     }
 
     /// Records a new run as `running` and returns its id.
@@ -54,18 +134,42 @@ public final class Store {
 
     /// Writes forecast rows of a run in one transaction (all or none).
     public func insert(_ rows: [ForecastRow], run: Int64) throws {
+        try connection.transaction { try insertRows(rows, run: run) }
+    }
+
+    /// Records one completed backtest origin with all its forecasts, in one transaction:
+    /// after a crash an origin is either wholly in the store or not at all.
+    public func recordOrigin(_ origin: OriginRow, forecasts: [ForecastRow], quantiles: [QuantileRow], run: Int64) throws {
         try connection.transaction {
+            try connection.prepare("""
+                INSERT INTO origins(run_id, series, origin, train_start, train_length, origin_time, completed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).run([.integer(run), .text(origin.series), .integer(Int64(origin.origin)),
+                          .integer(Int64(origin.trainStart)), .integer(Int64(origin.trainLength)),
+                          origin.originTime.map(Value.text) ?? .null, .text(origin.completedAt)])
+            try insertRows(forecasts, run: run)
             let statement = try connection.prepare("""
-                INSERT INTO forecasts(run_id, model, series, origin, origin_time, step, target_time, forecast, lower, upper, actual)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO quantiles(run_id, model, series, origin, step, level, value) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-            func optional(_ v: Double?) -> Value { v.map { $0.isFinite ? .real($0) : .null } ?? .null }
-            for r in rows {
-                try statement.run([.integer(run), .text(r.model), .text(r.series), .integer(Int64(r.origin)),
-                                   r.originTime.map(Value.text) ?? .null, .integer(Int64(r.step)),
-                                   r.targetTime.map(Value.text) ?? .null, .real(r.forecast), optional(r.lower),
-                                   optional(r.upper), optional(r.actual)])
+            for q in quantiles {
+                try statement.run([.integer(run), .text(q.model), .text(q.series), .integer(Int64(q.origin)),
+                                   .integer(Int64(q.step)), .real(q.level), Store.finite(q.value)])
             }
+        }
+    }
+
+    /// Writes a run's metrics and marks it `complete`, in one transaction.
+    public func complete(_ run: Int64, metrics: [MetricRow]) throws {
+        try connection.transaction {
+            try connection.prepare("DELETE FROM metrics WHERE run_id = ?").run([.integer(run)])
+            let statement = try connection.prepare("""
+                INSERT INTO metrics(run_id, model, series, step, metric, value, n) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for m in metrics {
+                try statement.run([.integer(run), .text(m.model), .text(m.series), m.step.map { .integer(Int64($0)) } ?? .null,
+                                   .text(m.metric), m.value.map(Store.finite) ?? .null, .integer(Int64(m.n))])
+            }
+            try finishRun(run, status: "complete")
         }
     }
 
@@ -74,4 +178,101 @@ public final class Store {
         precondition(["complete", "failed"].contains(status), "finishRun: status must be complete or failed")
         try connection.prepare("UPDATE runs SET status = ? WHERE id = ?").run([.text(status), .integer(run)])
     }
+
+    /// Marks a failed or interrupted run `running` again (when it is resumed).
+    public func reopenRun(_ run: Int64) throws {
+        try connection.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run([.integer(run)])
+    }
+
+    /// Every run, newest last, with the number of origins recorded.
+    public func runs() throws -> [RunRow] { try runRows(where: "") }
+
+    /// The run `id`, or nil.
+    public func run(_ id: Int64) throws -> RunRow? { try runRows(where: "WHERE r.id = \(id)").first }
+
+    /// The completed origins of a run.
+    public func origins(run: Int64) throws -> [OriginRow] {
+        try rows("""
+            SELECT series, origin, train_start, train_length, origin_time, completed_at FROM origins
+            WHERE run_id = ? ORDER BY series, origin
+            """, [.integer(run)]) { s in
+            OriginRow(series: s.text(at: 0) ?? "", origin: Int(s.int64(at: 1)), trainStart: Int(s.int64(at: 2)),
+                      trainLength: Int(s.int64(at: 3)), originTime: s.text(at: 4), completedAt: s.text(at: 5) ?? "")
+        }
+    }
+
+    /// The forecasts of a run, by model, series, origin and step.
+    public func forecasts(run: Int64) throws -> [ForecastRow] {
+        try rows("""
+            SELECT model, series, origin, origin_time, step, target_time, forecast, lower, upper, actual FROM forecasts
+            WHERE run_id = ? ORDER BY model, series, origin, step
+            """, [.integer(run)]) { s in
+            ForecastRow(model: s.text(at: 0) ?? "", series: s.text(at: 1) ?? "", origin: Int(s.int64(at: 2)),
+                        originTime: s.text(at: 3), step: Int(s.int64(at: 4)), targetTime: s.text(at: 5),
+                        forecast: Store.optional(s, 6) ?? .nan, lower: Store.optional(s, 7), upper: Store.optional(s, 8),
+                        actual: Store.optional(s, 9))
+        }
+    }
+
+    /// The quantile forecasts of a run, by model, series, origin, step and level.
+    public func quantiles(run: Int64) throws -> [QuantileRow] {
+        try rows("""
+            SELECT model, series, origin, step, level, value FROM quantiles
+            WHERE run_id = ? ORDER BY model, series, origin, step, level
+            """, [.integer(run)]) { s in
+            QuantileRow(model: s.text(at: 0) ?? "", series: s.text(at: 1) ?? "", origin: Int(s.int64(at: 2)),
+                        step: Int(s.int64(at: 3)), level: s.double(at: 4), value: Store.optional(s, 5) ?? .nan)
+        }
+    }
+
+    /// The metrics of a run.
+    public func metrics(run: Int64) throws -> [MetricRow] {
+        try rows("""
+            SELECT model, series, step, metric, value, n FROM metrics WHERE run_id = ? ORDER BY rowid
+            """, [.integer(run)]) { s in
+            MetricRow(model: s.text(at: 0) ?? "", series: s.text(at: 1) ?? "",
+                      step: s.type(at: 2) == .null ? nil : Int(s.int64(at: 2)), metric: s.text(at: 3) ?? "",
+                      value: Store.optional(s, 4), n: Int(s.int64(at: 5)))
+        }
+    }
+
+    private func runRows(where clause: String) throws -> [RunRow] {
+        let hasOrigins = try connection.userVersion >= 2
+        let done = hasOrigins ? "(SELECT count(*) FROM origins o WHERE o.run_id = r.id)" : "0"
+        return try rows("""
+            SELECT r.id, r.created_at, r.kind, r.status, r.dataset, r.target, r.config_json, r.tool_version, \(done)
+            FROM runs r \(clause) ORDER BY r.id
+            """, []) { s in
+            RunRow(id: s.int64(at: 0), createdAt: s.text(at: 1) ?? "", kind: s.text(at: 2) ?? "", status: s.text(at: 3) ?? "",
+                   dataset: s.text(at: 4) ?? "", target: s.text(at: 5) ?? "", configJSON: s.text(at: 6) ?? "{}",
+                   toolVersion: s.text(at: 7) ?? "", originsDone: Int(s.int64(at: 8)))
+        }
+    }
+
+    private func rows<T>(_ sql: String, _ values: [Value], _ make: (Statement) -> T) throws -> [T] {
+        let statement = try connection.prepare(sql)
+        try statement.bind(values)
+        var out: [T] = []
+        while try statement.step() { out.append(make(statement)) }
+        return out
+    }
+
+    private func insertRows(_ rows: [ForecastRow], run: Int64) throws {
+        let statement = try connection.prepare("""
+            INSERT INTO forecasts(run_id, model, series, origin, origin_time, step, target_time, forecast, lower, upper, actual)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        func optional(_ v: Double?) -> Value { v.map(Store.finite) ?? .null }
+        for r in rows {
+            try statement.run([.integer(run), .text(r.model), .text(r.series), .integer(Int64(r.origin)),
+                               r.originTime.map(Value.text) ?? .null, .integer(Int64(r.step)),
+                               r.targetTime.map(Value.text) ?? .null, .real(r.forecast), optional(r.lower),
+                               optional(r.upper), optional(r.actual)])
+        }
+    }
+
+    /// A finite number as REAL; NaN and infinities as NULL (SQLite has no NaN).
+    static func finite(_ v: Double) -> Value { v.isFinite ? .real(v) : .null }
+
+    private static func optional(_ s: Statement, _ i: Int) -> Double? { s.type(at: i) == .null ? nil : s.double(at: i) }
 }

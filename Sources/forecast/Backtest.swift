@@ -3,20 +3,28 @@ import Backtesting
 import Forecasting
 import Foundation
 import Neural
+import Storage
 import TimeSeries
 
-/// `forecast backtest`: walk-forward evaluation with errors per horizon step.
+/// `forecast backtest`: walk-forward evaluation with errors per horizon step, optionally
+/// recorded origin by origin in a store and resumable.
 struct BacktestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract: "Walk-forward backtest: refit every model at every origin and report errors per horizon step.",
         discussion: """
-            Origins: --origins K --step S, else the rule of datasets/PROTOCOL.md section 1 (K = 10 below \
-            1,000 rows, else 20; the last origin's test window ends at the last row). Every model is \
-            refitted from scratch at every origin on the rows before it (missing values filled as \
-            PROTOCOL.md section 3). Models: naive, seasonal-naive, drift, mean, and the recurrent \
-            forecaster under its cell name (rnn, gru, lstm) with the model flags of `train`. Skill is \
-            1 - MASE / MASE of seasonal naive (positive: better than seasonal naive).
+            Origins: --origins K --step S, or --start DATE|FRACTION (with --step, default H), else the \
+            rule of datasets/PROTOCOL.md section 1 (K = 10 below 1,000 rows, else 20; the last origin's \
+            test window ends at the last row). The window expands (--window N: slides over the last N \
+            rows); every model is refitted at every origin (--refit-every k: every k-th origin, the \
+            others forecast from the new origin with the last fit, stateful models carrying their \
+            state forward) on the rows before it, missing values filled as PROTOCOL.md section 3. \
+            --gap G leaves G rows between the training end and the first scored step. \
+            Models: naive, seasonal-naive, drift, mean, and the recurrent forecaster under its cell \
+            name (rnn, gru, lstm) with the model flags of `train`. Skill is 1 - MASE / MASE of \
+            seasonal naive (positive: better than seasonal naive). With --db the run is written \
+            origin by origin; an interrupted run finishes with --resume RUN --db DB and gives the \
+            numbers an uninterrupted run gives.
             """)
 
     @OptionGroup var data: DataOptions
@@ -29,8 +37,20 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Number of origins (with --step).")
     var origins: Int?
 
-    @Option(help: "Rows between consecutive origins (with --origins).")
+    @Option(help: "Rows between consecutive origins (with --origins or --start; default with --start: the horizon).")
     var step: Int?
+
+    @Option(help: "The first origin: a date (the first row at or after it is forecast first) or a fraction of the rows in (0, 1).")
+    var start: String?
+
+    @Option(help: "Train on the last N rows before each origin only (a sliding window; default: all rows, expanding).")
+    var window: Int?
+
+    @Option(help: "Refit every k origins; in between, the last fit forecasts from the new origin.")
+    var refitEvery = 1
+
+    @Option(help: "Rows between the end of training and the first scored step.")
+    var gap = 0
 
     @Option(help: "Origins fitted in parallel (default: the number of cores); results are identical to --jobs 1.")
     var jobs: Int?
@@ -38,31 +58,114 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
+    @Option(help: "Record the run in this SQLite database (created when missing), origin by origin.")
+    var db: String?
+
+    @Option(help: "Finish the interrupted run with this id in --db (its data and flags come from the store).")
+    var resume: Int64?
+
+    static let modelNames = ["gru", "lstm", "rnn", "naive", "seasonal-naive", "drift", "mean"]
+
     func validate() throws {
+        if resume != nil {
+            guard db != nil else { throw ValidationError("--resume needs --db.") }
+            return
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-        if (origins == nil) != (step == nil) { throw ValidationError("--origins and --step go together.") }
+        if origins != nil && start != nil { throw ValidationError("--origins and --start exclude each other.") }
+        if origins != nil && step == nil { throw ValidationError("--origins needs --step.") }
+        if step != nil && origins == nil && start == nil { throw ValidationError("--step goes with --origins or --start.") }
         if let origins, origins < 1 { throw ValidationError("--origins must be at least 1.") }
         if let step, step < 1 { throw ValidationError("--step must be at least 1.") }
-        for name in models where !["gru", "lstm", "rnn", "naive", "seasonal-naive", "drift", "mean"].contains(name) {
-            throw ValidationError("Unknown model \"\(name)\"; choose from gru, lstm, rnn, naive, seasonal-naive, drift, mean.")
+        if let window, window < 2 { throw ValidationError("--window must be at least 2.") }
+        if refitEvery < 1 { throw ValidationError("--refit-every must be at least 1.") }
+        if gap < 0 { throw ValidationError("--gap must be 0 or more.") }
+        if models.isEmpty { throw ValidationError("--models needs at least one model.") }
+        for name in models where !Self.modelNames.contains(name) {
+            throw ValidationError("Unknown model \"\(name)\"; choose from \(Self.modelNames.joined(separator: ", ")).")
         }
+        if Set(models).count != models.count { throw ValidationError("--models names a model twice.") }
     }
 
     func run() throws {
-        var options = data
-        let frames = try options.read()
-        guard frames.count == 1, let frame = frames.first else {
-            throw CommandError(message: "\(data.sourceName): \(frames.count) series; backtest one at a time (filter with --sql)")
+        if let resume, let db {
+            let store = try Store(path: db)
+            guard let run = try store.run(resume) else {
+                throw CommandError(message: "\(db): no run \(resume)", code: ExitStatus.usage)
+            }
+            guard run.kind == "backtest" else {
+                throw CommandError(message: "\(db): run \(resume) is a \(run.kind) run, not a backtest", code: ExitStatus.usage)
+            }
+            guard run.status != "complete" else {
+                throw CommandError(message: "\(db): run \(resume) is already complete (forecast report --db \(db) --run \(resume))",
+                                   code: ExitStatus.usage)
+            }
+            var stored = try BacktestCommand.stored(run, db: db)
+            stored.jobs = jobs
+            stored.format = format
+            try stored.execute(store: store, resuming: run)
+        } else {
+            try execute(store: db.map { try Store(path: $0) }, resuming: nil)
         }
+    }
+
+    /// The command a run was started with, from its `config_json` (the store is open
+    /// already: this moves to the directory the run started in).
+    static func stored(_ run: Store.RunRow, db: String) throws -> BacktestCommand {
+        guard let config = JSONValue.parse(run.configJSON), let argv = config["argv"]?.array?.compactMap(\.string) else {
+            throw CommandError(message: "\(db): run \(run.id) has no command line in its config_json to resume from")
+        }
+        var command = try BacktestCommand.parse(argv)
+        // Relative paths and series names are as they were: read from the run's directory.
+        if let cwd = config["cwd"]?.string, !FileManager.default.changeCurrentDirectoryPath(cwd) {
+            throw CommandError(message: "\(db): run \(run.id) was started in \(cwd), which is gone", code: ExitStatus.noInput)
+        }
+        command.db = db
+        return command
+    }
+
+    /// The arguments after `backtest`, without those that a resume may change.
+    static func recordedArguments() -> [String] {
+        let arguments = CommandLine.arguments
+        let after = arguments.firstIndex(of: "backtest").map { Array(arguments[($0 + 1)...]) } ?? []
+        var kept: [String] = []
+        var skipNext = false
+        for argument in after {
+            if skipNext { skipNext = false; continue }
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if ["--jobs", "--format", "--db"].contains(name) {
+                skipNext = !argument.contains("=")
+                continue
+            }
+            kept.append(argument)
+        }
+        return kept
+    }
+
+    /// Everything one series needs: its input, origins and model makers.
+    struct Plan {
+        var input: Backtest.Input
+        var backtest: Backtest
+        var makers: [Backtest.Model]
+    }
+
+    func plan(for frame: Frame) throws -> Plan {
         let target = try resolveTarget(data.target, frame)
-        options.target = target
         let y = try frame.values(of: target)
+        let covariates = try model.covariates.map { try frame.values(of: $0) }
         let frequency = frame.frequencyReport.frequency ?? .index
         let base = model.configuration(frequency: frequency)
         let h = base.horizon, m = base.season
-        let originSet = origins.map { Origins(count: $0, step: step ?? 1, seriesLength: y.count, horizon: h) }
-            ?? Origins.protocolRule(seriesLength: y.count, horizon: h)
-        guard let first = originSet.trainLengths.first, first >= 2 else {
+        let originSet: Origins
+        if let origins {
+            originSet = Origins(count: origins, step: step ?? 1, seriesLength: y.count, horizon: h, gap: gap)
+        } else if let start {
+            originSet = Origins(first: try firstOrigin(start, frame: frame), step: step ?? h, seriesLength: y.count,
+                                horizon: h, gap: gap)
+        } else {
+            originSet = Origins.protocolRule(seriesLength: y.count, horizon: h, gap: gap)
+        }
+        guard let first = originSet.trainLengths.first, first >= 2, (window ?? 2) <= first || window != nil else {
             throw CommandError(message: "\(data.sourceName): \(y.count) rows are too few for these origins and a horizon of \(h)")
         }
         let makers: [Backtest.Model] = models.map { name in
@@ -74,57 +177,193 @@ struct BacktestCommand: ParsableCommand {
             default:
                 var c = base
                 c.cell = ModelOptions.Cell(rawValue: name)?.kind ?? c.cell
+                c.horizon = h + gap  // the gap's steps are forecast, then dropped
                 return Backtest.Model(name: name) { RecurrentForecaster(c) }
             }
         }
-        let results = try Backtest(origins: originSet, horizon: h, season: m,
-                                   jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-            .run(makers, series: y, name: frame.displayName, timestamps: frame.timestamps, frequency: frequency)
-        print(render(results, series: frame.displayName))
+        let input = Backtest.Input(name: frame.displayName, target: y, covariates: covariates,
+                                   covariateNames: model.covariates, timestamps: frame.timestamps, frequency: frequency)
+        return Plan(input: input, backtest: Backtest(origins: originSet, horizon: h, season: m,
+                                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                     gap: gap, window: window, refitEvery: refitEvery),
+                    makers: makers)
     }
 
-    func render(_ results: [Backtest.Result], series: String) -> String {
-        let reference = results.first { $0.model == "seasonal-naive" }?.metrics
-        func skill(_ row: Metrics.Row) -> Double? {
-            guard let ref = reference?.rows.first(where: { $0.step == row.step }) else { return nil }
-            return 1 - row.mase / ref.mase
+    /// The training length of the first origin for `--start`: a fraction of the rows, or
+    /// the first row at or after a date.
+    func firstOrigin(_ text: String, frame: Frame) throws -> Int {
+        if let fraction = Double(text), !text.contains("-") {
+            guard fraction > 0, fraction < 1 else {
+                throw CommandError(message: "--start: a fraction must be in (0, 1), got \(text)", code: ExitStatus.usage)
+            }
+            return Int((fraction * Double(frame.rowCount)).rounded(.down))
         }
-        switch format {
-        case .json:
-            let rows = results.flatMap { result in
-                result.metrics.rows.map { row -> JSONValue in
-                    .object([("model", .string(result.model)), ("series", .string(series)),
-                             ("h", row.step.map(JSONValue.integer) ?? .null), ("n", .integer(row.n)),
-                             ("mae", .finite(row.mae)), ("rmse", .finite(row.rmse)), ("mape", .finite(row.mape)),
-                             ("smape", .finite(row.smape)), ("mase", .finite(row.mase)), ("bias", .finite(row.bias))])
-                }
+        guard let timestamps = frame.timestamps else {
+            throw CommandError(message: "--start \(text): the data has no time column; give a fraction", code: ExitStatus.usage)
+        }
+        guard let date = Timestamp.parse(text, allowEpoch: false)?.0 else {
+            throw CommandError(message: "--start: not a date or a fraction: \(text)", code: ExitStatus.usage)
+        }
+        guard let row = timestamps.firstIndex(where: { $0 >= date }) else {
+            throw CommandError(message: "--start \(text) is after the last row", code: ExitStatus.usage)
+        }
+        return row
+    }
+
+    func execute(store: Store?, resuming: Store.RunRow?) throws {
+        var options = data
+        options.columns = model.covariates.isEmpty ? nil : model.covariates
+        let frames = try options.read()
+        let plans = try frames.map(plan(for:))
+        let hash = BacktestCommand.fingerprint(plans.map(\.input))
+        var runID = resuming?.id
+        if let resuming {
+            let recorded = JSONValue.parse(resuming.configJSON)?["data_hash"]?.string
+            guard recorded == hash else {
+                throw CommandError(message: "\(data.sourceName): the data differ from those run \(resuming.id) started on; cannot resume")
             }
-            return JSONValue.object([("run", .null), ("metrics", .array(rows))]).rendered()
-        case .csv:
-            var lines = ["model,series,h,n,mae,rmse,mape,smape,mase,bias,skill"]
-            for result in results {
-                for row in result.metrics.rows {
-                    let values = [row.mae, row.rmse, row.mape, row.smape, row.mase, row.bias].map { "\($0)" }
-                    lines.append(([result.model, series, row.step.map(String.init) ?? "all", String(row.n)] + values
-                                  + [skill(row).map { "\($0)" } ?? ""]).joined(separator: ","))
+            try store?.reopenRun(resuming.id)
+        } else if let store {
+            runID = try store.beginRun(kind: "backtest", dataset: data.sourceName, target: plans.first.map { _ in
+                                           (try? resolveTarget(data.target, frames[0])) ?? "" } ?? "",
+                                       configJSON: configJSON(plans, hash: hash), toolVersion: toolVersion,
+                                       createdAt: BacktestCommand.now())
+        }
+        do {
+            var report: [(series: String, results: [Backtest.Result])] = []
+            let stored = try runID.map { try store!.origins(run: $0) } ?? []  // store is set when runID is
+            let total = plans.reduce(0) { $0 + $1.backtest.origins.count }
+            let progress = ProgressBar.origins(total: total, done: stored.count)
+            for plan in plans {
+                let series = plan.input.name
+                let done = stored.filter { $0.series == series }
+                var outcomes = try runID.map { try BacktestCommand.outcomes(of: $0, series: series, origins: done, plan: plan,
+                                                                             store: store!) } ?? [:]
+                let fresh = try plan.backtest.run(plan.makers, on: plan.input, skipping: Set(done.map { $0.origin - 1 })) {
+                    index, perModel in
+                    if let runID, let store {
+                        try BacktestCommand.record(index, perModel, plan: plan, run: runID, store: store)
+                    }
+                    progress?()
                 }
+                outcomes.merge(fresh) { a, _ in a }
+                report.append((series, Backtest.results(models: plan.makers.map(\.name), outcomes: outcomes,
+                                                        series: plan.input.target, season: plan.backtest.season)))
             }
-            return lines.joined(separator: "\n")
-        case .table:
-            var header = ["h", "n"]
-            for result in results { header += ["\(result.model) MAE", "RMSE", "MASE"] + (reference == nil ? [] : ["skill"]) }
-            var table = TextTable(header: header, rightAligned: Set(0..<header.count))
-            let steps = results.first?.metrics.rows ?? []
-            for (i, stepRow) in steps.enumerated() {
-                var cells = [stepRow.step.map(String.init) ?? "all", String(stepRow.n)]
-                for result in results {
-                    let row = result.metrics.rows[i]
-                    cells += [formatNumber(row.mae, digits: 4), formatNumber(row.rmse, digits: 4), formatNumber(row.mase, digits: 4)]
-                    if reference != nil { cells.append(skill(row).map { formatNumber($0, digits: 3) } ?? "-") }
-                }
-                table.rows.append(cells)
+            ProgressBar.finish()
+            if let runID, let store {
+                try store.complete(runID, metrics: report.flatMap { series, results in
+                    BacktestReport.metricRows(results.map { ($0.model, $0.metrics) }, series: series)
+                })
             }
-            return "\(series): walk-forward, \(results.first?.outcomes.count ?? 0) origins, errors by horizon step\n" + table.rendered()
+            let tables = report.map { series, results in
+                BacktestReport(series: series, origins: results.first?.outcomes.count ?? 0,
+                               models: results.map { ($0.model, $0.metrics) })
+            }
+            print(BacktestReport.render(tables, run: runID, format: format))
+        } catch {
+            ProgressBar.finish()
+            if let runID { try? store?.finishRun(runID, status: "failed") }
+            throw error
         }
     }
+
+    /// Writes one completed origin: its forecasts for every model, quantiles, actuals.
+    static func record(_ index: Int, _ perModel: [Metrics.Outcome], plan: Plan, run: Int64, store: Store) throws {
+        let input = plan.input
+        func time(_ row: Int) -> String? { input.timestamps.map { $0[row].formatted(.utc) } }
+        guard let first = perModel.first else { return }
+        let originTime = time(first.trainLength - 1)
+        var forecasts: [Store.ForecastRow] = [], quantiles: [Store.QuantileRow] = []
+        for (model, outcome) in zip(plan.makers.map(\.name), perModel) {
+            let interval = Metrics.centralIntervals(outcome.quantiles.map(\.level))
+                .min { abs($0.coverage - 0.8) < abs($1.coverage - 0.8) }
+            for (i, value) in outcome.forecast.enumerated() {
+                let row = outcome.row(step: i + 1)
+                let actual = row < input.target.count && !input.target[row].isNaN ? input.target[row] : nil
+                forecasts.append(Store.ForecastRow(
+                    model: model, series: input.name, origin: index + 1, originTime: originTime, step: i + 1,
+                    targetTime: row < input.target.count ? time(row) : nil, forecast: value,
+                    lower: interval.map { outcome.quantiles[$0.lower].values[i] },
+                    upper: interval.map { outcome.quantiles[$0.upper].values[i] }, actual: actual))
+                for q in outcome.quantiles {
+                    quantiles.append(Store.QuantileRow(model: model, series: input.name, origin: index + 1, step: i + 1,
+                                                       level: q.level, value: q.values[i]))
+                }
+            }
+        }
+        try store.recordOrigin(Store.OriginRow(series: input.name, origin: index + 1, trainStart: first.trainStart,
+                                               trainLength: first.trainLength, originTime: originTime,
+                                               completedAt: now()),
+                               forecasts: forecasts, quantiles: quantiles, run: run)
+    }
+
+    /// The outcomes of the origins a run has recorded, as the backtest produced them.
+    static func outcomes(of run: Int64, series: String, origins: [Store.OriginRow], plan: Plan, store: Store) throws
+        -> [Int: [Metrics.Outcome]]
+    {
+        guard !origins.isEmpty else { return [:] }
+        let forecasts = try store.forecasts(run: run).filter { $0.series == series }
+        let quantiles = try store.quantiles(run: run).filter { $0.series == series }
+        var byKey: [String: [Store.ForecastRow]] = [:]
+        for row in forecasts { byKey["\(row.model)\u{1}\(row.origin)", default: []].append(row) }
+        var quantileRows: [String: [Store.QuantileRow]] = [:]
+        for row in quantiles { quantileRows["\(row.model)\u{1}\(row.origin)", default: []].append(row) }
+        var out: [Int: [Metrics.Outcome]] = [:]
+        for origin in origins {
+            out[origin.origin - 1] = try plan.makers.map { maker in
+                let key = "\(maker.name)\u{1}\(origin.origin)"
+                guard let rows = byKey[key]?.sorted(by: { $0.step < $1.step }) else {
+                    throw CommandError(message: "run \(run): origin \(origin.origin) has no forecasts of \(maker.name)")
+                }
+                let levels = Set((quantileRows[key] ?? []).map(\.level)).sorted()
+                let q = levels.map { level in
+                    (level: level, values: (quantileRows[key] ?? []).filter { $0.level == level }
+                        .sorted { $0.step < $1.step }.map(\.value))
+                }
+                return Metrics.Outcome(trainStart: origin.trainStart, trainLength: origin.trainLength,
+                                       gap: plan.backtest.gap, forecast: rows.map(\.forecast), quantiles: q)
+            }
+        }
+        return out
+    }
+
+    func configJSON(_ plans: [Plan], hash: String) -> String {
+        let first = plans.first
+        var pairs: [(String, JSONValue)] = [
+            ("argv", .array(BacktestCommand.recordedArguments().map(JSONValue.string))),
+            ("cwd", .string(FileManager.default.currentDirectoryPath)),
+            ("models", .array(models.map(JSONValue.string))),
+            ("horizon", .integer(first?.backtest.horizon ?? 0)), ("season", .integer(first?.backtest.season ?? 0)),
+            ("origins", .array((first?.backtest.origins.trainLengths ?? []).map(JSONValue.integer))),
+            ("gap", .integer(gap)), ("window", window.map(JSONValue.integer) ?? .null),
+            ("refit_every", .integer(refitEvery)), ("data_hash", .string(hash)),
+        ]
+        if models.contains(where: { ["gru", "lstm", "rnn"].contains($0) }) {
+            pairs += [("hidden", .integer(model.hidden)), ("layers", .integer(model.layers)),
+                      ("mode", .string(model.mode.rawValue)), ("loss", .string(model.loss)),
+                      ("normalization", .string(model.normalization.rawValue)), ("seed", .integer(Int(model.seed)))]
+        }
+        return JSONValue.object(pairs).text
+    }
+
+    /// FNV-1a over the series' names, values and times: a resumed run must see the same data.
+    static func fingerprint(_ inputs: [Backtest.Input]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ value: UInt64) {
+            for shift in stride(from: 0, to: 64, by: 8) {
+                hash ^= (value >> UInt64(shift)) & 0xff
+                hash = hash &* 0x100_0000_01b3
+            }
+        }
+        for input in inputs {
+            for byte in input.name.utf8 { mix(UInt64(byte)) }
+            for value in input.target { mix(value.bitPattern) }
+            for column in input.covariates { for value in column { mix(value.bitPattern) } }
+            for stamp in input.timestamps ?? [] { mix(UInt64(bitPattern: stamp.microseconds)) }
+        }
+        return String(hash, radix: 16)
+    }
+
+    static func now() -> String { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc) }
 }

@@ -39,7 +39,7 @@ struct DataOptions: ParsableArguments {
 
     func validate() throws {
         switch (file, sqlite) {
-        case (nil, nil): throw ValidationError("Give a CSV file or --sqlite DB.")
+        case (nil, nil): break  // `read` says so: `backtest --resume` needs no data flags
         case (.some, .some): throw ValidationError("Give either a CSV file or --sqlite, not both.")
         case (nil, .some):
             if (table == nil) == (sql == nil) { throw ValidationError("With --sqlite, give either --table or --sql.") }
@@ -59,6 +59,9 @@ struct DataOptions: ParsableArguments {
 
     /// Reads the frames (one per series).
     func read() throws -> [Frame] {
+        guard file != nil || sqlite != nil else {
+            throw CommandError(message: "give a CSV file or --sqlite DB (see --help)", code: ExitStatus.usage)
+        }
         if let sqlite {
             let reader = SQLiteReader(selection: selection)
             if let table { return try reader.read(database: sqlite, table: table) }

@@ -3,6 +3,7 @@ import Forecasting
 import Foundation
 import Ingestion
 import Neural
+import SQLite
 import TimeSeries
 
 /// The `forecast` command: subcommands, and the mapping of errors to exit codes.
@@ -13,9 +14,10 @@ struct ForecastCommand: ParsableCommand {
         abstract: "Forecast price and sensor series with recurrent neural networks.",
         discussion: """
             Exit codes: 0 ok, 64 bad flags, 65 bad data (the message names file, line and \
-            column), 66 input missing, 1 anything else.
+            column), 66 input missing, 73 output cannot be written, 1 anything else.
             """,
-        subcommands: [Inspect.self, Train.self, Predict.self, Update.self, BacktestCommand.self])
+        subcommands: [Inspect.self, Train.self, Predict.self, Update.self, BacktestCommand.self, Runs.self, Report.self,
+                      Query.self, Plot.self])
 
     static func main() {
         do {
@@ -40,6 +42,7 @@ enum ExitStatus {
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
     static let noInput: Int32 = 66
+    static let cantCreate: Int32 = 73
 
     /// The message and exit code for errors this tool raises; nil message for
     /// ArgumentParser's own errors (help, validation: 64), which it prints itself.
@@ -47,6 +50,7 @@ enum ExitStatus {
         switch error {
         case let error as IngestionError: (error.description, error.isMissingInput ? noInput : dataError)
         case let error as TimeSeriesError: (error.description, dataError)
+        case let error as SQLiteError: (error.description, error.isCannotOpen ? noInput : 1)
         case let error as CommandError: (error.message, error.code)
         case let error as ForecastingError:
             switch error {

@@ -29,8 +29,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Dropout between recurrent layers while training, in [0, 1).")
     var dropout: Float = 0
 
-    @Option(help: "Input window, in steps (default: max(3 x horizon, 2 x season)).")
-    var window: Int?
+    @Option(help: "Input window of the network, in steps (default: max(3 x horizon, 2 x season)).")
+    var inputWindow: Int?
 
     @Option(help: "Scaling: auto (chosen on validation); many-to-one: window-seasonal, window-naive or global; many-to-many: global or differences.")
     var normalization: RecurrentConfiguration.Normalization = .auto
@@ -123,7 +123,7 @@ struct ModelOptions: ParsableArguments {
         c.hiddenSize = hidden
         c.layers = layers
         c.dropout = dropout
-        c.inputLength = window
+        c.inputLength = inputWindow
         c.normalization = normalization
         c.quantiles = quantiles.sorted()
         c.gaussian = gaussian

@@ -28,3 +28,32 @@ enum ProgressBar {
         if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
+
+extension ProgressBar {
+    /// A callback to call once per completed origin (from any thread), or nil when stderr
+    /// is not a terminal: draws origins done, elapsed time and ETA.
+    static func origins(total: Int, done: Int) -> (@Sendable () -> Void)? {
+        guard isTerminal, total > 0 else { return nil }
+        final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var done: Int
+            var fresh = 0
+            let start = Date()
+            init(_ done: Int) { self.done = done }
+        }
+        let counter = Counter(done)
+        return {
+            counter.lock.lock()
+            defer { counter.lock.unlock() }
+            counter.done += 1
+            counter.fresh += 1
+            let width = 24, share = Double(counter.done) / Double(total)
+            let filled = min(width, Int(share * Double(width)))
+            let elapsed = Date().timeIntervalSince(counter.start)
+            let eta = elapsed / Double(counter.fresh) * Double(total - counter.done)
+            let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                + "] origin \(counter.done)/\(total)  \(Int(elapsed.rounded()))s elapsed, ETA \(Int(eta.rounded()))s  "
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+}

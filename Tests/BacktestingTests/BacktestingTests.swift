@@ -105,3 +105,105 @@ let protocolTable: [(String, String, Int, Int, Int, Int, Int, Int)] = [
         #expect(serial[0].outcomes.map { $0.trainLength } == [140, 144, 148, 152, 156])
     }
 }
+
+@Suite struct WalkForwardOptionsTests {
+    let y: [Double] = (0..<120).map { (t: Int) -> Double in 10 + 3 * sin(Double(t) / 2) + Double(t % 7) / 10 }
+
+    @Test func originsFromAStartAndWithAGap() {
+        #expect(Origins(first: 100, step: 4, seriesLength: 120, horizon: 4).trainLengths == [100, 104, 108, 112, 116])
+        #expect(Origins(first: 100, step: 4, seriesLength: 120, horizon: 4, gap: 2).trainLengths == [100, 104, 108, 112])
+        #expect(Origins(count: 3, step: 5, seriesLength: 120, horizon: 4, gap: 2).trainLengths == [104, 109, 114])
+    }
+
+    @Test func pinballAndCoverageByHand() {
+        // Actuals 10, 20; quantiles 0.1 / 0.5 / 0.9 at (8, 10, 12) and (21, 22, 30).
+        let y: [Double] = [1, 2, 3, 10, 20]
+        let outcome = Metrics.Outcome(trainLength: 3, forecast: [10, 22],
+                                      quantiles: [(0.1, [8, 21]), (0.5, [10, 22]), (0.9, [12, 30])])
+        let all = Metrics(outcomes: [outcome], series: y, season: 1).overall!
+        // 0.1: u = 2 -> 0.2; u = -1 -> 0.9. 0.5: 0, 1. 0.9: u = -2 -> 0.2; u = -10 -> 1.
+        #expect(all.pinball.map(\.level) == [0.1, 0.5, 0.9])
+        #expect(zip(all.pinball.map(\.value), [0.55, 0.5, 0.6]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(abs(all.meanPinball! - 0.55) < 1e-12)
+        #expect(all.coverage == [Metrics.Leveled(level: 0.8, value: 0.5)])  // 10 in [8, 12]; 20 not in [21, 30]
+        #expect(all.named.map(\.metric) == ["mae", "rmse", "mape", "smape", "mase", "bias", "pinball_0.1", "pinball_0.5",
+                                            "pinball_0.9", "pinball", "coverage_0.8"])
+        // Stored figures come back as the same row.
+        let back = Metrics.Row(step: nil, n: all.n, named: Dictionary(uniqueKeysWithValues: all.named.map { ($0.metric, $0.value) }))
+        #expect(back == all)
+    }
+
+    @Test func slidingWindowScalesAndFitsOnTheWindowOnly() throws {
+        let origins = Origins(count: 3, step: 4, seriesLength: y.count, horizon: 4)
+        let backtest = Backtest(origins: origins, horizon: 4, season: 1, window: 20)
+        let outcomes = try backtest.run([Backtest.Model(name: "mean") { HistoricMean() }], on: .init(target: y))
+        for (index, t) in origins.trainLengths.enumerated() {
+            let outcome = try #require(outcomes[index]?.first)
+            #expect(outcome.trainStart == t - 20)
+            let mean = y[(t - 20)..<t].reduce(0, +) / 20
+            #expect(abs(outcome.forecast[0] - mean) < 1e-12)
+        }
+        // MASE's scale comes from the window: y is not periodic, so it differs from the expanding one.
+        let sliding = Metrics(outcomes: outcomes.sorted { $0.key < $1.key }.map { $0.value[0] }, series: y, season: 1)
+        let expanding = try Backtest(origins: origins, horizon: 4, season: 1)
+            .evaluate([Backtest.Model(name: "mean") { HistoricMean() }], on: .init(target: y))[0].metrics
+        #expect(sliding.overall!.mase != expanding.overall!.mase)
+    }
+
+    @Test func aGapForecastsPastItAndScoresTheStepsAfter() throws {
+        let origins = Origins(count: 2, step: 4, seriesLength: y.count, horizon: 3, gap: 2)
+        let outcomes = try Backtest(origins: origins, horizon: 3, season: 1, gap: 2)
+            .run([Backtest.Model(name: "drift") { Drift() }], on: .init(target: y))
+        let t = origins.trainLengths[0], first = try #require(outcomes[0]?.first)
+        let slope = (y[t - 1] - y[0]) / Double(t - 1)
+        #expect(first.forecast.count == 3 && abs(first.forecast[0] - (y[t - 1] + 3 * slope)) < 1e-9)  // step 3 of 5
+        #expect(first.row(step: 1) == t + 2)
+    }
+
+    func smallGRU() -> RecurrentConfiguration {
+        var c = RecurrentConfiguration(horizon: 4, season: 1)
+        c.hiddenSize = 5
+        c.maxSteps = 30
+        c.normalization = .windowNaive
+        return c
+    }
+
+    @Test func refitEveryKForecastsFromNewOriginsWithTheLastFit() throws {
+        let c = smallGRU()
+        let origins = Origins(count: 4, step: 3, seriesLength: y.count, horizon: 4)
+        let backtest = Backtest(origins: origins, horizon: 4, season: 1, refitEvery: 2)
+        #expect(backtest.block(of: 1) == 0..<2 && backtest.block(of: 3) == 2..<4)
+        let outcomes = try backtest.run([Backtest.Model(name: "gru") { RecurrentForecaster(c) }], on: .init(target: y))
+        // Origin 2 (index 1): the fit of origin 1, conditioned on the rows up to origin 2.
+        var model = RecurrentForecaster(c)
+        try model.fit(backtest.modelInput(.init(target: y), trainLength: origins.trainLengths[0]).data)
+        try model.condition(on: backtest.modelInput(.init(target: y), trainLength: origins.trainLengths[1]).data)
+        #expect(try model.predict(horizon: 4).point == outcomes[1]?.first?.forecast)
+        // Origin 3 refits.
+        var refit = RecurrentForecaster(c)
+        try refit.fit(backtest.modelInput(.init(target: y), trainLength: origins.trainLengths[2]).data)
+        #expect(try refit.predict(horizon: 4).point == outcomes[2]?.first?.forecast)
+    }
+
+    @Test func skippedOriginsLeaveTheOthersUnchangedInParallelToo() throws {
+        let c = smallGRU()
+        let origins = Origins(count: 5, step: 3, seriesLength: y.count, horizon: 4)
+        let models = [Backtest.Model(name: "gru") { RecurrentForecaster(c) }, Backtest.Model(name: "naive") { Naive() }]
+        let all = try Backtest(origins: origins, horizon: 4, season: 1, refitEvery: 2).run(models, on: .init(target: y))
+        var recorded: [Int] = []
+        let rest = try Backtest(origins: origins, horizon: 4, season: 1, jobs: 2, refitEvery: 2)
+            .run(models, on: .init(target: y), skipping: [0, 3]) { index, _ in recorded.append(index) }
+        #expect(Set(rest.keys) == [1, 2, 4] && recorded.sorted() == [1, 2, 4])
+        for index in [1, 2, 4] {
+            #expect(rest[index]!.map(\.forecast) == all[index]!.map(\.forecast))
+        }
+    }
+
+    @Test func aFailingRecordStopsTheRun() {
+        struct Full: Error {}
+        #expect(throws: Full.self) {
+            try Backtest(origins: Origins(count: 4, step: 3, seriesLength: y.count, horizon: 4), horizon: 4, season: 1, jobs: 2)
+                .run([Backtest.Model(name: "naive") { Naive() }], on: .init(target: y)) { _, _ in throw Full() }
+        }
+    }
+}

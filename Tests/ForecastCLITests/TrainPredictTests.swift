@@ -126,7 +126,8 @@ import Testing
         #expect(object?.keys.contains("run") == true)
         let metrics = try #require(object?["metrics"] as? [[String: Any]])
         #expect(metrics.count == 3 * 13)
-        #expect(Set(metrics[0].keys) == ["model", "series", "h", "n", "mae", "rmse", "mape", "smape", "mase", "bias"])
+        // The keys of the issue, and skill against seasonal naive (which ran).
+        #expect(Set(metrics[0].keys) == ["model", "series", "h", "n", "mae", "rmse", "mape", "smape", "mase", "bias", "skill"])
         // naive, all steps: the reference's MASE 2.068436768
         let naiveAll = try #require(metrics.first { $0["model"] as? String == "naive" && $0["h"] is NSNull })
         #expect(abs((naiveAll["mase"] as? Double ?? 0) - 2.068436768) < 1e-8)

@@ -53,3 +53,42 @@ import Testing
         #expect(count.int64(at: 0) == 0)
     }
 }
+
+@Suite struct StoreConcurrencyTests {
+    @Test func aReaderReadsCommittedRowsWhileAWriterHoldsATransaction() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID()).db").path
+        let store = try Store(path: path)
+        let run = try store.beginRun(kind: "backtest", dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
+                                     createdAt: "now")
+        let row = Store.ForecastRow(model: "m", series: "s", origin: 1, originTime: nil, step: 1, targetTime: nil, forecast: 1)
+        try store.recordOrigin(.init(series: "s", origin: 1, trainStart: 0, trainLength: 10, originTime: nil, completedAt: "now"),
+                               forecasts: [row], quantiles: [], run: run)
+        let reader = try Store(readingFrom: path)
+        var second = row
+        second.origin = 2
+        try store.insert([second], run: run)
+        #expect(try reader.forecasts(run: run).count == 2)
+        // A writer in the middle of a transaction: the reader sees the last commit, at once.
+        try store.connection.execute("BEGIN IMMEDIATE")
+        try store.connection.prepare("INSERT INTO forecasts(run_id, model, series, origin, step, forecast) VALUES (?, 'm', 's', 3, 1, 1)")
+            .run([.integer(run)])
+        #expect(try reader.forecasts(run: run).count == 2)
+        #expect(try reader.runs().first?.originsDone == 1)
+        try store.connection.execute("COMMIT")
+        #expect(try reader.forecasts(run: run).count == 3)
+    }
+
+    @Test func completeWritesMetricsAndStatusTogether() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID()).db").path
+        let store = try Store(path: path)
+        let run = try store.beginRun(kind: "backtest", dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
+                                     createdAt: "now")
+        let metric = Store.MetricRow(model: "m", series: "s", step: nil, metric: "mae", value: 1.5, n: 4)
+        // A duplicate key fails the transaction: neither the metrics nor the status change.
+        #expect(throws: SQLiteError.self) { try store.complete(run, metrics: [metric, metric]) }
+        #expect(try store.run(run)?.status == "running" && store.metrics(run: run).isEmpty)
+        try store.complete(run, metrics: [metric, Store.MetricRow(model: "m", series: "s", step: 1, metric: "mae", value: .nan, n: 0)])
+        #expect(try store.run(run)?.status == "complete")
+        #expect(try store.metrics(run: run) == [metric, Store.MetricRow(model: "m", series: "s", step: 1, metric: "mae", value: nil, n: 0)])
+    }
+}

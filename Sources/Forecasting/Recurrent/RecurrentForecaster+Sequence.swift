@@ -169,3 +169,16 @@ extension RecurrentForecaster {
         if configuration.mode == .manyToMany && !configuration.stateful { warmUp(state.history) }
     }
 }
+
+extension RecurrentForecaster: Refreshable {
+    /// A stateful model advances its saved state over the new rows (`update`); any other
+    /// takes its input window from the end of `series` (`condition(on:)`).
+    public mutating func refresh(with series: SeriesData, newRows: Int) throws {
+        if configuration.stateful && configuration.covariates.isEmpty && newRows > 0 {
+            try update(with: Array(series.target.suffix(newRows)),
+                       timestamps: series.timestamps.map { Array($0.suffix(newRows)) })
+        } else {
+            try condition(on: series)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import Neural
+import Storage
+
+/// `forecast plot`: a stored run as an SVG: actuals against the forecasts of chosen
+/// origins (with their intervals), and each model's error by horizon step.
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw a stored run as SVG: actuals against forecasts at chosen origins, and error by horizon step.")
+
+    @OptionGroup var stored: RunOptions
+
+    @Option(name: [.customShort("o"), .long], help: "The SVG file to write.")
+    var output: String
+
+    @Option(help: "Origin numbers to draw, comma-separated (default: the last and up to two before it, a horizon apart).",
+            transform: { text in try text.split(separator: ",").map { part in
+                guard let k = Int(part), k >= 1 else { throw ValidationError("--origins takes origin numbers from 1, got \"\(part)\".") }
+                return k
+            } })
+    var origins: [Int]?
+
+    @Option(help: "The series to draw (default: the first).")
+    var series: String?
+
+    @Option(help: "Models to draw, comma-separated (default: all).", transform: { $0.split(separator: ",").map(String.init) })
+    var models: [String]?
+
+    @Option(help: "The error by step to draw: mae, rmse, mase, smape, mape or bias.")
+    var metric = "mae"
+
+    func validate() throws {
+        if !["mae", "rmse", "mase", "smape", "mape", "bias"].contains(metric) {
+            throw ValidationError("--metric takes mae, rmse, mase, smape, mape or bias.")
+        }
+    }
+
+    func run() throws {
+        let (db, runID) = (stored.db, stored.runID)
+        let store = try openStore(db)
+        guard let runRow = try store.run(runID) else { throw CommandError(message: "\(db): no run \(runID)", code: ExitStatus.usage) }
+        var forecasts = try store.forecasts(run: runID)
+        let name = series ?? forecasts.first?.series ?? ""
+        forecasts = forecasts.filter { $0.series == name }
+        guard !forecasts.isEmpty else { throw CommandError(message: "\(db): run \(runID) has no forecasts of series \"\(name)\"", code: 1) }
+        let config = JSONValue.parse(runRow.configJSON)
+        var modelNames = (config?["models"]?.array?.compactMap(\.string) ?? []).filter { m in forecasts.contains { $0.model == m } }
+        for row in forecasts where !modelNames.contains(row.model) { modelNames.append(row.model) }
+        if let models {
+            for model in models where !modelNames.contains(model) {
+                throw CommandError(message: "\(db): run \(runID) has no model \"\(model)\" (it has \(modelNames.joined(separator: ", ")))",
+                                   code: ExitStatus.usage)
+            }
+            modelNames = models
+        }
+        let gap = config?["gap"]?.number.map { Int($0) } ?? 0
+        let originRows = Dictionary(try store.origins(run: runID).filter { $0.series == name }.map { ($0.origin, $0) },
+                                    uniquingKeysWith: { a, _ in a })
+        /// The series row a forecast is for (its step when the run has no origin table).
+        func x(_ row: Store.ForecastRow) -> Double {
+            guard let origin = originRows[row.origin] else { return Double(row.step) }
+            return Double(origin.trainLength + gap + row.step - 1)
+        }
+        let available = Set(forecasts.map(\.origin)).sorted()
+        let horizon = forecasts.map(\.step).max() ?? 1
+        let chosen = try origins.map { list in
+            for k in list where !available.contains(k) {
+                throw CommandError(message: "\(db): run \(runID) has no origin \(k) (it has 1 to \(available.last ?? 0))", code: ExitStatus.usage)
+            }
+            return list
+        } ?? defaultOrigins(available, horizon: horizon, rows: originRows)
+
+        var labels: [Int: String] = [:], actuals: [Int: Double] = [:]
+        for row in forecasts {
+            let at = Int(x(row))
+            if let time = row.targetTime { labels[at] = time }
+            if let actual = row.actual { actuals[at] = actual }
+        }
+        var top = SVGChart.Panel(title: "\(name): forecasts at origin\(chosen.count == 1 ? "" : "s") \(chosen.map(String.init).joined(separator: ", ")) (run \(runID))",
+                                 xLabel: labels.isEmpty ? "row" : "time", yLabel: runRow.target)
+        top.tightX = true
+        top.xTickLabel = { value in
+            let at = Int(value.rounded())
+            guard let label = labels[at] ?? labels.min(by: { abs($0.key - at) < abs($1.key - at) })?.value else {
+                return String(at)
+            }
+            return String(label.prefix(label.contains("T00:00:00") || label.count <= 10 ? 10 : 16))
+        }
+        if !actuals.isEmpty {
+            top.lines.append(SVGChart.Line(label: "actual", points: actuals.keys.sorted().map { (Double($0), actuals[$0]!) },
+                                           color: "#222", width: 1.2))
+        }
+        for (m, model) in modelNames.enumerated() {
+            let color = SVGChart.palette[m % SVGChart.palette.count]
+            for (i, origin) in chosen.enumerated() {
+                let rows = forecasts.filter { $0.model == model && $0.origin == origin }.sorted { $0.step < $1.step }
+                if rows.contains(where: { $0.lower != nil && $0.upper != nil }) {
+                    top.bands.append(SVGChart.Band(points: rows.compactMap { r in
+                        guard let lower = r.lower, let upper = r.upper else { return nil }
+                        return (x(r), lower, upper)
+                    }, color: color))
+                }
+                top.lines.append(SVGChart.Line(label: i == 0 ? model : nil, points: rows.map { (x($0), $0.forecast) },
+                                               color: color, dashed: true, width: 1.6))
+            }
+        }
+        var panels = [top]
+        let metrics = try store.metrics(run: runID).filter { $0.series == name && $0.metric == metric && $0.step != nil }
+        if !metrics.isEmpty {
+            var bottom = SVGChart.Panel(title: "\(metric.uppercased()) by horizon step", xLabel: "step h", yLabel: metric)
+            bottom.integerX = true
+            for (m, model) in modelNames.enumerated() {
+                let rows = metrics.filter { $0.model == model }.sorted { $0.step! < $1.step! }  // steps are non-nil here
+                bottom.lines.append(SVGChart.Line(label: model, points: rows.map { (Double($0.step!), $0.value ?? .nan) },
+                                                  color: SVGChart.palette[m % SVGChart.palette.count], markers: true))
+            }
+            panels.append(bottom)
+        }
+        try writeAtomically(SVGChart(panels: panels).rendered(), to: output)
+        print("wrote \(output)")
+    }
+
+    /// The last origin and up to two before it, about a horizon apart (so they do not overlap).
+    func defaultOrigins(_ available: [Int], horizon: Int, rows: [Int: Store.OriginRow]) -> [Int] {
+        guard let last = available.last else { return [] }
+        var step = 1
+        if available.count > 1, let a = rows[available[available.count - 2]], let b = rows[last] {
+            step = max(1, b.trainLength - a.trainLength)
+        }
+        let apart = max(1, (horizon + step - 1) / step)
+        return [last - 2 * apart, last - apart, last].filter { available.contains($0) }
+    }
+}
+
+/// Writes `text` to a temporary file beside `path` and renames it over `path`.
+func writeAtomically(_ text: String, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+    do {
+        try Data(text.utf8).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        throw CommandError(message: "\(path): cannot write: \(error.localizedDescription)", code: ExitStatus.cantCreate)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// `backtest --db`, `runs`, `report`, `query`, `plot`: the store as users meet it.
+@Suite(.serialized) struct BacktestStoreTests {
+    let air = "datasets/air_passengers_monthly.csv"
+    /// A small GRU, so that a backtest takes a few seconds.
+    let small = ["--hidden", "6", "--max-steps", "60", "--normalization", "window-seasonal"]
+
+    func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-\(name)").path
+    }
+
+    func sqlite(_ db: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute(sys.argv[2]).fetchall())", db, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        process.waitUntilExit()
+        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func storedRunReportsQueriesAndPlots() throws {
+        let db = temporary("runs.db")
+        let backtest = try run(["backtest", air, "--models", "gru,naive,seasonal-naive", "--quantiles", "0.1,0.5,0.9",
+                                "--db", db] + small)
+        #expect(backtest.code == 0, "\(backtest.err)")
+        #expect(backtest.out.hasSuffix("run 1\n"))
+        // report prints the same table from the store.
+        let report = try run(["report", "--db", db, "--run", "1"])
+        #expect(report.code == 0 && report.out == backtest.out, "\(report.err)")
+        #expect(report.out.contains("pinball") && report.out.contains("cov80"))
+
+        let runs = try run(["runs", "--db", db, "--format", "csv"])
+        #expect(runs.out.contains(",backtest,complete,\(air),passengers_thousands,\"gru,naive,seasonal-naive\",10/10"))
+        #expect(try sqlite(db, "SELECT count(*), count(lower), count(actual) FROM forecasts") == "[(360, 120, 360)]")
+        #expect(try sqlite(db, "SELECT count(*) FROM quantiles") == "[(360,)]")
+        #expect(try sqlite(db, "SELECT count(*) FROM origins") == "[(10,)]")
+        #expect(try sqlite(db, "SELECT value FROM metrics WHERE model = 'naive' AND step IS NULL AND metric = 'mase'")
+                .hasPrefix("[(2.06843676"))
+        #expect(try sqlite(db, "SELECT count(*) FROM metrics WHERE model = 'gru' AND metric LIKE 'coverage_0.8'") == "[(13,)]")
+
+        let query = try run(["query", "--db", db, "--format", "json",
+                             "SELECT model, value FROM metrics WHERE step IS NULL AND metric = 'mase' ORDER BY model"])
+        #expect(query.code == 0, "\(query.err)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(query.out.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["model"] as? String } == ["gru", "naive", "seasonal-naive"])
+        let write = try run(["query", "--db", db, "DELETE FROM runs"])
+        #expect(write.code == 65 && write.err.contains("only statements that read"))
+        #expect(try sqlite(db, "SELECT count(*) FROM runs") == "[(1,)]")
+        #expect(try run(["query", "--db", db, "SELEC 1"]).code == 65)
+        #expect(try run(["runs", "--db", temporary("none.db")]).code == 66)
+
+        let svg = temporary("plot.svg")
+        let plot = try run(["plot", "--db", db, "--run", "1", "-o", svg, "--origins", "2,10"])
+        #expect(plot.code == 0, "\(plot.err)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.hasPrefix("<svg") && text.contains("<polygon") && text.contains("MAE by horizon step"))
+        #expect(try run(["plot", "--db", db, "--run", "1", "-o", svg, "--origins", "11"]).code == 64)
+    }
+
+    @Test func killedRunResumesToTheSameNumbers() throws {
+        let db = temporary("killed.db")
+        let arguments = ["backtest", air, "--models", "gru,naive", "--jobs", "1", "--format", "json"] + small
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments + ["--db", db]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill -9 once a few origins are in, reading the store while it is being written.
+        let deadline = Date().addingTimeInterval(120)
+        var recorded = 0
+        while Date() < deadline && process.isRunning {
+            let out = try run(["query", "--db", db, "--format", "csv", "SELECT count(*) FROM origins"])
+            recorded = Int(out.out.split(separator: "\n").last ?? "") ?? 0
+            if out.code == 0 && recorded >= 3 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(recorded >= 3 && recorded < 10, "origins recorded before the kill: \(recorded)")
+
+        #expect(try sqlite(db, "PRAGMA integrity_check") == "[('ok',)]")
+        let runs = try run(["runs", "--db", db])
+        #expect(runs.out.contains("running"), "\(runs.out)")
+        #expect(try run(["report", "--db", db, "--run", "1"]).code == 1)
+
+        let resumed = try run(["backtest", "--resume", "1", "--db", db, "--format", "json"])
+        #expect(resumed.code == 0, "\(resumed.err)")
+        let straight = try run(arguments)
+        #expect(resumed.out.replacingOccurrences(of: "\"run\": 1", with: "\"run\": null") == straight.out)
+        #expect(try run(["runs", "--db", db]).out.contains("complete"))
+        #expect(try run(["backtest", "--resume", "1", "--db", db]).code == 64)  // complete already
+    }
+
+    @Test func readersReadWhileABacktestWrites() throws {
+        let db = temporary("busy.db")
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
+        let process = Process()
+        process.executableURL = binary
+        // Many quick origins: a transaction every few milliseconds.
+        process.arguments = ["backtest", "datasets/nyc_ewr_weather_hourly.csv", "--target", "temperature_f",
+                             "--models", "naive,seasonal-naive,drift,mean", "--origins", "400", "--step", "12", "--db", db]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var reads = 0, failures: [String] = []
+        while process.isRunning {
+            let out = try run(["query", "--db", db, "--format", "csv", "SELECT count(*) FROM forecasts"])
+            if out.code == 0 { reads += 1 } else if !out.err.contains("no such store") && !out.err.contains("not a store") { failures.append(out.err) }
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(reads >= 1)
+        #expect(try sqlite(db, "SELECT count(*) FROM forecasts") == "[(38400,)]")
+    }
+}
