@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: all deps build test demo bench bench-deps fuzz clean
+.PHONY: bench-backtest all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -45,6 +45,12 @@ bench: deps bench-deps
 	.build/release/ForecastBench csv --rows 1000000 --file $(BENCH_OUT)/bench_1m.csv --repeat 1 >/dev/null
 	$(VENV)/bin/python bench/csv_pandas.py $(BENCH_OUT)/bench_1m.csv --swift-bench .build/release/ForecastBench
 	$(VENV)/bin/python bench/rnn_compare.py --swift-bench .build/release/ForecastBench --markdown $(BENCH_OUT)/rnn.md
+
+# The 20-origin taylor backtest of the default GRU against the PyTorch loop of PROTOCOL.md
+# section 6 (one thread each). The peer takes about ten minutes per origin: EVERY=4 keeps 5.
+EVERY ?= 1
+bench-backtest: deps bench-deps build
+	$(VENV)/bin/python bench/backtest_compare.py --forecast .build/release/forecast --every $(EVERY)
 
 ## fuzz: libFuzzer over the CSV reader for $(FUZZ_RUNS) inputs (ASan on).
 fuzz: deps

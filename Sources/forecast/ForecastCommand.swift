@@ -17,7 +17,7 @@ struct ForecastCommand: ParsableCommand {
             column), 66 input missing, 73 output cannot be written, 1 anything else.
             """,
         subcommands: [Inspect.self, Train.self, Predict.self, Update.self, BacktestCommand.self, Runs.self, Report.self,
-                      Query.self, Plot.self])
+                      Query.self, Plot.self, Diagnose.self])
 
     static func main() {
         do {

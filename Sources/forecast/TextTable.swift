@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plain-text table with left-aligned text and right-aligned numbers.
 struct TextTable {
     var header: [String]
@@ -28,7 +30,7 @@ func formatNumber(_ value: Double, digits: Int = 6) -> String {
     guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
     if value == 0 { return "0" }
     let magnitude = abs(value)
-    if magnitude >= 1e15 || magnitude < 1e-6 { return "\(value)" }
+    if magnitude >= 1e15 || magnitude < 1e-4 { return String(format: "%.\(max(digits - 1, 0))e", value) }
     let exponent = Int((magnitude).log10Floor)
     let decimals = max(0, digits - 1 - exponent)
     let scale = (0..<decimals).reduce(1.0) { r, _ in r * 10 }

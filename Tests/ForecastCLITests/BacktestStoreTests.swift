@@ -122,3 +122,24 @@ import Testing
         #expect(try sqlite(db, "SELECT count(*) FROM forecasts") == "[(38400,)]")
     }
 }
+
+@Suite struct DiagnoseTests {
+    @Test func gradientFlowForCellsAndForASavedModel() throws {
+        let svg = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-flow.svg").path
+        let cells = try run(["diagnose", "--steps", "30", "--format", "json", "-o", svg])
+        #expect(cells.code == 0, "\(cells.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(cells.out.utf8)) as? [String: [Double]])
+        let rnn = try #require(object["rnn"])
+        #expect(Set(object.keys) == ["rnn", "gru", "lstm"] && rnn.count == 30)
+        #expect(rnn[29] < 1e-6 * rnn[0])  // steps back: the plain RNN's gradient vanishes
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<polyline"))
+
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-air.safetensors").path
+        #expect(try run(["train", "datasets/air_passengers_monthly.csv", "--hidden", "4", "--max-steps", "10",
+                         "--model-out", model]).code == 0)
+        let saved = try run(["diagnose", "--model", model, "datasets/air_passengers_monthly.csv", "--format", "csv"])
+        #expect(saved.code == 0, "\(saved.err)")
+        #expect(saved.out.hasPrefix("steps_back,gru_norm,gru_relative\n0,"))
+        #expect(try run(["diagnose", "--model", model]).code == 64)
+    }
+}

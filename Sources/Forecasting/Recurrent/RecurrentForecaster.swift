@@ -168,20 +168,49 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     /// Fits one model per scaling in `candidates` (`fit` trains it and returns its
-    /// validation error) and becomes the one with the lowest error.
+    /// validation error) and becomes the one with the lowest error. The candidates are
+    /// trained on a short probe budget (a sixth of `maxSteps`, at least 300 steps); the
+    /// winner is then trained again with the whole budget, unless its probe was already
+    /// its whole training (short series, or early stopping inside the probe).
     mutating func fitBest(of candidates: [RecurrentConfiguration.Normalization],
                           _ fit: (inout RecurrentForecaster) throws -> Double) throws {
         precondition(!candidates.isEmpty, "fitBest: no candidate scalings")
+        let probe = min(configuration.maxSteps, max(300, configuration.maxSteps / 6))
         var best: (model: RecurrentForecaster, error: Double)?
         for normalization in candidates {
             var c = configuration
             c.normalization = normalization
+            c.maxSteps = probe
             var model = RecurrentForecaster(c)
             model.progress = progress
             let error = try fit(&model)
             if best == nil || error < best!.error { best = (model, error) }  // set on the first pass
         }
-        self = best!.model  // one candidate at least (checked above)
+        var winner = best!.model  // one candidate at least (checked above)
+        if !winner.probeWasWholeTraining(fullSteps: configuration.maxSteps) {
+            var c = configuration
+            c.normalization = winner.configuration.normalization
+            winner = RecurrentForecaster(c)
+            winner.progress = progress
+            _ = try fit(&winner)
+        }
+        self = winner
+    }
+
+    /// Whether training with `fullSteps` would have run exactly as the probe did: the
+    /// probe stopped early, or its epoch limit equals the full budget's.
+    func probeWasWholeTraining(fullSteps: Int) -> Bool {
+        let c = configuration, r = report
+        guard r.epochs > 0 else { return false }
+        let batches: Int
+        if c.mode == .manyToOne || c.mode == .encoderDecoder {
+            batches = max(1, (r.trainingSamples + c.batchSize - 1) / c.batchSize)
+        } else {
+            return c.maxSteps >= fullSteps  // sequence models: their batches are not windows
+        }
+        let probeEpochs = min(c.maxEpochs, max(1, c.maxSteps / batches))
+        let fullEpochs = min(c.maxEpochs, max(1, fullSteps / batches))
+        return probeEpochs == fullEpochs || r.epochs < probeEpochs
     }
 
     /// Mean absolute error, in the series' units, of the forecasts for the validation
@@ -281,5 +310,34 @@ public struct RecurrentForecaster: Forecaster {
             intervals.append(Forecast.Interval(coverage: hi.level - lo.level, lower: lo.values, upper: hi.values))
         }
         return Forecast(point: median, quantiles: quantiles, intervals: intervals)
+    }
+}
+
+extension RecurrentForecaster {
+    /// The gradient-flow report of the fitted network on `series`: ||dLoss/dx_t|| for
+    /// every input step t = 1...L, over the last `windows` training windows of the series
+    /// (many-to-one models; the training loss).
+    public func gradientFlow(on series: SeriesData, windows: Int = 64) throws -> [Double] {
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        guard configuration.mode == .manyToOne else {
+            throw ForecastingError.invalidConfiguration("diagnose takes many-to-one models; this one is \(configuration.mode.rawValue)")
+        }
+        let c = configuration, l = c.window, x = series.target
+        let samples = x.count - l - c.horizon + 1
+        guard samples >= 1 else {
+            throw ForecastingError.tooShort(series: series.name, length: x.count, needed: l + c.horizon,
+                                            reason: "for one window of \(l) and a horizon of \(c.horizon)")
+        }
+        var inputs: [Float] = [], targets: [Float] = []
+        let first = max(0, samples - windows)
+        for sample in first..<samples {
+            let (input, scaling) = encode(x, series.covariates, series.timestamps, end: sample + l)
+            inputs += input
+            for h in 0..<c.horizon {
+                let value = Float((x[sample + l + h] - scaling.baseline[h]) / scaling.scale)
+                targets += Array(repeating: value, count: outputsPerStep)
+            }
+        }
+        return network.gradientFlow(inputs, target: targets, batch: samples - first, steps: l, loss: c.trainingLoss)
     }
 }
