@@ -62,6 +62,28 @@ import Testing
         #expect(try run(["plot", "--db", db, "--run", "1", "-o", svg, "--origins", "11"]).code == 64)
     }
 
+    /// Every bundled series, baselines and a small GRU, into one store; then report and plot each run.
+    @Test func backtestReportAndPlotEveryBundledDataset() throws {
+        let db = temporary("all.db")
+        let files = ["air_passengers_monthly", "ausbeer_quarterly", "elnino_sst_monthly", "frozen_orange_juice_monthly",
+                     "us_gasoline_weekly", "taylor_electricity_halfhourly", "msft_daily", "nyc_ewr_weather_hourly"]
+        for (i, file) in files.enumerated() {
+            let target = ["frozen_orange_juice_monthly": "oj_price", "msft_daily": "close",
+                          "nyc_ewr_weather_hourly": "temperature_f"][file]
+            var args = ["backtest", "datasets/\(file).csv", "--models", "gru,naive,seasonal-naive,drift,mean", "--db", db,
+                        "--hidden", "4", "--max-steps", "5", "--normalization", "window-naive"]
+            if let target { args += ["--target", target] }
+            let result = try run(args)
+            #expect(result.code == 0, "\(file): \(result.err)")
+            #expect(result.out.contains("walk-forward, \(["us_gasoline_weekly", "taylor_electricity_halfhourly", "msft_daily", "nyc_ewr_weather_hourly"].contains(file) ? 20 : 10) origins"), "\(file)")
+            let report = try run(["report", "--db", db, "--run", String(i + 1)])
+            #expect(report.out == result.out, "\(file)")
+            let svg = temporary("\(file).svg")
+            #expect(try run(["plot", "--db", db, "--run", String(i + 1), "-o", svg]).code == 0, "\(file)")
+        }
+        #expect(try sqlite(db, "SELECT count(*) FROM runs WHERE status = 'complete'") == "[(8,)]")
+    }
+
     @Test func killedRunResumesToTheSameNumbers() throws {
         let db = temporary("killed.db")
         let arguments = ["backtest", air, "--models", "gru,naive", "--jobs", "1", "--format", "json"] + small
