@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: bench-backtest all deps build test demo bench bench-deps fuzz clean
+.PHONY: bench-backtest notebooks all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -26,11 +26,19 @@ build: deps
 test: deps
 	$(SWIFT) test -c release
 
-## demo: the main job on a bundled dataset (until backtesting lands: inspect, train, forecast).
+## demo: the main job on a bundled dataset: a walk-forward backtest of the GRU against the
+## baselines (the per-horizon table), stored in SQLite, one query, one plot. About a minute.
 demo: build
-	.build/release/forecast inspect datasets/taylor_electricity_halfhourly.csv
-	.build/release/forecast train datasets/taylor_electricity_halfhourly.csv --quantiles 0.1,0.5,0.9 --max-steps 600 --model-out .build/demo-taylor.safetensors
-	.build/release/forecast predict --model .build/demo-taylor.safetensors datasets/taylor_electricity_halfhourly.csv --horizon 12
+	@rm -f .build/demo.db
+	.build/release/forecast backtest datasets/air_passengers_monthly.csv --models gru,naive,seasonal-naive,drift --db .build/demo.db
+	.build/release/forecast query --db .build/demo.db "SELECT model, round(value, 3) AS mase FROM metrics WHERE step IS NULL AND metric = 'mase' ORDER BY value"
+	.build/release/forecast plot --db .build/demo.db --run 1 -o .build/demo-air.svg
+
+## notebooks: re-run every command of notebooks-md/ and compare with the outputs shown.
+notebooks: build
+	$(SWIFT) build -c release --product HelloRNN
+	$(SWIFT) build -c release --product LibraryExample
+	python3 notebooks-md/run.py
 
 ## bench-deps: a Python venv with pandas and PyTorch (CPU) for the peer measurements.
 bench-deps:

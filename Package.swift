@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "TimeSeries", targets: ["TimeSeries"]),
         .library(name: "Ingestion", targets: ["Ingestion"]),
         .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "Forecasting", targets: ["Forecasting"]),
+        .library(name: "Backtesting", targets: ["Backtesting"]),
+        .library(name: "Storage", targets: ["Storage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,6 +42,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]),
+
+        // Examples the notebooks run (notebooks-md/05 and 06).
+        .executableTarget(name: "HelloRNN", dependencies: ["Neural"], path: "Examples/HelloRNN"),
+        .executableTarget(name: "LibraryExample", dependencies: ["Ingestion", "Forecasting", "Backtesting"],
+                          path: "Examples/LibraryExample"),
 
         // libFuzzer target: `swift build --product CSVFuzz --sanitize fuzzer --sanitize address`.
         .executableTarget(name: "CSVFuzz", dependencies: ["Ingestion"]),

@@ -15,6 +15,7 @@ public struct Backtest {
     public struct Model {
         public var name: String
         public var make: () -> any Forecaster
+        /// A model named `name`; `make` returns a new unfitted instance on every call.
         public init(name: String, make: @escaping () -> any Forecaster) {
             self.name = name
             self.make = make
@@ -44,6 +45,7 @@ public struct Backtest {
     /// Refit every k origins; in between, models forecast from the new origin unrefitted.
     public var refitEvery: Int
 
+    /// A walk-forward plan: origins, horizon, season (for MASE), jobs, and the gap, sliding window and refit policy.
     public init(origins: Origins, horizon: Int, season: Int, jobs: Int = 1, gap: Int = 0, window: Int? = nil,
                 refitEvery: Int = 1) {
         self.origins = origins

@@ -16,6 +16,7 @@ public struct Metrics: Sendable, Equatable {
     public struct Leveled: Sendable, Equatable {
         public var level: Double
         public var value: Double
+        /// A figure for a quantile level or nominal coverage.
         public init(level: Double, value: Double) {
             self.level = level
             self.value = value
@@ -42,6 +43,7 @@ public struct Metrics: Sendable, Equatable {
         /// Share of actuals inside each central interval [f_q, f_(1-q)], by nominal coverage 1 - 2q.
         public var coverage: [Leveled] = []
 
+        /// A row from its figures.
         public init(step: Int?, n: Int, mae: Double, rmse: Double, mape: Double, smape: Double, mase: Double, bias: Double,
                     pinball: [Leveled] = [], coverage: [Leveled] = []) {
             self.step = step
@@ -107,6 +109,7 @@ public struct Metrics: Sendable, Equatable {
         /// Quantile forecasts by level, ascending (empty for point forecasters).
         public var quantiles: [(level: Double, values: [Double])]
 
+        /// An origin's outcome: its training rows, gap, point forecast and quantiles.
         public init(trainStart: Int = 0, trainLength: Int, gap: Int = 0, forecast: [Double],
                     quantiles: [(level: Double, values: [Double])] = []) {
             self.trainStart = trainStart

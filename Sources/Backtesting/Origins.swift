@@ -4,6 +4,7 @@ public struct Origins: Sendable, Equatable {
     /// T_1 < T_2 < ... < T_K: the training length of each origin.
     public var trainLengths: [Int]
 
+    /// Origins with these training lengths, ascending.
     public init(trainLengths: [Int]) { self.trainLengths = trainLengths }
 
     /// K origins `step` rows apart, the last one's test window ending at the last row:

@@ -15,6 +15,7 @@ public struct Forecast: Sendable, Equatable {
     /// Prediction intervals, when the model has them.
     public var intervals: [Interval]
 
+    /// A forecast from its point values, quantiles by level and intervals.
     public init(point: [Double], quantiles: [(level: Double, values: [Double])] = [], intervals: [Interval] = []) {
         self.point = point
         self.quantiles = quantiles

@@ -15,6 +15,7 @@ public struct SeriesData: Sendable {
     /// The grid of the timestamps.
     public var frequency: Frequency
 
+    /// A series from its values (see the properties).
     public init(name: String = "series", target: [Double], covariates: [[Double]] = [], covariateNames: [String] = [],
                 timestamps: [Timestamp]? = nil, frequency: Frequency = .index) {
         precondition(covariates.allSatisfy { $0.count == target.count }, "SeriesData: covariates must be as long as the target")

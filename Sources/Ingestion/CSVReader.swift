@@ -21,6 +21,7 @@ public struct CSVReader: Sendable {
     /// libcsv (same fields, about twice as fast); off only to test the two against each other.
     var fastPath = true
 
+    /// A reader with a field separator (nil: guessed from the header) and the columns to read.
     public init(delimiter: UInt8? = nil, selection: ColumnSelection = ColumnSelection()) {
         self.delimiter = delimiter
         self.selection = selection

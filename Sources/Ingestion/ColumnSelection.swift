@@ -14,6 +14,7 @@ public struct ColumnSelection: Sendable, Equatable {
     /// Sort rows by time instead of rejecting out-of-order rows.
     public var sort: Bool
 
+    /// A selection from the command line's column flags (see the properties).
     public init(timeColumn: String? = nil, noTimeColumn: Bool = false, target: String? = nil,
                 columns: [String]? = nil, seriesColumn: String? = nil, sort: Bool = false) {
         self.timeColumn = timeColumn

@@ -15,6 +15,7 @@ public struct SQLiteReader: Sendable {
     /// Which columns are read and how.
     public var selection: ColumnSelection
 
+    /// A reader of the columns `selection` names.
     public init(selection: ColumnSelection = ColumnSelection()) {
         self.selection = selection
     }

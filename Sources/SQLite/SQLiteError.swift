@@ -9,6 +9,7 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The statement that failed, when there was one.
     public let sql: String?
 
+    /// An error with SQLite's result code, message and the SQL that caused it.
     public init(code: Int32, message: String, sql: String? = nil) {
         self.code = code
         self.message = message

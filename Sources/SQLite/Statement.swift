@@ -89,7 +89,9 @@ public final class Statement {
         }
     }
 
+    /// The integer value of result column `index` of the current row.
     public func int64(at index: Int) -> Int64 { sqlite3_column_int64(handle, Int32(index)) }
+    /// The real value of result column `index` of the current row.
     public func double(at index: Int) -> Double { sqlite3_column_double(handle, Int32(index)) }
 
     /// The UTF-8 bytes of a TEXT value, valid until the next step; empty for NULL.

@@ -7,7 +7,10 @@ public enum Value: Equatable, Sendable {
 }
 
 extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral {
+    /// An integer literal as `.integer`.
     public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// A float literal as `.real`.
     public init(floatLiteral value: Double) { self = .real(value) }
+    /// A string literal as `.text`.
     public init(stringLiteral value: String) { self = .text(value) }
 }

@@ -16,6 +16,7 @@ public final class Store {
         public var upper: Double?
         public var actual: Double?
 
+        /// A forecast row from its columns.
         public init(model: String, series: String, origin: Int, originTime: String?, step: Int, targetTime: String?,
                     forecast: Double, lower: Double? = nil, upper: Double? = nil, actual: Double? = nil) {
             self.model = model
@@ -40,6 +41,7 @@ public final class Store {
         public var level: Double
         public var value: Double
 
+        /// A quantile row from its columns.
         public init(model: String, series: String, origin: Int, step: Int, level: Double, value: Double) {
             self.model = model
             self.series = series
@@ -59,6 +61,7 @@ public final class Store {
         public var originTime: String?
         public var completedAt: String
 
+        /// An origin row from its columns.
         public init(series: String, origin: Int, trainStart: Int, trainLength: Int, originTime: String?, completedAt: String) {
             self.series = series
             self.origin = origin
@@ -78,6 +81,7 @@ public final class Store {
         public var value: Double?
         public var n: Int
 
+        /// A metric row from its columns.
         public init(model: String, series: String, step: Int?, metric: String, value: Double?, n: Int) {
             self.model = model
             self.series = series

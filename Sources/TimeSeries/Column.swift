@@ -15,6 +15,7 @@ public struct Column: Sendable {
     /// Set where the field was empty, `NA`, `NaN` or `null`.
     public var missing: MissingMask
 
+    /// A column from its values and missing mask.
     public init(name: String, kind: Kind = .numeric, values: [Double], missing: MissingMask) {
         self.name = name
         self.kind = kind

@@ -13,6 +13,7 @@ public struct Frame: Sendable {
     /// The number of rows.
     public private(set) var rowCount: Int
 
+    /// A frame from its timestamps and columns.
     public init(series: String? = nil, timestamps: [Timestamp]?, timestampStyle: TimestampStyle = .date,
                 columns: [Column], source: SourceMap? = nil) {
         let count = timestamps?.count ?? columns.first(where: { $0.kind == .numeric })?.values.count

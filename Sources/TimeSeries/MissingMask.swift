@@ -6,6 +6,7 @@ public struct MissingMask: Hashable, Sendable {
     /// The number of set bits.
     public private(set) var missingCount = 0
 
+    /// An empty mask.
     public init() {}
 
     /// A mask of `count` rows, missing where `isMissing` says so.

@@ -16,6 +16,7 @@ public struct Scaler: Hashable, Sendable, Codable {
     public var center: Double
     public var scale: Double
 
+    /// A scaler with these statistics.
     public init(kind: Kind, center: Double, scale: Double) {
         self.kind = kind
         self.center = center
@@ -55,7 +56,9 @@ public struct Scaler: Hashable, Sendable, Codable {
     /// `z * scale + center`.
     @inlinable public func inverse(_ z: Double) -> Double { z * scale + center }
 
+    /// `transform` of every value.
     public func transform(_ xs: [Double]) -> [Double] { xs.map(transform) }
+    /// `inverse` of every value.
     public func inverse(_ zs: [Double]) -> [Double] { zs.map(inverse) }
 
     /// The `q` quantile of sorted values with linear interpolation between order statistics.

@@ -9,6 +9,7 @@ public struct SourceMap: Sendable {
     /// The 1-based field number of each column, by column name.
     public var fieldNumbers: [String: Int]
 
+    /// A map from row to source line and from column name to field number.
     public init(file: String, unit: String = "line", lines: [Int], fieldNumbers: [String: Int]) {
         self.file = file
         self.unit = unit

@@ -14,6 +14,7 @@ public struct StatefulBatches: Sendable, Equatable {
     /// The number of batches (windows per segment).
     public let count: Int
 
+    /// Batches of `rows` contiguous segments of `length` steps over a series of `seriesLength`.
     public init(seriesLength: Int, rows: Int, length: Int, series: String = "series") throws(TimeSeriesError) {
         precondition(rows >= 1 && length >= 1, "StatefulBatches: rows and length must be at least 1")
         self.rows = rows

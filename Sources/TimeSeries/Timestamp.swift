@@ -7,8 +7,10 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     /// Microseconds since the epoch.
     public var microseconds: Int64
 
+    /// The time `microseconds` after 1970-01-01T00:00:00.
     public init(microseconds: Int64) { self.microseconds = microseconds }
 
+    /// The time `seconds` after 1970-01-01T00:00:00.
     public init(seconds: Int64) { self.microseconds = seconds * 1_000_000 }
 
     /// A civil date and time (proleptic Gregorian calendar).
@@ -91,6 +93,7 @@ extension Timestamp: Codable {
         microseconds = try decoder.singleValueContainer().decode(Int64.self)
     }
 
+    /// Encodes the microseconds since 1970 as one integer.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(microseconds)

@@ -5,6 +5,7 @@ public struct Drift: Forecaster {
     private var last: Double?
     private var slope = 0.0
 
+    /// An unfitted drift forecaster.
     public init() {}
 
     public mutating func fit(_ series: SeriesData) throws {

@@ -3,6 +3,7 @@ public struct HistoricMean: Forecaster {
     public var name: String { "mean" }
     private var mean: Double?
 
+    /// An unfitted historic-mean forecaster.
     public init() {}
 
     public mutating func fit(_ series: SeriesData) throws {

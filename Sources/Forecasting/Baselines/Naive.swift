@@ -3,6 +3,7 @@ public struct Naive: Forecaster {
     public var name: String { "naive" }
     private var last: Double?
 
+    /// An unfitted naive forecaster.
     public init() {}
 
     public mutating func fit(_ series: SeriesData) throws {

@@ -5,6 +5,7 @@ public struct SeasonalNaive: Forecaster {
     public var name: String { "seasonal-naive" }
     private var lastSeason: [Double] = []
 
+    /// An unfitted seasonal naive forecaster with seasonal period `period`.
     public init(period: Int) {
         precondition(period >= 1, "SeasonalNaive: period must be at least 1")
         self.period = period

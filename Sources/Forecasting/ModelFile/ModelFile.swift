@@ -19,6 +19,7 @@ public struct ModelFile {
     /// Tool version, data file, its FNV-1a hash, seed, creation time.
     public var provenance: [String: String]
 
+    /// A model file's contents from a fitted forecaster and what it was fitted on.
     public init(forecaster: RecurrentForecaster, target: String, covariates: [String], frequency: Frequency,
                 timestampStyle: TimestampStyle, lastTimestamp: Timestamp?, provenance: [String: String]) {
         self.forecaster = forecaster

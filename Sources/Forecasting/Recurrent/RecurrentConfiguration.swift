@@ -97,6 +97,7 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var clipNorm = 1.0
     public var seed: UInt64 = 0
 
+    /// The defaults for horizon H and seasonal period m (GRU of 64 units, many-to-one, auto scaling).
     public init(horizon: Int, season: Int = 1) {
         self.horizon = horizon
         self.season = max(season, 1)

@@ -58,6 +58,7 @@ public struct RecurrentForecaster: Forecaster {
     var globalScaler: Scaler { state.globalScaler }
     var covariateScalers: [Scaler] { state.covariateScalers }
 
+    /// An unfitted forecaster with this configuration.
     public init(_ configuration: RecurrentConfiguration) {
         self.configuration = configuration
     }

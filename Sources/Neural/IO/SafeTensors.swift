@@ -14,6 +14,7 @@ public enum SafeTensors {
         public var shape: [Int]
         public var values: [Float]
 
+        /// A float32 tensor of `shape` with its values in row-major order.
         public init(shape: [Int], values: [Float]) {
             precondition(shape.reduce(1, *) == values.count, "SafeTensors.Tensor: shape \(shape) for \(values.count) values")
             self.shape = shape
@@ -26,6 +27,7 @@ public enum SafeTensors {
         public var tensors: [String: Tensor]
         public var metadata: [String: String]
 
+        /// A file's tensors by name and its string metadata.
         public init(tensors: [String: Tensor], metadata: [String: String] = [:]) {
             self.tensors = tensors
             self.metadata = metadata

@@ -45,6 +45,7 @@ public enum Activations {
         return p / q
     }
 
+    /// The logistic function, as 0.5 + 0.5 tanh(x / 2).
     @inline(__always)
     public static func sigmoid(_ x: Float) -> Float { 0.5 + 0.5 * tanh(0.5 * x) }
 

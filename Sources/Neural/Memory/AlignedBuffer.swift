@@ -9,6 +9,7 @@ public final class AlignedBuffer: @unchecked Sendable {
     /// The number of elements.
     public let count: Int
 
+    /// A zeroed buffer of `count` floats, 64-byte aligned.
     public init(count: Int) {
         precondition(count >= 0, "AlignedBuffer: negative count \(count)")
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)

@@ -27,6 +27,7 @@ public struct Initialization: Sendable, Codable, Equatable {
     /// input bias its negative; GRU: update-gate (z) bias log(U(1, T-1)). Nil: off.
     public var chronoSteps: Int?
 
+    /// An initialisation scheme with its options.
     public init(scheme: Scheme = .pytorch, forgetGateBias: Bool = false, chronoSteps: Int? = nil) {
         self.scheme = scheme
         self.forgetGateBias = forgetGateBias

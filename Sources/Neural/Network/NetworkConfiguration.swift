@@ -22,6 +22,7 @@ public struct NetworkConfiguration: Sendable, Codable, Equatable {
     /// Dropout between recurrent layers while training (PyTorch's `dropout`).
     public var dropout: Float
 
+    /// A network's shape: cell, sizes, layers, head and dropout.
     public init(cell: CellKind, inputSize: Int, hiddenSize: Int, layers: Int = 1, outputSize: Int,
                 outputMode: OutputMode = .lastStep, dropout: Float = 0) {
         precondition(inputSize >= 1 && hiddenSize >= 1 && layers >= 1 && outputSize >= 1,
@@ -44,6 +45,7 @@ public struct RecurrentState: Sendable, Equatable {
     public var cell: [Float]?
     public var batch: Int
 
+    /// A state from its hidden (and, for LSTM, cell) values, [layers, batch, hidden] each.
     public init(hidden: [Float], cell: [Float]?, batch: Int) {
         self.hidden = hidden
         self.cell = cell

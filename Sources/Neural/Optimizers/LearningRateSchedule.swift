@@ -6,6 +6,7 @@ import Darwin
 
 /// The learning rate over epochs.
 public struct LearningRateSchedule: Sendable, Equatable, Codable {
+    /// How the rate changes: constant, step decay, cosine, or halving on a plateau.
     public enum Kind: Sendable, Equatable, Codable {
         /// The base rate throughout.
         case constant
@@ -24,6 +25,7 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
     private var best = Double.infinity
     private var badEpochs = 0
 
+    /// A schedule of `kind` starting from rate `base`.
     public init(_ kind: Kind, base: Double) {
         self.kind = kind
         self.base = base

@@ -24,6 +24,7 @@ public final class Optimizer {
     private let first: AlignedBuffer
     private let second: AlignedBuffer
 
+    /// An optimizer for `parameterCount` parameters, its moments at zero.
     public init(_ rule: Rule, learningRate: Double, parameterCount: Int) {
         self.rule = rule
         self.learningRate = learningRate

@@ -13,6 +13,7 @@ public struct ParameterLayout: Sendable {
     /// Total number of parameters.
     public private(set) var count = 0
 
+    /// An empty layout.
     public init() {}
 
     /// Appends a tensor and returns its offset. Offsets are rounded up to 16 floats
