@@ -1,4 +1,3 @@
-import Foundation
 import Backtesting
 import Neural
 import Storage
@@ -38,6 +37,7 @@ struct BacktestReport {
         var figures: [String: [Int?: (n: Int, named: [String: Double])]] = [:]
         for row in rows {
             if modelOrder[row.series] == nil { seriesOrder.append(row.series); modelOrder[row.series] = [] }
+            // modelOrder[row.series] was set on the line above when missing.
             if !modelOrder[row.series]!.contains(row.model) { modelOrder[row.series]!.append(row.model) }
             let key = "\(row.series)\u{1}\(row.model)"
             var step = figures[key]?[row.step] ?? (row.n, [:])
@@ -45,9 +45,11 @@ struct BacktestReport {
             figures[key, default: [:]][row.step] = step
         }
         return seriesOrder.map { series in
+            // Every series in seriesOrder has its modelOrder entry (set together above).
             BacktestReport(series: series, origins: origins[series] ?? 0, models: modelOrder[series]!.map { model in
                 let steps = figures["\(series)\u{1}\(model)"] ?? [:]
                 let ordered = steps.keys.sorted { ($0 ?? .max) < ($1 ?? .max) }
+                // `ordered` holds the keys of `steps`.
                 return (model, Metrics(rows: ordered.map { Metrics.Row(step: $0, n: steps[$0]!.n, named: steps[$0]!.named) }))
             })
         }
@@ -121,10 +123,4 @@ struct BacktestReport {
         }
         return "\(series): walk-forward, \(origins) origins, errors by horizon step\n" + table.rendered()
     }
-}
-
-/// A CSV field, quoted when it holds a separator, quote or line break.
-func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

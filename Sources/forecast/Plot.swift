@@ -132,16 +132,3 @@ struct Plot: ParsableCommand {
         return [last - 2 * apart, last - apart, last].filter { available.contains($0) }
     }
 }
-
-/// Writes `text` to a temporary file beside `path` and renames it over `path`.
-func writeAtomically(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    do {
-        try Data(text.utf8).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        throw CommandError(message: "\(path): cannot write: \(error.localizedDescription)", code: ExitStatus.cantCreate)
-    }
-}

@@ -151,3 +151,16 @@ struct SVGChart {
             .replacingOccurrences(of: ">", with: "&gt;")
     }
 }
+
+/// Writes `text` to a temporary file beside `path` and renames it over `path`.
+func writeAtomically(_ text: String, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+    do {
+        try Data(text.utf8).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        throw CommandError(message: "\(path): cannot write: \(error.localizedDescription)", code: ExitStatus.cantCreate)
+    }
+}

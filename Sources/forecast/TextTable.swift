@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 
 /// A plain-text table with left-aligned text and right-aligned numbers.
 struct TextTable {
@@ -51,4 +52,26 @@ private extension Double {
         while m < 1 { m *= 10; e -= 1 }
         return e
     }
+}
+
+/// Rows as a text table (numbers right-aligned), CSV or JSON (all values strings).
+func renderRows(header: [String], rows: [[String]], numeric: Set<Int>, format: OutputFormat) -> String {
+    switch format {
+    case .table:
+        return TextTable(header: header, rows: rows, rightAligned: numeric).rendered()
+    case .csv:
+        return ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n")
+    case .json:
+        return JSONValue.array(rows.map { row in
+            .object(zip(header, row).enumerated().map { i, pair in
+                (pair.0, numeric.contains(i) ? Double(pair.1).map(JSONValue.number) ?? .string(pair.1) : .string(pair.1))
+            })
+        }).rendered()
+    }
+}
+
+/// A CSV field, quoted when it holds a separator, quote or line break.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

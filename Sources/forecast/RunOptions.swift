@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+/// A store and one of its runs: `report` and `plot`.
+struct RunOptions: ParsableArguments {
+    @Option(help: "The SQLite store.")
+    var db: String
+
+    @Option(name: .customLong("run"), help: "The run id (see `forecast runs`).")
+    var runID: Int64
+}
+
+/// Opens a store for reading; a missing file is exit 66.
+func openStore(_ path: String) throws -> Store {
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw CommandError(message: "\(path): no such store", code: ExitStatus.noInput)
+    }
+    return try Store(readingFrom: path)
+}
