@@ -8,8 +8,9 @@ that start with "$ " are commands (run with bash from the package root, `forecas
 .build/release/forecast), the lines after a command up to the next "$ " line or the end
 of the block are its expected output. A command fails the check when it exits non-zero
 or its output differs from the expected text beyond the tolerance: the outputs are
-compared token by token, numbers within a relative 1e-3 (or 1e-9 absolute), everything
-else exactly (trailing spaces ignored). Lines of the form "[... N more lines]" in the
+compared token by token, numbers within a relative 1e-3 (or 1e-9 absolute), the times
+a run was recorded (ISO-8601 with microseconds) not at all, everything else exactly
+(trailing spaces ignored). Lines of the form "[... N more lines]" in the
 expected output stand for N lines that are not shown (they must exist).
 
 --update rewrites the notebooks with the outputs of this run (used to make them).
@@ -21,6 +22,8 @@ import os, re, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?%?$")
+# Run times (`created_at`, with microseconds) differ on every run; data times never carry them.
+RUN_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$")
 ELIDED = re.compile(r"^\[\.\.\. (\d+) more lines?\]$")
 
 
@@ -64,7 +67,7 @@ def sessions(lines):
 
 
 def same_token(a, b):
-    if a == b:
+    if a == b or (RUN_TIME.match(a) and RUN_TIME.match(b)):
         return True
     if NUMBER.match(a) and NUMBER.match(b):
         x, y = float(a.rstrip("%")), float(b.rstrip("%"))
