@@ -165,7 +165,7 @@ struct BacktestCommand: ParsableCommand {
         } else {
             originSet = Origins.protocolRule(seriesLength: y.count, horizon: h, gap: gap)
         }
-        guard let first = originSet.trainLengths.first, first >= 2, (window ?? 2) <= first || window != nil else {
+        guard let first = originSet.trainLengths.first, first >= 2 else {
             throw CommandError(message: "\(data.sourceName): \(y.count) rows are too few for these origins and a horizon of \(h)")
         }
         let makers: [Backtest.Model] = models.map { name in
@@ -224,8 +224,8 @@ struct BacktestCommand: ParsableCommand {
             }
             try store?.reopenRun(resuming.id)
         } else if let store {
-            runID = try store.beginRun(kind: "backtest", dataset: data.sourceName, target: plans.first.map { _ in
-                                           (try? resolveTarget(data.target, frames[0])) ?? "" } ?? "",
+            let target = try frames.first.map { try resolveTarget(data.target, $0) } ?? ""
+            runID = try store.beginRun(kind: "backtest", dataset: data.sourceName, target: target,
                                        configJSON: configJSON(plans, hash: hash), toolVersion: toolVersion,
                                        createdAt: BacktestCommand.now())
         }
