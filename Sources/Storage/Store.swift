@@ -189,28 +189,28 @@ public final class Store {
     }
 
     /// Every run, newest last, with the number of origins recorded.
-    public func runs() throws -> [RunRow] { try runRows(where: "") }
+    public func runs() throws -> [RunRow] { try runRows(where: "", []) }
 
     /// The run `id`, or nil.
-    public func run(_ id: Int64) throws -> RunRow? { try runRows(where: "WHERE r.id = \(id)").first }
+    public func run(_ id: Int64) throws -> RunRow? { try runRows(where: "WHERE r.id = ?", [.integer(id)]).first }
 
     /// The completed origins of a run.
-    public func origins(run: Int64) throws -> [OriginRow] {
+    public func origins(run: Int64, series: String? = nil) throws -> [OriginRow] {
         try rows("""
             SELECT series, origin, train_start, train_length, origin_time, completed_at FROM origins
-            WHERE run_id = ? ORDER BY series, origin
-            """, [.integer(run)]) { s in
+            WHERE run_id = ?1 AND (?2 IS NULL OR series = ?2) ORDER BY series, origin
+            """, [.integer(run), series.map(Value.text) ?? .null]) { s in
             OriginRow(series: s.text(at: 0) ?? "", origin: Int(s.int64(at: 1)), trainStart: Int(s.int64(at: 2)),
                       trainLength: Int(s.int64(at: 3)), originTime: s.text(at: 4), completedAt: s.text(at: 5) ?? "")
         }
     }
 
     /// The forecasts of a run, by model, series, origin and step.
-    public func forecasts(run: Int64) throws -> [ForecastRow] {
+    public func forecasts(run: Int64, series: String? = nil) throws -> [ForecastRow] {
         try rows("""
             SELECT model, series, origin, origin_time, step, target_time, forecast, lower, upper, actual FROM forecasts
-            WHERE run_id = ? ORDER BY model, series, origin, step
-            """, [.integer(run)]) { s in
+            WHERE run_id = ?1 AND (?2 IS NULL OR series = ?2) ORDER BY model, series, origin, step
+            """, [.integer(run), series.map(Value.text) ?? .null]) { s in
             ForecastRow(model: s.text(at: 0) ?? "", series: s.text(at: 1) ?? "", origin: Int(s.int64(at: 2)),
                         originTime: s.text(at: 3), step: Int(s.int64(at: 4)), targetTime: s.text(at: 5),
                         forecast: Store.optional(s, 6) ?? .nan, lower: Store.optional(s, 7), upper: Store.optional(s, 8),
@@ -219,11 +219,11 @@ public final class Store {
     }
 
     /// The quantile forecasts of a run, by model, series, origin, step and level.
-    public func quantiles(run: Int64) throws -> [QuantileRow] {
+    public func quantiles(run: Int64, series: String? = nil) throws -> [QuantileRow] {
         try rows("""
             SELECT model, series, origin, step, level, value FROM quantiles
-            WHERE run_id = ? ORDER BY model, series, origin, step, level
-            """, [.integer(run)]) { s in
+            WHERE run_id = ?1 AND (?2 IS NULL OR series = ?2) ORDER BY model, series, origin, step, level
+            """, [.integer(run), series.map(Value.text) ?? .null]) { s in
             QuantileRow(model: s.text(at: 0) ?? "", series: s.text(at: 1) ?? "", origin: Int(s.int64(at: 2)),
                         step: Int(s.int64(at: 3)), level: s.double(at: 4), value: Store.optional(s, 5) ?? .nan)
         }
@@ -240,13 +240,13 @@ public final class Store {
         }
     }
 
-    private func runRows(where clause: String) throws -> [RunRow] {
+    private func runRows(where clause: String, _ values: [Value]) throws -> [RunRow] {
         let hasOrigins = try connection.userVersion >= 2
         let done = hasOrigins ? "(SELECT count(*) FROM origins o WHERE o.run_id = r.id)" : "0"
         return try rows("""
             SELECT r.id, r.created_at, r.kind, r.status, r.dataset, r.target, r.config_json, r.tool_version, \(done)
             FROM runs r \(clause) ORDER BY r.id
-            """, []) { s in
+            """, values) { s in
             RunRow(id: s.int64(at: 0), createdAt: s.text(at: 1) ?? "", kind: s.text(at: 2) ?? "", status: s.text(at: 3) ?? "",
                    dataset: s.text(at: 4) ?? "", target: s.text(at: 5) ?? "", configJSON: s.text(at: 6) ?? "{}",
                    toolVersion: s.text(at: 7) ?? "", originsDone: Int(s.int64(at: 8)))

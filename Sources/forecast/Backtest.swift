@@ -303,24 +303,20 @@ struct BacktestCommand: ParsableCommand {
         -> [Int: [Metrics.Outcome]]
     {
         guard !origins.isEmpty else { return [:] }
-        let forecasts = try store.forecasts(run: run).filter { $0.series == series }
-        let quantiles = try store.quantiles(run: run).filter { $0.series == series }
-        var byKey: [String: [Store.ForecastRow]] = [:]
-        for row in forecasts { byKey["\(row.model)\u{1}\(row.origin)", default: []].append(row) }
-        var quantileRows: [String: [Store.QuantileRow]] = [:]
-        for row in quantiles { quantileRows["\(row.model)\u{1}\(row.origin)", default: []].append(row) }
+        let forecasts = try store.forecasts(run: run, series: series)
+        let quantiles = try store.quantiles(run: run, series: series)
+        // The store returns rows by model, origin, step (and level): each group keeps that order.
+        let byKey = Dictionary(grouping: forecasts) { "\($0.model)\u{1}\($0.origin)" }
+        let quantileRows = Dictionary(grouping: quantiles) { "\($0.model)\u{1}\($0.origin)" }
         var out: [Int: [Metrics.Outcome]] = [:]
         for origin in origins {
             out[origin.origin - 1] = try plan.makers.map { maker in
                 let key = "\(maker.name)\u{1}\(origin.origin)"
-                guard let rows = byKey[key]?.sorted(by: { $0.step < $1.step }) else {
+                guard let rows = byKey[key] else {
                     throw CommandError(message: "run \(run): origin \(origin.origin) has no forecasts of \(maker.name)")
                 }
-                let levels = Set((quantileRows[key] ?? []).map(\.level)).sorted()
-                let q = levels.map { level in
-                    (level: level, values: (quantileRows[key] ?? []).filter { $0.level == level }
-                        .sorted { $0.step < $1.step }.map(\.value))
-                }
+                let q = Dictionary(grouping: quantileRows[key] ?? [], by: \.level).sorted { $0.key < $1.key }
+                    .map { (level: $0.key, values: $0.value.map(\.value)) }
                 return Metrics.Outcome(trainStart: origin.trainStart, trainLength: origin.trainLength,
                                        gap: plan.backtest.gap, forecast: rows.map(\.forecast), quantiles: q)
             }
@@ -349,20 +345,14 @@ struct BacktestCommand: ParsableCommand {
 
     /// FNV-1a over the series' names, values and times: a resumed run must see the same data.
     static func fingerprint(_ inputs: [Backtest.Input]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ value: UInt64) {
-            for shift in stride(from: 0, to: 64, by: 8) {
-                hash ^= (value >> UInt64(shift)) & 0xff
-                hash = hash &* 0x100_0000_01b3
-            }
-        }
+        var hash = FNV1a()
         for input in inputs {
-            for byte in input.name.utf8 { mix(UInt64(byte)) }
-            for value in input.target { mix(value.bitPattern) }
-            for column in input.covariates { for value in column { mix(value.bitPattern) } }
-            for stamp in input.timestamps ?? [] { mix(UInt64(bitPattern: stamp.microseconds)) }
+            for byte in input.name.utf8 { hash.combine(word: UInt64(byte)) }
+            for value in input.target { hash.combine(word: value.bitPattern) }
+            for column in input.covariates { for value in column { hash.combine(word: value.bitPattern) } }
+            for stamp in input.timestamps ?? [] { hash.combine(word: UInt64(bitPattern: stamp.microseconds)) }
         }
-        return String(hash, radix: 16)
+        return String(hash.value, radix: 16)
     }
 
     static func now() -> String { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc) }

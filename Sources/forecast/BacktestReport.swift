@@ -64,18 +64,17 @@ struct BacktestReport {
             let names = reports.flatMap { r in r.models.flatMap { $0.metrics.rows.first?.named.map(\.metric) ?? [] } }
             var columns: [String] = []
             for name in names where !columns.contains(name) { columns.append(name) }
-            var lines = [(["model", "series", "h", "n"] + columns + ["skill"]).joined(separator: ",")]
-            for report in reports {
-                for (model, metrics) in report.models {
-                    for row in metrics.rows {
+            let rows = reports.flatMap { report in
+                report.models.flatMap { model, metrics in
+                    metrics.rows.map { row -> [String] in
                         let named = Dictionary(row.named, uniquingKeysWith: { a, _ in a })
-                        let values = columns.map { named[$0].map { "\($0)" } ?? "" }
-                        lines.append(([model, csvField(report.series), row.step.map(String.init) ?? "all", String(row.n)]
-                                      + values + [report.skill(row).map { "\($0)" } ?? ""]).joined(separator: ","))
+                        return [model, report.series, row.step.map(String.init) ?? "all", String(row.n)]
+                            + columns.map { named[$0].map { "\($0)" } ?? "" } + [report.skill(row).map { "\($0)" } ?? ""]
                     }
                 }
             }
-            return lines.joined(separator: "\n")
+            return renderRows(header: ["model", "series", "h", "n"] + columns + ["skill"], rows: rows, numeric: [],
+                              format: .csv)
         case .table:
             return reports.map { $0.table() }.joined(separator: "\n\n") + (run.map { "\nrun \($0)" } ?? "")
         }

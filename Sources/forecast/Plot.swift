@@ -55,7 +55,7 @@ struct Plot: ParsableCommand {
             modelNames = models
         }
         let gap = config?["gap"]?.number.map { Int($0) } ?? 0
-        let originRows = Dictionary(try store.origins(run: runID).filter { $0.series == name }.map { ($0.origin, $0) },
+        let originRows = Dictionary(try store.origins(run: runID, series: name).map { ($0.origin, $0) },
                                     uniquingKeysWith: { a, _ in a })
         /// The series row a forecast is for (its step when the run has no origin table).
         func x(_ row: Store.ForecastRow) -> Double {

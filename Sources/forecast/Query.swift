@@ -61,8 +61,9 @@ struct Query: ParsableCommand {
                 case .text(let v): v
                 }
             } }
+            // Numbers (and NULLs) only, in a column with rows: right-aligned.
             let numeric = Set(header.indices.filter { i in
-                rows.contains { if case .text = $0[i] { false } else { true } } && !rows.contains { if case .text = $0[i] { true } else { false } }
+                !rows.isEmpty && !rows.contains { if case .text = $0[i] { true } else { false } }
             })
             print(renderRows(header: header, rows: text, numeric: numeric, format: format))
         }

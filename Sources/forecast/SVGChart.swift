@@ -94,21 +94,21 @@ struct SVGChart {
         }
         for line in panel.lines {
             // NaN (or non-positive on a log axis) breaks the line.
-            var segments: [[String]] = [[]]
+            var segments: [[(x: String, y: String)]] = [[]]
             for p in line.points {
                 if p.y.isFinite && (!panel.logY || p.y > 0) {
-                    segments[segments.count - 1].append("\(f(px(p.x))),\(f(py(p.y)))")
+                    segments[segments.count - 1].append((f(px(p.x)), f(py(p.y))))
                 } else if !segments[segments.count - 1].isEmpty {
                     segments.append([])
                 }
             }
             let dash = line.dashed ? " stroke-dasharray=\"5,3\"" : ""
             for segment in segments where !segment.isEmpty {
-                svg += "<polyline points=\"\(segment.joined(separator: " "))\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(line.width)\"\(dash)/>\n"
+                let points = segment.map { "\($0.x),\($0.y)" }.joined(separator: " ")
+                svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(line.width)\"\(dash)/>\n"
                 if line.markers {
                     for point in segment {
-                        let xy = point.split(separator: ",")
-                        svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"2.5\" fill=\"\(line.color)\"/>"
+                        svg += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"2.5\" fill=\"\(line.color)\"/>"
                     }
                     svg += "\n"
                 }

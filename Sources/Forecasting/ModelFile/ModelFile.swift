@@ -128,12 +128,9 @@ public struct ModelFile {
     /// FNV-1a (64-bit) of a file's bytes, as 16 hex digits: the data file's fingerprint.
     public static func fingerprint(path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
+        var hash = FNV1a()
+        for byte in data { hash.combine(byte) }
+        let hex = String(hash.value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
