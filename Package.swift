@@ -54,13 +54,15 @@ let package = Package(
         .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries", "Neural", "Forecasting"],
                           path: "Benchmarks/ForecastBench"),
 
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite"]),
+        // Temporary files of the tests, removed when the test process exits.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SQLiteTests", dependencies: ["TestSupport", "SQLite"]),
+        .testTarget(name: "StorageTests", dependencies: ["TestSupport", "Storage", "SQLite"]),
         .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "Forecasting", "Ingestion", "TimeSeries"]),
         .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Neural"]),
-        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TimeSeries", "SQLite", "Neural"]),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural"], exclude: ["Fixtures"]),
-        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Ingestion", "TimeSeries", "Neural"]),
-        .testTarget(name: "ForecastCLITests", dependencies: ["forecast"]),
+        .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion", "TimeSeries", "SQLite", "Neural"]),
+        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural"], exclude: ["Fixtures"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["TestSupport", "Forecasting", "Ingestion", "TimeSeries", "Neural"]),
+        .testTarget(name: "ForecastCLITests", dependencies: ["TestSupport", "forecast"]),
     ]
 )

@@ -13,7 +13,7 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Walk-forward backtest: refit every model at every origin and report errors per horizon step.",
         discussion: """
-            Origins: --origins K --step S, or --start DATE|FRACTION (with --step, default H), else the \
+            Origins: --origins K [--step S], or --start DATE|FRACTION [--step S] (S defaults to H), else the \
             rule of datasets/PROTOCOL.md section 1 (K = 10 below 1,000 rows, else 20; the last origin's \
             test window ends at the last row). The window expands (--window N: slides over the last N \
             rows); every model is refitted at every origin (--refit-every k: every k-th origin, the \
@@ -34,10 +34,10 @@ struct BacktestCommand: ParsableCommand {
             transform: { $0.split(separator: ",").map(String.init) })
     var models: [String] = ["gru", "naive", "seasonal-naive", "drift"]
 
-    @Option(help: "Number of origins (with --step).")
+    @Option(help: "Number of origins, the last one's test window ending at the last row (every --step rows, default the horizon).")
     var origins: Int?
 
-    @Option(help: "Rows between consecutive origins (with --origins or --start; default with --start: the horizon).")
+    @Option(help: "Rows between consecutive origins (with --origins or --start; default: the horizon).")
     var step: Int?
 
     @Option(help: "The first origin: a date (the first row at or after it is forecast first) or a fraction of the rows in (0, 1).")
@@ -73,7 +73,6 @@ struct BacktestCommand: ParsableCommand {
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if origins != nil && start != nil { throw ValidationError("--origins and --start exclude each other.") }
-        if origins != nil && step == nil { throw ValidationError("--origins needs --step.") }
         if step != nil && origins == nil && start == nil { throw ValidationError("--step goes with --origins or --start.") }
         if let origins, origins < 1 { throw ValidationError("--origins must be at least 1.") }
         if let step, step < 1 { throw ValidationError("--step must be at least 1.") }
@@ -158,7 +157,7 @@ struct BacktestCommand: ParsableCommand {
         let h = base.horizon, m = base.season
         let originSet: Origins
         if let origins {
-            originSet = Origins(count: origins, step: step ?? 1, seriesLength: y.count, horizon: h, gap: gap)
+            originSet = Origins(count: origins, step: step ?? h, seriesLength: y.count, horizon: h, gap: gap)
         } else if let start {
             originSet = Origins(first: try firstOrigin(start, frame: frame), step: step ?? h, seriesLength: y.count,
                                 horizon: h, gap: gap)

@@ -1,15 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `backtest --db`, `runs`, `report`, `query`, `plot`: the store as users meet it.
 @Suite(.serialized) struct BacktestStoreTests {
     let air = "datasets/air_passengers_monthly.csv"
     /// A small GRU, so that a backtest takes a few seconds.
     let small = ["--hidden", "6", "--max-steps", "60", "--normalization", "window-seasonal"]
-
-    func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-\(name)").path
-    }
 
     func sqlite(_ db: String, _ sql: String) throws -> String {
         let process = Process()
@@ -24,7 +21,7 @@ import Testing
     }
 
     @Test func storedRunReportsQueriesAndPlots() throws {
-        let db = temporary("runs.db")
+        let db = temporaryPath("runs.db")
         let backtest = try run(["backtest", air, "--models", "gru,naive,seasonal-naive", "--quantiles", "0.1,0.5,0.9",
                                 "--db", db] + small)
         #expect(backtest.code == 0, "\(backtest.err)")
@@ -52,9 +49,9 @@ import Testing
         #expect(write.code == 65 && write.err.contains("only statements that read"))
         #expect(try sqlite(db, "SELECT count(*) FROM runs") == "[(1,)]")
         #expect(try run(["query", "--db", db, "SELEC 1"]).code == 65)
-        #expect(try run(["runs", "--db", temporary("none.db")]).code == 66)
+        #expect(try run(["runs", "--db", temporaryPath("none.db")]).code == 66)
 
-        let svg = temporary("plot.svg")
+        let svg = temporaryPath("plot.svg")
         let plot = try run(["plot", "--db", db, "--run", "1", "-o", svg, "--origins", "2,10"])
         #expect(plot.code == 0, "\(plot.err)")
         let text = try String(contentsOfFile: svg, encoding: .utf8)
@@ -64,7 +61,7 @@ import Testing
 
     /// Every bundled series, baselines and a small GRU, into one store; then report and plot each run.
     @Test func backtestReportAndPlotEveryBundledDataset() throws {
-        let db = temporary("all.db")
+        let db = temporaryPath("all.db")
         let files = ["air_passengers_monthly", "ausbeer_quarterly", "elnino_sst_monthly", "frozen_orange_juice_monthly",
                      "us_gasoline_weekly", "taylor_electricity_halfhourly", "msft_daily", "nyc_ewr_weather_hourly"]
         for (i, file) in files.enumerated() {
@@ -78,14 +75,14 @@ import Testing
             #expect(result.out.contains("walk-forward, \(["us_gasoline_weekly", "taylor_electricity_halfhourly", "msft_daily", "nyc_ewr_weather_hourly"].contains(file) ? 20 : 10) origins"), "\(file)")
             let report = try run(["report", "--db", db, "--run", String(i + 1)])
             #expect(report.out == result.out, "\(file)")
-            let svg = temporary("\(file).svg")
+            let svg = temporaryPath("\(file).svg")
             #expect(try run(["plot", "--db", db, "--run", String(i + 1), "-o", svg]).code == 0, "\(file)")
         }
         #expect(try sqlite(db, "SELECT count(*) FROM runs WHERE status = 'complete'") == "[(8,)]")
     }
 
     @Test func killedRunResumesToTheSameNumbers() throws {
-        let db = temporary("killed.db")
+        let db = temporaryPath("killed.db")
         let arguments = ["backtest", air, "--models", "gru,naive", "--jobs", "1", "--format", "json"] + small
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
         let process = Process()
@@ -122,7 +119,7 @@ import Testing
     }
 
     @Test func readersReadWhileABacktestWrites() throws {
-        let db = temporary("busy.db")
+        let db = temporaryPath("busy.db")
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
         let process = Process()
         process.executableURL = binary
@@ -147,7 +144,7 @@ import Testing
 
 @Suite struct DiagnoseTests {
     @Test func gradientFlowForCellsAndForASavedModel() throws {
-        let svg = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-flow.svg").path
+        let svg = temporaryPath("flow.svg")
         let cells = try run(["diagnose", "--steps", "30", "--format", "json", "-o", svg])
         #expect(cells.code == 0, "\(cells.err)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(cells.out.utf8)) as? [String: [Double]])
@@ -156,7 +153,7 @@ import Testing
         #expect(rnn[29] < 1e-6 * rnn[0])  // steps back: the plain RNN's gradient vanishes
         #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<polyline"))
 
-        let model = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-air.safetensors").path
+        let model = temporaryPath("air.safetensors")
         #expect(try run(["train", "datasets/air_passengers_monthly.csv", "--hidden", "4", "--max-steps", "10",
                          "--model-out", model]).code == 0)
         let saved = try run(["diagnose", "--model", model, "datasets/air_passengers_monthly.csv", "--format", "csv"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import forecast
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -55,7 +56,7 @@ func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
         let missing = try run(["inspect", "no/such.csv"])
         #expect(missing.code == 66)
         #expect(missing.err == "forecast: error: no/such.csv: cannot open: No such file or directory\n")
-        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).csv")
+        let bad = URL(fileURLWithPath: temporaryPath("bad.csv"))
         try Data("timestamp,v\n2020-01-01,1\n2020-01-02,oops\n".utf8).write(to: bad)
         let data = try run(["inspect", bad.path])
         #expect(data.code == 65)
@@ -68,7 +69,7 @@ func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
     }
 
     @Test func inspectFromSQLite() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID()).db").path
+        let path = temporaryPath("cli.db")
         let setup = Process()
         setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         setup.arguments = ["python3", "-c", """

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TimeSeries
 @testable import Forecasting
 @testable import Neural
@@ -30,7 +31,7 @@ import TimeSeries
         try model.fit(SeriesData(target: Array(values[0..<(n - 6)]), timestamps: Array(stamps[0..<(n - 6)]),
                                  frequency: .fixed(microseconds: 3_600_000_000)))
         #expect(model.network?.configuration.inputSize == 3)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cal-\(UUID()).safetensors").path
+        let path = temporaryPath("cal.safetensors")
         try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .fixed(microseconds: 3_600_000_000),
                       timestampStyle: .utc, lastTimestamp: stamps[n - 7], provenance: [:]).write(to: path)
         var loaded = try ModelFile.read(path: path).forecaster

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TimeSeries
 @testable import Forecasting
 @testable import Neural
@@ -44,7 +45,7 @@ import TimeSeries
         try b.fit(s)
         let forecast = try a.predict(horizon: 6)
         #expect(forecast == (try b.predict(horizon: 6)))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID()).safetensors").path
+        let path = temporaryPath("model.safetensors")
         let file = ModelFile(forecaster: a, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
                              lastTimestamp: s.timestamps?.last, provenance: ["seed": "3"])
         try file.write(to: path)
@@ -136,7 +137,7 @@ import TimeSeries
     @Test func modelFileKeepsTheState() throws {
         var model = RecurrentForecaster(configuration(stateful: true, .differences))
         try model.fit(SeriesData(target: series(150)))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("seq-\(UUID()).safetensors").path
+        let path = temporaryPath("seq.safetensors")
         try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .index, timestampStyle: .date,
                       lastTimestamp: nil, provenance: [:]).write(to: path)
         let loaded = try ModelFile.read(path: path).forecaster
@@ -177,7 +178,7 @@ import TimeSeries
         #expect(forecast.point.count == 12 && forecast.point.allSatisfy(\.isFinite))
         // Better than the window's mean on the held-back validation windows.
         #expect(model.validationError(series) < 4)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ed-\(UUID()).safetensors").path
+        let path = temporaryPath("ed.safetensors")
         try ModelFile(forecaster: model, target: "y", covariates: [], frequency: hourly, timestampStyle: .utc,
                       lastTimestamp: stamps.last, provenance: [:]).write(to: path)
         let file = try SafeTensors.read(path: path)
@@ -235,7 +236,7 @@ import TimeSeries
         #expect(small.allSatisfy { $0 > 5 && $0 < 15 })
         #expect(large.allSatisfy { $0 > 500 && $0 < 1500 })
         #expect(throws: ForecastingError.self) { try model.forecaster(forSeries: "other") }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("panel-\(UUID()).safetensors").path
+        let path = temporaryPath("panel.safetensors")
         try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .index, timestampStyle: .date,
                       lastTimestamp: nil, provenance: [:]).write(to: path)
         let loaded = try ModelFile.read(path: path).forecaster

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Ingestion
 import SQLite
 import TimeSeries
 
 @Suite struct SQLiteReaderTests {
     func database(_ sql: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("reader-\(UUID()).db").path
+        let path = temporaryPath("reader.db")
         try Connection(path: path).execute(sql)
         return path
     }

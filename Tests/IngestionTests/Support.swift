@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Ingestion
 import TimeSeries
 
@@ -26,7 +27,7 @@ func message(_ body: () throws -> Any) -> String? {
 }
 
 func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-\(name)")
+    let url = URL(fileURLWithPath: temporaryPath(name))
     try Data(bytes).write(to: url)
     return url.path
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Neural
 
 @Suite struct SafeTensorsTests {
@@ -7,7 +8,7 @@ import Testing
 
     @Test func roundTripWithMetadata() throws {
         let network = RecurrentNetwork(NetworkConfiguration(cell: .lstm, inputSize: 3, hiddenSize: 4, layers: 2, outputSize: 5), seed: 9)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("m-\(UUID()).safetensors").path
+        let path = temporaryPath("m.safetensors")
         try network.save(to: path, metadata: ["config": "{\"cell\":\"lstm\"}", "seed": "9"])
         let file = try SafeTensors.read(path: path)
         #expect(file.metadata == ["config": "{\"cell\":\"lstm\"}", "seed": "9"])
@@ -58,7 +59,7 @@ import Testing
         probe.waitUntilExit()
         guard probe.terminationStatus == 0 else { return }  // not installed here: nothing to check
         let network = RecurrentNetwork(NetworkConfiguration(cell: .gru, inputSize: 2, hiddenSize: 3, outputSize: 1), seed: 4)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("py-\(UUID()).safetensors").path
+        let path = temporaryPath("py.safetensors")
         try network.save(to: path, metadata: ["k": "v"])
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SQLite
 
 @Suite struct ConnectionTests {
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func migrationsRunOnceAndSetUserVersion() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mig-\(UUID()).db").path
+        let path = temporaryPath("mig.db")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let migrations = ["CREATE TABLE a(x)", "CREATE TABLE b(y)"]
         do {
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func readOnlyConnectionRefusesWritesAndMissingFiles() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ro-\(UUID()).db").path
+        let path = temporaryPath("ro.db")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Connection(path: path).execute("CREATE TABLE t(a)")
         let db = try Connection(path: path, mode: .readOnly)

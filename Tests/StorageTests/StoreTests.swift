@@ -1,15 +1,12 @@
 import Foundation
 import SQLite
 import Testing
+import TestSupport
 @testable import Storage
 
 @Suite struct StoreTests {
-    func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID()).db").path
-    }
-
     @Test func runsAndForecastsAsASQLUserSeesThem() throws {
-        let path = temporaryPath()
+        let path = temporaryPath("store.db")
         let store = try Store(path: path)
         let run = try store.beginRun(kind: "predict", dataset: "x.csv", target: "y", configJSON: "{\"cell\":\"gru\"}",
                                      toolVersion: "0.1.0", createdAt: "2026-11-22T00:00:00Z")
@@ -41,7 +38,7 @@ import Testing
     }
 
     @Test func reopeningKeepsTheSchemaAndRejectsDuplicateRows() throws {
-        let path = temporaryPath()
+        let path = temporaryPath("store.db")
         let run = try Store(path: path).beginRun(kind: "predict", dataset: "d", target: "t", configJSON: "{}",
                                                  toolVersion: "0", createdAt: "now")
         let store = try Store(path: path)  // migrations already applied: nothing runs twice
@@ -56,7 +53,7 @@ import Testing
 
 @Suite struct StoreConcurrencyTests {
     @Test func aReaderReadsCommittedRowsWhileAWriterHoldsATransaction() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID()).db").path
+        let path = temporaryPath("store.db")
         let store = try Store(path: path)
         let run = try store.beginRun(kind: "backtest", dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
                                      createdAt: "now")
@@ -79,7 +76,7 @@ import Testing
     }
 
     @Test func completeWritesMetricsAndStatusTogether() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID()).db").path
+        let path = temporaryPath("store.db")
         let store = try Store(path: path)
         let run = try store.beginRun(kind: "backtest", dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
                                      createdAt: "now")
