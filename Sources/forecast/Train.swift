@@ -23,8 +23,12 @@ struct Train: ParsableCommand {
             trained \(forecaster.configuration.cell.rawValue) (\(forecaster.configuration.normalization.rawValue) scaling) on \
             \(r.trainingSamples) windows, validated on \(r.validationSamples): \(r.epochs) epochs, best epoch \(r.bestEpoch), \
             validation loss \(formatNumber(r.bestValidationLoss))
-            model written to \(modelOut)
             """)
+        if let probes = r.probes {
+            let scores = probes.map { "\($0.normalization.rawValue) \(formatNumber($0.validationError))" }
+            print("scaling chosen on the validation MAE of each probe: " + scores.joined(separator: ", "))
+        }
+        print("model written to \(modelOut)")
     }
 }
 

@@ -70,6 +70,17 @@ import TimeSeries
         var model = RecurrentForecaster(configuration(.auto))
         try model.fit(series())
         #expect(model.configuration.normalization != .auto)
+        // Every candidate's probe is reported; the chosen one validated best, and the
+        // report travels with the model file.
+        let probes = try #require(model.report.probes)
+        #expect(probes.map(\.normalization) == model.configuration.normalizationCandidates)
+        let best = try #require(probes.min { $0.validationError < $1.validationError })
+        #expect(best.normalization == model.configuration.normalization)
+        let path = temporaryPath("auto.safetensors")
+        try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
+                      lastTimestamp: nil, provenance: [:]).write(to: path)
+        #expect(try ModelFile.read(path: path).forecaster.report.probes == probes)
+        #expect(RecurrentForecaster(configuration()).report.probes == nil)
         var short = RecurrentForecaster(configuration())
         #expect(throws: ForecastingError.self) { try short.fit(series(30)) }
         #expect(throws: ForecastingError.self) { try RecurrentForecaster(configuration()).predict(horizon: 3) }

@@ -178,6 +178,7 @@ public struct RecurrentForecaster: Forecaster {
         precondition(!candidates.isEmpty, "fitBest: no candidate scalings")
         let probe = min(configuration.maxSteps, max(300, configuration.maxSteps / 6))
         var best: (model: RecurrentForecaster, error: Double)?
+        var probes: [ScalingProbe] = []
         for normalization in candidates {
             var c = configuration
             c.normalization = normalization
@@ -185,6 +186,7 @@ public struct RecurrentForecaster: Forecaster {
             var model = RecurrentForecaster(c)
             model.progress = progress
             let error = try fit(&model)
+            probes.append(ScalingProbe(normalization: normalization, validationError: error))
             if best == nil || error < best!.error { best = (model, error) }  // set on the first pass
         }
         var winner = best!.model  // one candidate at least (checked above)
@@ -195,6 +197,8 @@ public struct RecurrentForecaster: Forecaster {
             winner.progress = progress
             _ = try fit(&winner)
         }
+        winner.report.probes = probes
+        winner.state.report = winner.report
         self = winner
     }
 

@@ -9,6 +9,16 @@ public struct TrainingReport: Sendable, Equatable, Codable {
     public var bestValidationLoss = Double.infinity
     public var trainingSamples = 0
     public var validationSamples = 0
+    /// With `auto` scaling: each candidate scaling's validation MAE (in the data's units)
+    /// after its probe, in the order probed; nil when one scaling was given.
+    public var probes: [ScalingProbe]?
+}
+
+/// One candidate of `auto` scaling and how it validated after its probe training.
+public struct ScalingProbe: Sendable, Equatable, Codable {
+    public var normalization: RecurrentConfiguration.Normalization
+    /// Mean absolute error on the validation windows, in the data's units.
+    public var validationError: Double
 }
 
 /// Where training is, for a progress bar.
