@@ -112,6 +112,13 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         }
     }
 
+    /// Batches in an epoch of `samples` training windows.
+    func batches(samples: Int) -> Int { (samples + batchSize - 1) / batchSize }
+
+    /// The epochs training runs at most when an epoch has `batches` batches: `maxEpochs`,
+    /// cut so that all epochs together take at most `maxSteps` steps (at least one epoch).
+    func epochs(batchesPerEpoch batches: Int) -> Int { min(maxEpochs, max(1, maxSteps / max(batches, 1))) }
+
     /// The input window used: `inputLength` or max(3H, 2m), at least m + 1.
     public var window: Int { max(inputLength ?? max(3 * horizon, 2 * season), season + 1) }
 

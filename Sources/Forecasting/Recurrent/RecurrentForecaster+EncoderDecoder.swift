@@ -168,8 +168,7 @@ extension RecurrentForecaster {
         var stopping = EarlyStopping(report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
                                      startingLoss: validationLoss(), patience: c.patience,
                                      parameters: [encoder.parameters, decoder.parameters])
-        let batchesPerEpoch = (trainCount + c.batchSize - 1) / c.batchSize
-        let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batchesPerEpoch, 1)))
+        let epochs = c.epochs(batchesPerEpoch: c.batches(samples: trainCount))
         for epoch in 1...epochs {
             let order = shuffledIndices(trainCount, using: &generator)
             var epochLoss = 0.0

@@ -207,15 +207,14 @@ public struct RecurrentForecaster: Forecaster {
     func probeWasWholeTraining(fullSteps: Int) -> Bool {
         let c = configuration, r = report
         guard r.epochs > 0 else { return false }
-        let batches: Int
-        if c.mode == .manyToOne || c.mode == .encoderDecoder {
-            batches = max(1, (r.trainingSamples + c.batchSize - 1) / c.batchSize)
-        } else {
+        guard c.mode == .manyToOne || c.mode == .encoderDecoder else {
             return c.maxSteps >= fullSteps  // sequence models: their batches are not windows
         }
-        let probeEpochs = min(c.maxEpochs, max(1, c.maxSteps / batches))
-        let fullEpochs = min(c.maxEpochs, max(1, fullSteps / batches))
-        return probeEpochs == fullEpochs || r.epochs < probeEpochs
+        var full = c
+        full.maxSteps = fullSteps
+        let batches = c.batches(samples: r.trainingSamples)
+        let probeEpochs = c.epochs(batchesPerEpoch: batches)
+        return probeEpochs == full.epochs(batchesPerEpoch: batches) || r.epochs < probeEpochs
     }
 
     /// Mean absolute error, in the series' units, of the forecasts for the validation

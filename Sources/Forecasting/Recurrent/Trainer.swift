@@ -95,8 +95,7 @@ struct Trainer {
 
         var stopping = EarlyStopping(report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
                                      startingLoss: validationLoss(), patience: c.patience, parameters: [network.parameters])
-        let batchesPerEpoch = (trainCount + c.batchSize - 1) / c.batchSize
-        let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batchesPerEpoch, 1)))
+        let epochs = c.epochs(batchesPerEpoch: c.batches(samples: trainCount))
         var schedule = makeSchedule(epochs: epochs)
         for epoch in 1...max(epochs, 1) {
             adam.learningRate = schedule.rate(epoch: epoch - 1)
@@ -156,7 +155,7 @@ extension Trainer {
 
         var stopping = EarlyStopping(report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validation),
                                      startingLoss: validationLoss(), patience: c.patience, parameters: [network.parameters])
-        let epochs = min(c.maxEpochs, max(1, c.maxSteps / max(batches.count, 1)))
+        let epochs = c.epochs(batchesPerEpoch: batches.count)
         var schedule = makeSchedule(epochs: epochs)
         for epoch in 1...epochs {
             adam.learningRate = schedule.rate(epoch: epoch - 1)
