@@ -120,13 +120,14 @@ public struct Backtest {
     {
         var outcomes: [Int: [Metrics.Outcome]] = [:]
         for index in range where !done.contains(index) { outcomes[index] = [] }
+        // Every model trains on the same input at an origin: built once per origin.
+        let inputs = range.map { modelInput(input, trainLength: origins.trainLengths[$0]) }
         for model in models {
             var fitted: (any Forecaster)?
             var previous = 0
-            for index in range {
+            for (index, (data, start)) in zip(range, inputs) {
                 let wanted = outcomes[index] != nil
                 let t = origins.trainLengths[index]
-                let (data, start) = modelInput(input, trainLength: t)
                 if fitted == nil {  // the block's first origin: its fit serves the others
                     var fresh = model.make()
                     try fresh.fit(data)
