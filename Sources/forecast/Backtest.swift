@@ -89,9 +89,7 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         if let resume, let db {
             let store = try Store(path: db)
-            guard let run = try store.run(resume) else {
-                throw CommandError(message: "\(db): no run \(resume)", code: ExitStatus.usage)
-            }
+            let run = try requireRun(resume, in: store, db: db)
             guard run.kind == "backtest" else {
                 throw CommandError(message: "\(db): run \(resume) is a \(run.kind) run, not a backtest", code: ExitStatus.usage)
             }

@@ -39,8 +39,8 @@ struct Plot: ParsableCommand {
     func run() throws {
         let (db, runID) = (stored.db, stored.runID)
         let store = try openStore(db)
-        guard let runRow = try store.run(runID) else { throw CommandError(message: "\(db): no run \(runID)", code: ExitStatus.usage) }
-        var forecasts = try store.forecasts(run: runID)
+        let runRow = try requireRun(runID, in: store, db: db)
+        var forecasts = try store.forecasts(run: runID, series: series)
         let name = series ?? forecasts.first?.series ?? ""
         forecasts = forecasts.filter { $0.series == name }
         guard !forecasts.isEmpty else { throw CommandError(message: "\(db): run \(runID) has no forecasts of series \"\(name)\"", code: 1) }

@@ -14,7 +14,7 @@ struct Report: ParsableCommand {
     func run() throws {
         let (db, runID) = (stored.db, stored.runID)
         let store = try openStore(db)
-        guard let row = try store.run(runID) else { throw CommandError(message: "\(db): no run \(runID)", code: ExitStatus.usage) }
+        let row = try requireRun(runID, in: store, db: db)
         guard row.kind == "backtest" else {
             throw CommandError(message: "\(db): run \(runID) is a \(row.kind) run; query its forecasts with `forecast query`",
                                code: ExitStatus.usage)

@@ -18,3 +18,9 @@ func openStore(_ path: String) throws -> Store {
     }
     return try Store(readingFrom: path)
 }
+
+/// The run `id` of `store` (at `db`); a missing run is exit 64.
+func requireRun(_ id: Int64, in store: Store, db: String) throws -> Store.RunRow {
+    guard let run = try store.run(id) else { throw CommandError(message: "\(db): no run \(id)", code: ExitStatus.usage) }
+    return run
+}
