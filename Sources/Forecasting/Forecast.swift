@@ -30,6 +30,30 @@ public struct Forecast: Sendable, Equatable {
     /// The horizon.
     public var horizon: Int { point.count }
 
+    /// The equal-weight average of forecasts with the same horizon, quantile levels and
+    /// intervals: points, quantiles and interval bounds are averaged value by value
+    /// (quantile averaging, as in forecast combinations).
+    public init(averaging forecasts: [Forecast]) {
+        precondition(!forecasts.isEmpty, "Forecast(averaging:): no forecasts")
+        let n = Double(forecasts.count)
+        func mean(_ values: (Forecast) -> [Double]) -> [Double] {
+            var total = values(forecasts[0])
+            for forecast in forecasts.dropFirst() {
+                for (i, v) in values(forecast).enumerated() { total[i] += v }
+            }
+            return total.map { $0 / n }
+        }
+        let first = forecasts[0]
+        self.init(point: mean(\.point),
+                  quantiles: first.quantiles.indices.map { k in
+                      (level: first.quantiles[k].level, values: mean { $0.quantiles[k].values })
+                  },
+                  intervals: first.intervals.indices.map { k in
+                      Interval(coverage: first.intervals[k].coverage, lower: mean { $0.intervals[k].lower },
+                               upper: mean { $0.intervals[k].upper })
+                  })
+    }
+
     /// Sample paths ([paths][H]) summarised: the mean as the point forecast, the 5%, 10%,
     /// 50%, 90% and 95% quantiles (linear interpolation), and the 80% and 90% intervals.
     public init(summarizing paths: [[Double]]) {

@@ -66,7 +66,11 @@ struct Diagnose: ParsableCommand {
             guard let frame = frames.first else { throw CommandError(message: "\(file): no series") }
             try model.checkCompatible(with: frame, modelPath: modelPath)
             let series = try SeriesData(frame: frame, target: model.target, covariates: model.covariates)
-            flows.append((model.forecaster.name, try model.forecaster.gradientFlow(on: series)))
+            let networks = [model.forecaster] + model.forecaster.members  // a combination: each network
+            for network in networks {
+                let name = networks.count > 1 ? "\(network.name) \(network.configuration.normalization.rawValue)" : network.name
+                flows.append((name, try network.gradientFlow(on: series)))
+            }
         } else {
             var generator = SplitMix64(seed: seed ^ 0xD1A6)
             let x = (0..<(batch * steps)).map { _ in Float(generator.nextNormal()) }

@@ -26,7 +26,10 @@ struct Train: ParsableCommand {
             """)
         if let probes = r.probes {
             let scores = probes.map { "\($0.normalization.rawValue) \(formatNumber($0.validationError))" }
-            print("scaling chosen on the validation MAE of each probe: " + scores.joined(separator: ", "))
+            print("scalings probed (validation MAE after the first round): " + scores.joined(separator: ", "))
+        }
+        if let combined = r.combined, combined.count > 1 {
+            print("forecasts average \(combined.count) networks: " + combined.map(\.rawValue).joined(separator: ", "))
         }
         print("model written to \(modelOut)")
     }

@@ -66,25 +66,79 @@ import TimeSeries
         for h in 0..<6 { #expect(f.intervals[0].lower[h] <= f.point[h] && f.point[h] <= f.intervals[0].upper[h]) }
     }
 
-    @Test func autoPicksOneOfTheCandidatesAndErrorsAreClear() throws {
+    @Test func autoCombinesTheScalingsThatValidateCloseAndErrorsAreClear() throws {
+        let s = series()
         var model = RecurrentForecaster(configuration(.auto))
-        try model.fit(series())
+        try model.fit(s)
         #expect(model.configuration.normalization != .auto)
-        // Every candidate's probe is reported; the chosen one validated best, and the
-        // report travels with the model file.
+        // Every candidate's first round is reported; the combination is this model and its
+        // members, best validated first, and its forecast is their average.
         let probes = try #require(model.report.probes)
         #expect(probes.map(\.normalization) == model.configuration.normalizationCandidates)
-        let best = try #require(probes.min { $0.validationError < $1.validationError })
-        #expect(best.normalization == model.configuration.normalization)
+        let combined = try #require(model.report.combined)
+        #expect(combined == [model.configuration.normalization] + model.members.map(\.configuration.normalization))
+        #expect(([model] + model.members).allSatisfy { $0.trainedSteps <= 150 })
+        let own = try ([model] + model.members).map { try $0.predictOwn(horizon: 6) }
+        #expect(try model.predict(horizon: 6) == Forecast(averaging: own))
         let path = temporaryPath("auto.safetensors")
         try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
                       lastTimestamp: nil, provenance: [:]).write(to: path)
-        #expect(try ModelFile.read(path: path).forecaster.report.probes == probes)
+        let loaded = try ModelFile.read(path: path).forecaster
+        #expect(loaded.report.probes == probes && loaded.report.combined == combined)
+        #expect(try loaded.predict(horizon: 6) == (try model.predict(horizon: 6)))
         #expect(RecurrentForecaster(configuration()).report.probes == nil)
         var short = RecurrentForecaster(configuration())
         #expect(throws: ForecastingError.self) { try short.fit(series(30)) }
         #expect(throws: ForecastingError.self) { try RecurrentForecaster(configuration()).predict(horizon: 3) }
         #expect(throws: NeuralError.self) { try ModelFile.read(path: "/nonexistent.safetensors") }
+    }
+
+    /// A combination of two networks is saved, loaded, conditioned on new data and updated
+    /// as one model: every member follows.
+    @Test func combinationTravelsThroughTheModelFileAndUpdates() throws {
+        let s = series()
+        var a = RecurrentForecaster(configuration(.windowSeasonal)), b = RecurrentForecaster(configuration(.global))
+        try a.fit(s.prefix(150))
+        try b.fit(s.prefix(150))
+        a.members = [b]
+        let both = try Forecast(averaging: [a.predictOwn(horizon: 6), b.predictOwn(horizon: 6)])
+        #expect(try a.predict(horizon: 6) == both)
+        #expect(both.point != (try a.predictOwn(horizon: 6)).point)
+        let path = temporaryPath("combination.safetensors")
+        try ModelFile(forecaster: a, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
+                      lastTimestamp: nil, provenance: [:]).write(to: path)
+        var loaded = try ModelFile.read(path: path).forecaster
+        #expect(loaded.members.count == 1 && loaded.members[0].configuration.normalization == .global)
+        #expect(try loaded.predict(horizon: 6) == both)
+        // Ten new rows: updating the combination equals updating each network on its own.
+        let new = Array(s.target.suffix(10))
+        try loaded.update(with: new)
+        try a.members[0].update(with: new)
+        var alone = a
+        alone.members = []
+        try alone.update(with: new)
+        #expect(try loaded.predict(horizon: 6) == Forecast(averaging: [alone.predictOwn(horizon: 6), a.members[0].predictOwn(horizon: 6)]))
+    }
+
+    @Test func seasonalCandidateOnlyWhereSeasonalNaiveBeatsNaive() {
+        #expect(WindowScaling.seasonalNaiveBeatsNaive(series().target, season: 12, horizon: 6))
+        var g = SplitMix64(seed: 5), level = 100.0
+        let walk = (0..<200).map { _ in level += g.nextNormal(); return level }
+        #expect(!WindowScaling.seasonalNaiveBeatsNaive(walk, season: 12, horizon: 6))
+    }
+
+    /// Training in parts (the rounds of `auto`) continues the same network: epochs add up,
+    /// the validation loss never gets worse than where the part started, steps are counted.
+    @Test func resumedTrainingContinuesTheNetwork() throws {
+        let s = series()
+        var model = RecurrentForecaster(configuration(.global))
+        try model.fitConcrete(s, steps: 60)
+        let first = model.report, firstSteps = model.trainedSteps
+        #expect(firstSteps > 0 && firstSteps <= 60)
+        try model.fitConcrete(s, steps: 60, resuming: true)
+        #expect(model.report.epochs > first.epochs || model.trainingFinished)
+        #expect(model.report.bestValidationLoss <= first.bestValidationLoss)
+        #expect(model.trainedSteps > firstSteps && model.trainedSteps <= 120)
     }
 
     @Test func divergenceIsAClearError() throws {

@@ -31,6 +31,11 @@ public struct ModelFile {
         self.provenance = provenance
     }
 
+    private struct MemberDescription: Codable {
+        var config: RecurrentConfiguration
+        var state: RecurrentForecaster.FittedState
+    }
+
     private struct DataDescription: Codable {
         var target: String
         var covariates: [String]
@@ -55,6 +60,17 @@ public struct ModelFile {
         metadata["state"] = try json(forecaster.state)
         metadata["data"] = try json(data)
         var tensors = network.namedTensors
+        // A combination's other networks: tensors under `members.K.`, their configuration
+        // and state in metadata `members` (K counts from 1, in that array's order).
+        if !forecaster.members.isEmpty {
+            var described: [MemberDescription] = []
+            for (k, member) in forecaster.members.enumerated() {
+                guard let memberNetwork = member.network else { throw ForecastingError.notFitted(model: member.name) }
+                for (name, tensor) in memberNetwork.namedTensors { tensors["members.\(k + 1).\(name)"] = tensor }
+                described.append(MemberDescription(config: member.configuration, state: member.state))
+            }
+            metadata["members"] = try json(described)
+        }
         if let decoder = forecaster.decoder {
             // As a PyTorch module with `encoder` and `decoder` recurrent layers and a `head`.
             tensors = [:]
@@ -102,10 +118,24 @@ public struct ModelFile {
         } else {
             try network.load(file.tensors, source: path)
         }
+        var members: [RecurrentForecaster] = []
+        if file.metadata["members"] != nil {
+            for (k, member) in try decode([MemberDescription].self, "members").enumerated() {
+                let prefix = "members.\(k + 1)."
+                let memberNetwork = RecurrentForecaster(member.config).makeNetwork()
+                var memberTensors: [String: SafeTensors.Tensor] = [:]
+                for (name, tensor) in file.tensors where name.hasPrefix(prefix) {
+                    memberTensors[String(name.dropFirst(prefix.count))] = tensor
+                }
+                try memberNetwork.load(memberTensors, source: path)
+                members.append(RecurrentForecaster(configuration: member.config, network: memberNetwork, state: member.state))
+            }
+        }
         var provenance: [String: String] = [:]
         for (key, value) in file.metadata where key.hasPrefix("provenance.") { provenance[String(key.dropFirst(11))] = value }
-        return ModelFile(forecaster: RecurrentForecaster(configuration: configuration, network: network, decoder: decoder,
-                                                         state: state),
+        var forecaster = RecurrentForecaster(configuration: configuration, network: network, decoder: decoder, state: state)
+        forecaster.members = members
+        return ModelFile(forecaster: forecaster,
                          target: data.target, covariates: data.covariates, frequency: frequency,
                          timestampStyle: data.timestampStyle,
                          lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)),

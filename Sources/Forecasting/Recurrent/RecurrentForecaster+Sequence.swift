@@ -140,6 +140,7 @@ extension RecurrentForecaster {
         guard configuration.covariates.isEmpty else {
             throw ForecastingError.invalidConfiguration("update takes models without covariates; predict --model with the whole file instead")
         }
+        for i in members.indices { try members[i].update(with: values, timestamps: timestamps) }
         if !configuration.calendar.isEmpty {
             guard let timestamps, timestamps.count == values.count else {
                 throw ForecastingError.invalidConfiguration("the model uses calendar features: new rows need timestamps")

@@ -17,6 +17,13 @@ public struct RecurrentForecaster: Forecaster {
     public internal(set) var decoder: RecurrentNetwork?
     /// What training did: epochs run, the best epoch and its validation loss.
     public internal(set) var report = TrainingReport()
+    /// The other networks of a combination (`auto` scaling, many-to-one): fitted
+    /// forecasters with other scalings whose forecasts are averaged with this one's.
+    public internal(set) var members: [RecurrentForecaster] = []
+    /// Training steps run so far, and whether training has ended (early stopping or the
+    /// epoch limit), for training in several parts (`fitCombination`); not saved.
+    var trainedSteps = 0
+    var trainingFinished = false
     /// What the fitted model keeps besides its weights (saved in the model file).
     public struct FittedState: Sendable, Codable, Equatable {
         /// The values the next forecast starts from (the last L of the history).
@@ -76,6 +83,7 @@ public struct RecurrentForecaster: Forecaster {
     /// Forecasts from the end of `series` instead of the end of the training history:
     /// the last L values become the next window (no retraining).
     public mutating func condition(on series: SeriesData) throws {
+        for i in members.indices { try members[i].condition(on: series) }
         let l = configuration.window
         guard series.target.count >= l else {
             throw ForecastingError.tooShort(series: series.name, length: series.target.count, needed: l,
@@ -154,13 +162,20 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     public mutating func fit(_ series: SeriesData) throws {
-        let candidates = configuration.normalizationCandidates
+        var candidates = configuration.normalizationCandidates
         guard configuration.normalization == .auto else {
             guard candidates.contains(configuration.normalization) else {
                 throw ForecastingError.invalidConfiguration(
                     "\(configuration.mode.rawValue) takes --normalization \(candidates.map(\.rawValue).joined(separator: ", ")) or auto")
             }
             return try fitConcrete(series)
+        }
+        if configuration.mode == .manyToOne {
+            if !WindowScaling.seasonalNaiveBeatsNaive(series.target, season: configuration.season,
+                                                     horizon: configuration.horizon) {
+                candidates.removeAll { $0 == .windowSeasonal }
+            }
+            return try fitCombination(of: candidates, series)
         }
         try fitBest(of: candidates) { model in
             try model.fitConcrete(series)
@@ -239,11 +254,15 @@ public struct RecurrentForecaster: Forecaster {
         return count > 0 ? total / Double(count) : .infinity
     }
 
-    mutating func fitConcrete(_ series: SeriesData) throws {
+    /// Fits with the configured scaling. Many-to-one only: `steps` replaces `maxSteps`
+    /// for this call, and `resuming` continues training the fitted network (a warm
+    /// restart) instead of starting a new one.
+    mutating func fitConcrete(_ series: SeriesData, steps: Int? = nil, resuming: Bool = false) throws {
         state.frequencyCode = series.frequency.code
         if configuration.mode == .manyToMany { return try fitSequence(series) }
         if configuration.mode == .encoderDecoder { return try fitEncoderDecoder(series) }
-        let c = configuration
+        var c = configuration
+        if let steps { c.maxSteps = steps }
         let x = series.target, l = c.window
         let needed = l + c.horizon + 1
         guard x.count >= needed else {
@@ -259,9 +278,12 @@ public struct RecurrentForecaster: Forecaster {
         state.fallbackScale = WindowScaling.seriesScale(x, season: c.season)
         state.globalScaler = Scaler.fit(.standard, to: x)
         state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
-        let network = makeNetwork()
+        let resume = resuming && self.network != nil
+        let network = resume ? self.network! : makeNetwork()  // checked just above
+        if !resume { trainedSteps = 0 }
+        let earlierEpochs = resume ? report.epochs : 0
         var trainer = Trainer(configuration: c, network: network, progress: progress)
-        report = try trainer.train(samples: x.count - l - c.horizon + 1) { sample in
+        report = try trainer.train(samples: x.count - l - c.horizon + 1, resuming: resume ? report : nil) { sample in
             let end = sample + l
             let (input, scaling) = encode(x, series.covariates, series.timestamps, end: end)
             // One target per step; a quantile head has Q outputs per step for it (pinball loss).
@@ -269,6 +291,8 @@ public struct RecurrentForecaster: Forecaster {
             return (input, target)
         }
         self.network = network
+        trainedSteps += (report.epochs - earlierEpochs) * c.batches(samples: report.trainingSamples)
+        trainingFinished = trainer.stoppedEarly || report.epochs >= c.maxEpochs
         state.report = report
         state.history = Array(x.suffix(l))
         state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
@@ -278,6 +302,13 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     public func predict(horizon: Int) throws -> Forecast {
+        guard !members.isEmpty else { return try predictOwn(horizon: horizon) }
+        let forecasts = try ([self] + members).map { try $0.predictOwn(horizon: horizon) }
+        return Forecast(averaging: forecasts)
+    }
+
+    /// This network's forecast, without the other members of a combination.
+    func predictOwn(horizon: Int) throws -> Forecast {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         if configuration.mode == .manyToMany { return try predictSequence(network: network, horizon: horizon) }
         if configuration.mode == .encoderDecoder { return try predictEncoderDecoder(horizon: horizon) }

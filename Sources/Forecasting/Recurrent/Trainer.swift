@@ -12,6 +12,9 @@ public struct TrainingReport: Sendable, Equatable, Codable {
     /// With `auto` scaling: each candidate scaling's validation MAE (in the data's units)
     /// after its probe, in the order probed; nil when one scaling was given.
     public var probes: [ScalingProbe]?
+    /// With `auto` scaling of a many-to-one model: the scalings whose networks' forecasts
+    /// are averaged (this model's first); nil when one scaling was given.
+    public var combined: [RecurrentConfiguration.Normalization]?
 }
 
 /// One candidate of `auto` scaling and how it validated after its probe training.
@@ -38,6 +41,8 @@ struct Trainer {
     let configuration: RecurrentConfiguration
     let network: RecurrentNetwork
     var progress: (@Sendable (TrainingProgress) -> Void)?
+    /// Whether the last `train` ended by early stopping (patience ran out).
+    private(set) var stoppedEarly = false
 
     init(configuration: RecurrentConfiguration, network: RecurrentNetwork,
          progress: (@Sendable (TrainingProgress) -> Void)? = nil) {
@@ -60,16 +65,21 @@ struct Trainer {
     /// Trains on samples 0..<count; `sample(i)` gives sample i's input [L, F] and target.
     /// The last round(fraction * count) samples, in time order, validate.
     /// `validationCount` overrides the count of validation samples (the last ones).
-    mutating func train(samples count: Int, validationCount: Int? = nil,
+    /// `resuming` is the report of earlier training of the same network on the same samples:
+    /// epochs then continue its count (and `maxEpochs` counts them all), with a fresh
+    /// optimiser and schedule (a warm restart).
+    mutating func train(samples count: Int, validationCount: Int? = nil, resuming earlier: TrainingReport? = nil,
                         _ sample: (Int) -> (input: [Float], target: [Float])) throws -> TrainingReport {
         let c = configuration
+        stoppedEarly = false
         var validation = validationCount ?? Int((c.validationFraction * Double(count)).rounded(.toNearestOrEven))
         validation = min(max(validation, 1), count - 1)
         let trainCount = count - validation
         let encoded = (0..<count).map(sample)   // every sample once; reused every epoch
         let steps = c.window, loss = c.trainingLoss
         let adam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: network.parameters.count)
-        var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED)
+        let done = earlier?.epochs ?? 0
+        var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED ^ UInt64(done))
 
         func batch(_ indices: ArraySlice<Int>) -> ([Float], [Float]) {
             var x: [Float] = [], y: [Float] = []
@@ -93,12 +103,14 @@ struct Trainer {
             return total / Double(validation)
         }
 
-        var stopping = EarlyStopping(report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
+        var stopping = EarlyStopping(report: earlier ?? TrainingReport(trainingSamples: trainCount, validationSamples: validation),
                                      startingLoss: validationLoss(), patience: c.patience, parameters: [network.parameters])
-        let epochs = c.epochs(batchesPerEpoch: c.batches(samples: trainCount))
+        var limits = c
+        limits.maxEpochs = max(c.maxEpochs - done, 1)
+        let epochs = limits.epochs(batchesPerEpoch: c.batches(samples: trainCount))
         var schedule = makeSchedule(epochs: epochs)
-        for epoch in 1...max(epochs, 1) {
-            adam.learningRate = schedule.rate(epoch: epoch - 1)
+        for epoch in (done + 1)...(done + max(epochs, 1)) {
+            adam.learningRate = schedule.rate(epoch: epoch - done - 1)
             var epochLoss = 0.0
             let order = shuffledIndices(trainCount, using: &generator)
             for start in stride(from: 0, to: trainCount, by: c.batchSize) {
@@ -117,11 +129,14 @@ struct Trainer {
             }
             let current = validationLoss()
             schedule.observe(validationLoss: current)
-            progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss / Double(trainCount),
+            progress?(TrainingProgress(epoch: epoch, epochs: done + epochs, trainingLoss: epochLoss / Double(trainCount),
                                        validationLoss: current,
                                        bestValidationLoss: min(current, stopping.report.bestValidationLoss),
                                        learningRate: adam.learningRate))
-            if try stopping.endEpoch(epoch, validationLoss: current) { break }
+            if try stopping.endEpoch(epoch, validationLoss: current) {
+                stoppedEarly = true
+                break
+            }
         }
         stopping.restoreBest()
         return stopping.report

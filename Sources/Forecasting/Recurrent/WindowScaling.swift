@@ -27,6 +27,23 @@ struct WindowScaling {
         baseline = (0..<horizon).map { h in x[start + n - anchor + (h % anchor)] }
     }
 
+    /// Whether seasonal naive (period `m`) forecasts the next `horizon` steps from each
+    /// point of `x` with a lower mean absolute error than naive does: the in-sample test
+    /// that keeps `window-seasonal` among the `auto` candidates (a series whose seasonal
+    /// naive is the worse baseline has no season worth forecasting the change from).
+    static func seasonalNaiveBeatsNaive(_ x: [Double], season m: Int, horizon: Int) -> Bool {
+        guard m > 1, x.count > m + horizon else { return m > 1 }
+        var naive = 0.0, seasonal = 0.0
+        for t in m...(x.count - horizon) {  // forecasts from the end of x[0..<t]
+            for h in 0..<horizon {
+                let actual = x[t + h]
+                naive += abs(actual - x[t - 1])
+                seasonal += abs(actual - x[t - m + h % m])
+            }
+        }
+        return seasonal < naive
+    }
+
     /// The MASE-style scale of a whole training series, the fallback for constant windows.
     static func seriesScale(_ x: [Double], season m: Int) -> Double {
         guard x.count > m else { return 1 }
