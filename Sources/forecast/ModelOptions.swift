@@ -33,7 +33,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Input window of the network, in steps (default: max(3 x horizon, 2 x season)).")
     var inputWindow: Int?
 
-    @Option(help: "Scaling: auto (chosen on validation); many-to-one: window-seasonal, window-naive or global; many-to-many: global or differences.")
+    @Option(help: "Scaling: auto (judged on validation; many-to-one averages those within 30% of the best); many-to-one: window-seasonal, window-naive or global; many-to-many: global or differences.")
     var normalization: RecurrentConfiguration.Normalization = .auto
 
     @Option(help: "Quantile levels for a quantile head, comma-separated (e.g. 0.1,0.5,0.9): forecasts get intervals.",
