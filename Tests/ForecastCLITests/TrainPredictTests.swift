@@ -33,6 +33,24 @@ import TestSupport
         #expect(one.out.hasPrefix("step,timestamp,forecast,lower_80,upper_80"))
     }
 
+    /// A combination of networks (orange juice: window-naive and global validate alike)
+    /// is as deterministic across thread counts as one network.
+    @Test func combinationSameSeedSameForecastOnOneAndTwoThreads() throws {
+        let oj = "datasets/frozen_orange_juice_monthly.csv"
+        let model = temporaryPath("oj.safetensors")
+        let train = try run(["train", oj, "--target", "oj_price", "--max-steps", "400", "--hidden", "8", "--seed", "5",
+                             "--quantiles", "0.1,0.5,0.9", "--model-out", model])
+        #expect(train.code == 0, "\(train.err)")
+        #expect(train.out.contains("forecasts average 2 networks: global, window-naive"), "\(train.out)")
+        let args = ["predict", oj, "--target", "oj_price", "--max-steps", "400", "--hidden", "8", "--seed", "5",
+                    "--quantiles", "0.1,0.5,0.9", "--format", "csv"]
+        let one = try run(args, environment: ["OPENBLAS_NUM_THREADS": "1"])
+        let two = try run(args, environment: ["OPENBLAS_NUM_THREADS": "2"])
+        #expect(one.code == 0, "\(one.err)")
+        #expect(one.out == two.out)
+        #expect(one.out == (try run(["predict", "--model", model, oj, "--format", "csv"])).out)
+    }
+
     @Test func badModelUseIsAClearErrorAndNoFileIsLeft() throws {
         let model = temporaryPath("short.safetensors")
         let short = temporaryPath("short.csv")
