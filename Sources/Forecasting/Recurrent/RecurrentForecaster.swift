@@ -20,10 +20,11 @@ public struct RecurrentForecaster: Forecaster {
     /// The other networks of a combination (`auto` scaling, many-to-one): fitted
     /// forecasters with other scalings whose forecasts are averaged with this one's.
     public internal(set) var members: [RecurrentForecaster] = []
-    /// Training steps run so far, and whether training has ended (early stopping or the
-    /// epoch limit), for training in several parts (`fitCombination`); not saved.
-    var trainedSteps = 0
+    /// Whether training has ended (early stopping or the epoch limit), for training in
+    /// several parts (`fitCombination`); not saved.
     var trainingFinished = false
+    /// Training steps run so far (many-to-one): every epoch has the same batches.
+    var trainedSteps: Int { report.epochs * configuration.batches(samples: report.trainingSamples) }
     /// What the fitted model keeps besides its weights (saved in the model file).
     public struct FittedState: Sendable, Codable, Equatable {
         /// The values the next forecast starts from (the last L of the history).
@@ -280,8 +281,6 @@ public struct RecurrentForecaster: Forecaster {
         state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
         let resume = resuming && self.network != nil
         let network = resume ? self.network! : makeNetwork()  // checked just above
-        if !resume { trainedSteps = 0 }
-        let earlierEpochs = resume ? report.epochs : 0
         var trainer = Trainer(configuration: c, network: network, progress: progress)
         report = try trainer.train(samples: x.count - l - c.horizon + 1, resuming: resume ? report : nil) { sample in
             let end = sample + l
@@ -291,7 +290,6 @@ public struct RecurrentForecaster: Forecaster {
             return (input, target)
         }
         self.network = network
-        trainedSteps += (report.epochs - earlierEpochs) * c.batches(samples: report.trainingSamples)
         trainingFinished = trainer.stoppedEarly || report.epochs >= c.maxEpochs
         state.report = report
         state.history = Array(x.suffix(l))
