@@ -113,6 +113,14 @@ extension Frequency {
         }
     }
 
+    /// Steps in a day of a sub-daily grid that divides the day evenly (48 for half-hourly);
+    /// nil for daily and longer steps and for irregular ones.
+    public var stepsPerDay: Int? {
+        let day: Int64 = 86_400_000_000
+        guard case .fixed(let us) = self, us < day, day % us == 0 else { return nil }
+        return Int(day / us)
+    }
+
     /// The seasonal period and horizon of datasets/PROTOCOL.md for this step: monthly 12
     /// and 12, quarterly 4 and 8, weekly 52 and 13, daily (calendar or business) 1 and 14,
     /// hourly 24 and 24, half-hourly 48 and 48; other sub-daily steps a day's worth of steps

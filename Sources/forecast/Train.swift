@@ -25,11 +25,17 @@ struct Train: ParsableCommand {
             validation loss \(formatNumber(r.bestValidationLoss))
             """)
         if let probes = r.probes {
-            let scores = probes.map { "\($0.normalization.rawValue) \(formatNumber($0.validationError))" }
+            let scores = probes.map { "\($0.label) \(formatNumber($0.validationError))" }
             print("scalings probed (validation MAE after the first round): " + scores.joined(separator: ", "))
         }
-        if let combined = r.combined, combined.count > 1 {
-            print("forecasts average \(combined.count) networks: " + combined.map(\.rawValue).joined(separator: ", "))
+        let networks = [forecaster] + forecaster.members
+        if networks.count > 1 {
+            let season = networks.map(\.configuration.season).min()!  // two networks at least
+            let labels = networks.map { network in
+                let c = network.configuration
+                return c.normalization.rawValue + (c.season == season ? "" : " (m=\(c.season))")
+            }
+            print("forecasts average \(networks.count) networks: " + labels.joined(separator: ", "))
         }
         print("model written to \(modelOut)")
     }

@@ -127,6 +127,50 @@ import TimeSeries
         #expect(!WindowScaling.seasonalNaiveBeatsNaive(walk, season: 12, horizon: 6))
     }
 
+    /// A six-hourly series (4 steps a day) whose weekends sit lower: seasonal naive a week
+    /// back beats seasonal naive a day back, so `auto` anchors `window-seasonal` a week back.
+    /// Without weekends it drifts instead, and the day-back anchor is the closer one.
+    func weekdaySeries(_ n: Int = 240, weekends: Bool = true) -> SeriesData {
+        var g = SplitMix64(seed: 11)
+        let sixHours = Frequency.fixed(microseconds: 6 * 3_600_000_000)
+        let values = (0..<n).map { t in
+            let weekend = weekends && (t / 4) % 7 >= 5
+            let drift = weekends ? 0 : 0.2 * Double(t)
+            return 50 + drift + 10 * sin(2 * Double.pi * Double(t % 4) / 4) - (weekend ? 15 : 0) + g.nextNormal()
+        }
+        let stamps = (0..<n).map { sixHours.advance(Timestamp(year: 2000, month: 1, day: 3), by: $0) }
+        return SeriesData(name: "weekly", target: values, timestamps: stamps, frequency: sixHours)
+    }
+
+    @Test func subDailySeriesWithWeekendsAnchorAWeekBack() throws {
+        var c = RecurrentConfiguration(horizon: 4, season: 4)
+        c.hiddenSize = 8
+        c.maxSteps = 60
+        c.seed = 3
+        let s = weekdaySeries()
+        #expect(WindowScaling.seasonalNaiveBeats(s.target, season: 28, over: 4, horizon: 4))
+        let weekly = try #require(RecurrentForecaster(c).weeklyConfiguration(s))
+        #expect(weekly.normalization == .windowSeasonal && weekly.season == 28 && weekly.window == 32)
+        // No weekly pattern, a daily or longer grid, or under three weeks: the day anchor stays.
+        #expect(RecurrentForecaster(c).weeklyConfiguration(weekdaySeries(weekends: false)) == nil)
+        #expect(RecurrentForecaster(c).weeklyConfiguration(weekdaySeries(80)) == nil)
+        var monthly = c
+        monthly.season = 12
+        #expect(RecurrentForecaster(monthly).weeklyConfiguration(series()) == nil)
+        // `auto` probes the weekly candidate in window-seasonal's place; the fitted
+        // combination, weekly members included, travels through the model file.
+        var model = RecurrentForecaster(c)
+        try model.fit(s)
+        let probes = try #require(model.report.probes)
+        #expect(probes.map(\.label) == ["window-seasonal (m=28)", "window-naive", "global"])
+        let path = temporaryPath("weekly.safetensors")
+        try ModelFile(forecaster: model, target: "y", covariates: [], frequency: s.frequency, timestampStyle: .local,
+                      lastTimestamp: nil, provenance: [:]).write(to: path)
+        let loaded = try ModelFile.read(path: path).forecaster
+        #expect(([loaded] + loaded.members).map(\.configuration) == ([model] + model.members).map(\.configuration))
+        #expect(try loaded.predict(horizon: 4) == (try model.predict(horizon: 4)))
+    }
+
     /// Training in parts (the rounds of `auto`) continues the same network: epochs add up,
     /// the validation loss never gets worse than where the part started, steps are counted.
     @Test func resumedTrainingContinuesTheNetwork() throws {

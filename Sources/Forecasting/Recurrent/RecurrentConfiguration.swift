@@ -19,9 +19,11 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     /// How values are scaled for the network, and what it forecasts the change from.
     public enum Normalization: String, Sendable, Codable, CaseIterable {
         /// Fit each of the concrete choices below (seasonal only when m > 1 and seasonal
-        /// naive beats naive in-sample) and judge them by validation MAE in the data's own
-        /// units. Many-to-one: successive halving, then the average of those within 30% of
-        /// the best (`fitCombination`); other modes keep the best one.
+        /// naive beats naive in-sample; with a week's season 7m instead when the data is
+        /// sub-daily, m is its day and that forecasts better in-sample) and judge them by
+        /// validation MAE in the data's own units. Many-to-one: successive halving, then the
+        /// average of those within 30% of the best (`fitCombination`); other modes keep the
+        /// best one.
         case auto
         /// Each window on its own (NeuralForecast's window scalers, DeepAR's mean scaling):
         /// inputs are (x - last value) / s and targets (y - seasonal naive) / s, with s the

@@ -6,7 +6,8 @@ extension RecurrentForecaster {
     static let combinationTolerance = 0.3
 
     /// `auto` scaling of a many-to-one model: successive halving over the candidate
-    /// scalings, then the average of those that validate close to the best.
+    /// configurations (one per scaling, `weeklyConfiguration` for a weekly anchor), then
+    /// the average of those that validate close to the best.
     ///
     /// Every candidate trains for an eighth of `maxSteps` (at least 300 steps); those whose
     /// validation MAE is within twice `combinationTolerance` of the best go on to three
@@ -15,7 +16,7 @@ extension RecurrentForecaster {
     /// training the same network (a warm restart of the optimiser), so no step is spent
     /// twice, and a network whose training has ended (early stopping, the epoch limit) is
     /// not trained again. Deterministic: the order of candidates breaks ties.
-    mutating func fitCombination(of candidates: [RecurrentConfiguration.Normalization], _ series: SeriesData) throws {
+    mutating func fitCombination(of candidates: [RecurrentConfiguration], _ series: SeriesData) throws {
         precondition(!candidates.isEmpty, "fitCombination: no candidate scalings")
         let total = configuration.maxSteps
         let first = min(total, max(300, total / 8))
@@ -25,15 +26,17 @@ extension RecurrentForecaster {
             return error.isNaN ? .infinity : error
         }
         var pool: [(model: RecurrentForecaster, error: Double)] = []
-        for normalization in candidates {
-            var c = configuration
-            c.normalization = normalization
+        for c in candidates {
             var model = RecurrentForecaster(c)
             model.progress = progress
             try model.fitConcrete(series, steps: first)
             pool.append((model, score(model)))
         }
-        let probes = pool.map { ScalingProbe(normalization: $0.model.configuration.normalization, validationError: $0.error) }
+        let probes = pool.map { candidate in
+            let c = candidate.model.configuration
+            return ScalingProbe(normalization: c.normalization, season: c.season == configuration.season ? nil : c.season,
+                                validationError: candidate.error)
+        }
 
         func advance(to steps: Int) throws {
             for i in pool.indices where !pool[i].model.trainingFinished && pool[i].model.trainedSteps < steps {

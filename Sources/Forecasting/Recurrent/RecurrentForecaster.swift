@@ -176,12 +176,36 @@ public struct RecurrentForecaster: Forecaster {
                                                      horizon: configuration.horizon) {
                 candidates.removeAll { $0 == .windowSeasonal }
             }
-            return try fitCombination(of: candidates, series)
+            let weekly = weeklyConfiguration(series)
+            return try fitCombination(of: candidates.map { normalization in
+                if normalization == .windowSeasonal, let weekly { return weekly }
+                var c = configuration
+                c.normalization = normalization
+                return c
+            }, series)
         }
         try fitBest(of: candidates) { model in
             try model.fitConcrete(series)
             return model.validationError(series)
         }
+    }
+
+    /// The `window-seasonal` candidate anchored a week back, for a sub-daily series whose
+    /// season is its day (m steps) and whose seasonal naive a week back (7m) forecasts the
+    /// horizon better in-sample than seasonal naive a day back: electricity demand and
+    /// traffic, whose weekends and weekdays differ. Its season (baseline and scale) is 7m
+    /// and its window at least 7m + H. Nil when the day anchor stays (including series
+    /// shorter than three weeks).
+    func weeklyConfiguration(_ series: SeriesData) -> RecurrentConfiguration? {
+        let c = configuration, x = series.target, m = c.season, week = 7 * m
+        guard m > 1, series.frequency.stepsPerDay == m, x.count >= 3 * week + c.horizon,
+              WindowScaling.seasonalNaiveBeats(x, season: week, over: m, horizon: c.horizon)
+        else { return nil }
+        var weekly = c
+        weekly.normalization = .windowSeasonal
+        weekly.season = week
+        weekly.inputLength = max(c.window, week + c.horizon)
+        return weekly
     }
 
     /// Fits one model per scaling in `candidates` (`fit` trains it and returns its

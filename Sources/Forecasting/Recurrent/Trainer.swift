@@ -19,7 +19,19 @@ public struct TrainingReport: Sendable, Equatable, Codable {
 
 /// One candidate of `auto` scaling and how it validated after its probe training.
 public struct ScalingProbe: Sendable, Equatable, Codable {
+    public init(normalization: RecurrentConfiguration.Normalization, season: Int? = nil, validationError: Double) {
+        self.normalization = normalization
+        self.season = season
+        self.validationError = validationError
+    }
+
+    /// The scaling's name, with its seasonal period when it is not the model's.
+    public var label: String { normalization.rawValue + (season.map { " (m=\($0))" } ?? "") }
+
     public var normalization: RecurrentConfiguration.Normalization
+    /// The candidate's seasonal period when it is not the model's (the weekly
+    /// window-seasonal candidate of a sub-daily series); nil otherwise.
+    public var season: Int?
     /// Mean absolute error on the validation windows, in the data's units.
     public var validationError: Double
 }

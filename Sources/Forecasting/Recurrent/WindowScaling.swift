@@ -32,16 +32,24 @@ struct WindowScaling {
     /// that keeps `window-seasonal` among the `auto` candidates (a series whose seasonal
     /// naive is the worse baseline has no season worth forecasting the change from).
     static func seasonalNaiveBeatsNaive(_ x: [Double], season m: Int, horizon: Int) -> Bool {
-        guard m > 1, x.count > m + horizon else { return m > 1 }
-        var naive = 0.0, seasonal = 0.0
-        for t in m...(x.count - horizon) {  // forecasts from the end of x[0..<t]
+        guard m > 1 else { return false }
+        return seasonalNaiveBeats(x, season: m, over: 1, horizon: horizon)
+    }
+
+    /// Whether seasonal naive with period `p` forecasts the next `horizon` steps from each
+    /// point of `x` (from the p-th on) with a lower mean absolute error than seasonal naive
+    /// with the shorter period `q` (1: naive) does; true when `x` is too short to tell.
+    static func seasonalNaiveBeats(_ x: [Double], season p: Int, over q: Int, horizon: Int) -> Bool {
+        guard x.count > p + horizon else { return true }
+        var longer = 0.0, shorter = 0.0
+        for t in p...(x.count - horizon) {  // forecasts from the end of x[0..<t]
             for h in 0..<horizon {
                 let actual = x[t + h]
-                naive += abs(actual - x[t - 1])
-                seasonal += abs(actual - x[t - m + h % m])
+                longer += abs(actual - x[t - p + h % p])
+                shorter += abs(actual - x[t - q + h % q])
             }
         }
-        return seasonal < naive
+        return longer < shorter
     }
 
     /// The MASE-style scale of a whole training series, the fallback for constant windows.
