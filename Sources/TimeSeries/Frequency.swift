@@ -136,8 +136,7 @@ extension Frequency {
         case .fixed(let us):
             if us == 7 * day { return (52, 13) }
             if us == day { return (1, 14) }
-            if us < day && day % us == 0 {
-                let perDay = Int(day / us)
+            if let perDay = stepsPerDay {
                 if perDay <= 168 { return (perDay, perDay) }
                 let perHour = Int(3_600_000_000 / us)
                 return (max(perHour, 1), max(perHour, 1))

@@ -33,7 +33,7 @@ struct Train: ParsableCommand {
             let season = networks.map(\.configuration.season).min()!  // two networks at least
             let labels = networks.map { network in
                 let c = network.configuration
-                return c.normalization.rawValue + (c.season == season ? "" : " (m=\(c.season))")
+                return ScalingProbe.label(c.normalization, season: c.season == season ? nil : c.season)
             }
             print("forecasts average \(networks.count) networks: " + labels.joined(separator: ", "))
         }

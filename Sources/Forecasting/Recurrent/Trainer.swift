@@ -26,7 +26,12 @@ public struct ScalingProbe: Sendable, Equatable, Codable {
     }
 
     /// The scaling's name, with its seasonal period when it is not the model's.
-    public var label: String { normalization.rawValue + (season.map { " (m=\($0))" } ?? "") }
+    public var label: String { Self.label(normalization, season: season) }
+
+    /// A scaling's name, with `season` when given (it is not the model's).
+    public static func label(_ normalization: RecurrentConfiguration.Normalization, season: Int?) -> String {
+        normalization.rawValue + (season.map { " (m=\($0))" } ?? "")
+    }
 
     public var normalization: RecurrentConfiguration.Normalization
     /// The candidate's seasonal period when it is not the model's (the weekly
