@@ -8,9 +8,11 @@ that start with "$ " are commands (run with bash from the package root, `forecas
 .build/release/forecast), the lines after a command up to the next "$ " line or the end
 of the block are its expected output. A command fails the check when it exits non-zero
 or its output differs from the expected text beyond the tolerance: the outputs are
-compared token by token, numbers within a relative 1e-3 (or 1e-9 absolute), the times
-a run was recorded (ISO-8601 with microseconds) not at all, everything else exactly
-(trailing spaces ignored). Lines of the form "[... N more lines]" in the
+compared token by token (tokens split at white space and at the separators of CSV and
+JSON: , : [ ] { } and quotes), numbers within a relative 1e-3 (or 1e-9 absolute), the
+times a run was recorded (ISO-8601 with microseconds) not at all, everything else exactly
+(trailing spaces ignored). The tolerance is there because the kernels chosen at run time
+(FORECAST_KERNELS, OpenBLAS's core) sum in different orders on different CPUs. Lines of the form "[... N more lines]" in the
 expected output stand for N lines that are not shown (they must exist).
 
 --update rewrites the notebooks with the outputs of this run (used to make them).
@@ -24,6 +26,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?%?$")
 # Run times (`created_at`, with microseconds) differ on every run; data times never carry them.
 RUN_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$")
+# A line's tokens: ISO-8601 times whole, else runs of characters between the separators of
+# tables, CSV and JSON (white space , : [ ] { } "), and the separators themselves but white
+# space (so that they must match too).
+TOKEN = re.compile(r'\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?|[^\s,:\[\]{}"]+|[,:\[\]{}"]')
 ELIDED = re.compile(r"^\[\.\.\. (\d+) more lines?\]$")
 
 
@@ -75,6 +81,11 @@ def same_token(a, b):
     return False
 
 
+def tokens(line):
+    """A line's tokens: its words, numbers and separators, white space dropped."""
+    return TOKEN.findall(line)
+
+
 def matches(expected, actual):
     exp = [l.rstrip() for l in expected]
     act = [l.rstrip() for l in actual]
@@ -87,7 +98,7 @@ def matches(expected, actual):
             continue
         if j >= len(act):
             return False, f"missing line: {exp[i]!r}"
-        a, b = exp[i].split(), act[j].split()
+        a, b = tokens(exp[i]), tokens(act[j])
         if len(a) != len(b) or not all(same_token(x, y) for x, y in zip(a, b)):
             return False, f"expected {exp[i]!r}\n     got {act[j]!r}"
         i += 1

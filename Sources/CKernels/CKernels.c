@@ -1,5 +1,8 @@
 #include "CKernels.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 // Eigen's rational [13/6] tanh on [-7.9053, 7.9053], the same approximation as the Swift
 // kernels (max abs error 3.7e-7); sigmoid(x) = 0.5 + 0.5 tanh(x / 2).
 #define TANH_BODY(x)                                                                  \
@@ -45,20 +48,46 @@ typedef void (*kernel)(const float *restrict, float *restrict, long);
 typedef void (*inplace_kernel)(float *, long);
 static kernel tanh_impl, sigmoid_impl;
 static inplace_kernel tanh_inplace_impl, sigmoid_inplace_impl;
-static const char *isa_name;
+static const char *isa_name, *blas_core, *request_error;
+static int forced;
+
+// OpenBLAS built with DYNAMIC_ARCH (Debian's) picks its kernels in its own constructor
+// (which may run after ours); these entry points let a forced path choose its core again. Weak: a
+// build without them (or without OpenBLAS) leaves BLAS as it chose.
+extern void gotoblas_dynamic_init(void) __attribute__((weak));
+extern void gotoblas_dynamic_quit(void) __attribute__((weak));
+extern char *openblas_get_corename(void) __attribute__((weak));
+
+static int use(const char *name) {
+    if (!strcmp(name, "avx512")) {
+        if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))) return 0;
+        tanh_impl = tanh_avx512; sigmoid_impl = sigmoid_avx512; isa_name = "avx512"; blas_core = "SkylakeX";
+        tanh_inplace_impl = tanh_inplace_avx512; sigmoid_inplace_impl = sigmoid_inplace_avx512;
+    } else if (!strcmp(name, "avx2")) {
+        if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return 0;
+        tanh_impl = tanh_avx2; sigmoid_impl = sigmoid_avx2; isa_name = "avx2"; blas_core = "Haswell";
+        tanh_inplace_impl = tanh_inplace_avx2; sigmoid_inplace_impl = sigmoid_inplace_avx2;
+    } else {
+        tanh_impl = tanh_baseline; sigmoid_impl = sigmoid_baseline; isa_name = "portable"; blas_core = "Prescott";
+        tanh_inplace_impl = tanh_inplace_baseline; sigmoid_inplace_impl = sigmoid_inplace_baseline;
+    }
+    return 1;
+}
 
 static void choose(void) {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
-        tanh_impl = tanh_avx512; sigmoid_impl = sigmoid_avx512; isa_name = "avx512";
-        tanh_inplace_impl = tanh_inplace_avx512; sigmoid_inplace_impl = sigmoid_inplace_avx512;
-    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        tanh_impl = tanh_avx2; sigmoid_impl = sigmoid_avx2; isa_name = "avx2";
-        tanh_inplace_impl = tanh_inplace_avx2; sigmoid_inplace_impl = sigmoid_inplace_avx2;
-    } else {
-        tanh_impl = tanh_baseline; sigmoid_impl = sigmoid_baseline; isa_name = "baseline";
-        tanh_inplace_impl = tanh_inplace_baseline; sigmoid_inplace_impl = sigmoid_inplace_baseline;
+    const char *requested = getenv("FORECAST_KERNELS");
+    if (requested && *requested) {
+        if (strcmp(requested, "avx512") && strcmp(requested, "avx2") && strcmp(requested, "portable")) {
+            request_error = "FORECAST_KERNELS takes avx512, avx2 or portable";
+        } else if (!use(requested)) {
+            request_error = "FORECAST_KERNELS asks for an instruction set this CPU does not have";
+        } else {
+            forced = 1;
+            return;
+        }
     }
+    if (!use("avx512") && !use("avx2")) use("portable");
 }
 
 // Runs before main, so the pointers are set before any thread can call the kernels.
@@ -71,3 +100,14 @@ void ck_sigmoid(const float *x, float *y, long n) {
     if (x == y) sigmoid_inplace_impl(y, n); else sigmoid_impl(x, y, n);
 }
 const char *ck_isa(void) { return isa_name; }
+void ck_blas_follow(void) {
+    // The same path for BLAS: FORECAST_KERNELS overrides OPENBLAS_CORETYPE (some images set
+    // the latter for every program).
+    if (forced && gotoblas_dynamic_init && gotoblas_dynamic_quit) {
+        setenv("OPENBLAS_CORETYPE", blas_core, 1);
+        gotoblas_dynamic_quit();
+        gotoblas_dynamic_init();
+    }
+}
+const char *ck_blas_core(void) { return openblas_get_corename ? openblas_get_corename() : "unknown"; }
+const char *ck_request_error(void) { return request_error; }

@@ -14,12 +14,20 @@ struct ForecastCommand: ParsableCommand {
         abstract: "Forecast price and sensor series with recurrent neural networks.",
         discussion: """
             Exit codes: 0 ok, 64 bad flags, 65 bad data (the message names file, line and \
-            column), 66 input missing, 73 output cannot be written, 1 anything else.
+            column), 66 input missing, 73 output cannot be written, 1 anything else. The environment \
+            variable FORECAST_KERNELS=avx512|avx2|portable forces a kernel path (default: the widest \
+            this CPU has); --version names the one in use.
             """,
+        version: "\(toolVersion) (kernels \(Activations.instructionSet), OpenBLAS \(Activations.blasCore))",
         subcommands: [Inspect.self, Train.self, Predict.self, Update.self, BacktestCommand.self, Runs.self, Report.self,
                       Query.self, Plot.self, Diagnose.self])
 
     static func main() {
+        if let refused = Activations.kernelRequestError {
+            let value = ProcessInfo.processInfo.environment["FORECAST_KERNELS"] ?? ""
+            FileHandle.standardError.write(Data("forecast: error: FORECAST_KERNELS=\(value): \(refused.dropFirst("FORECAST_KERNELS ".count))\n".utf8))
+            Foundation.exit(ExitStatus.usage)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

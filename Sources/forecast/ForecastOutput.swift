@@ -1,5 +1,7 @@
 import Forecasting
+import Foundation
 import Neural
+import Storage
 import TimeSeries
 
 /// Prints a forecast as a table, CSV or JSON, with timestamps that continue the series.
@@ -69,6 +71,32 @@ struct ForecastOutput {
                 table.rows.append([String(h), timestamp(step: h)] + values(step: h).map { formatNumber($0) })
             }
             return "\(series): \(target), \(model) forecast\n" + table.rendered()
+        }
+    }
+
+    /// Stores `outputs` as one `predict` run of the store at `path` (created when missing):
+    /// a row per series and step, the first interval (80% for the default levels) as lower
+    /// and upper. `predict --db` and `update --db` record through here.
+    static func record(_ outputs: [ForecastOutput], in path: String, dataset: String, configJSON: String) throws {
+        let store = try Store(path: path)
+        let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc)
+        let run = try store.beginRun(kind: "predict", dataset: dataset, target: outputs.first?.target ?? "",
+                                     configJSON: configJSON, toolVersion: toolVersion, createdAt: now)
+        do {
+            let rows = outputs.flatMap { o in
+                (1...o.forecast.horizon).map { h in
+                    Store.ForecastRow(model: o.model, series: o.series, origin: 1,
+                                      originTime: o.lastTimestamp.map { $0.formatted(.utc) }, step: h,
+                                      targetTime: o.lastTimestamp.map { _ in o.timestamp(step: h) },
+                                      forecast: o.forecast.point[h - 1], lower: o.forecast.intervals.first?.lower[h - 1],
+                                      upper: o.forecast.intervals.first?.upper[h - 1])
+                }
+            }
+            try store.insert(rows, run: run)
+            try store.finishRun(run, status: "complete")
+        } catch {
+            try? store.finishRun(run, status: "failed")
+            throw error
         }
     }
 }

@@ -4,12 +4,29 @@ import Neural
 import Storage
 
 /// `forecast plot`: a stored run as an SVG: actuals against the forecasts of chosen
-/// origins (with their intervals), and each model's error by horizon step.
+/// origins (with their intervals), and each model's error by horizon step. `predict` runs
+/// (which hold no actuals) are drawn against a file of what arrived later (`--actuals`).
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Draw a stored run as SVG: actuals against forecasts at chosen origins, and error by horizon step.")
+        abstract: "Draw a stored run as SVG: actuals against forecasts at chosen origins, and error by horizon step.",
+        discussion: """
+            A backtest run holds its actuals. A predict run (`predict --db`, `update --db`) is drawn \
+            against --actuals FILE, a CSV file with the run's target column and the time column, \
+            matched by time; several predict runs (--run 1,2,3) share one chart.
+            """)
 
-    @OptionGroup var stored: RunOptions
+    @Option(help: "The SQLite store.")
+    var db: String
+
+    @Option(name: .customLong("run"), help: "The run id (see `forecast runs`); with --actuals, predict runs comma-separated.",
+            transform: { text in try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+                guard let id = Int64(part), id >= 1 else { throw ValidationError("--run takes run ids from 1, got \"\(part)\".") }
+                return id
+            } })
+    var runIDs: [Int64]
+
+    @Option(help: "A CSV file with the values that arrived after a predict run's forecast (its target and time columns).")
+    var actuals: String?
 
     @Option(name: [.customShort("o"), .long], help: "The SVG file to write.")
     var output: String
@@ -37,9 +54,16 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
-        let (db, runID) = (stored.db, stored.runID)
         let store = try openStore(db)
-        let runRow = try requireRun(runID, in: store, db: db)
+        let runs = try runIDs.map { try requireRun($0, in: store, db: db) }
+        if let actuals {
+            try plotPredictions(runs, of: store, against: actuals)
+            return
+        }
+        guard let runRow = runs.first, runs.count == 1 else {
+            throw CommandError(message: "--run takes one run, or several predict runs with --actuals", code: ExitStatus.usage)
+        }
+        let runID = runRow.id
         var forecasts = try store.forecasts(run: runID, series: series)
         let name = series ?? forecasts.first?.series ?? ""
         forecasts = forecasts.filter { $0.series == name }
@@ -80,13 +104,7 @@ struct Plot: ParsableCommand {
         var top = SVGChart.Panel(title: "\(name): forecasts at origin\(chosen.count == 1 ? "" : "s") \(chosen.map(String.init).joined(separator: ", ")) (run \(runID))",
                                  xLabel: labels.isEmpty ? "row" : "time", yLabel: runRow.target)
         top.tightX = true
-        top.xTickLabel = { value in
-            let at = Int(value.rounded())
-            guard let label = labels[at] ?? labels.min(by: { abs($0.key - at) < abs($1.key - at) })?.value else {
-                return String(at)
-            }
-            return String(label.prefix(label.contains("T00:00:00") || label.count <= 10 ? 10 : 16))
-        }
+        top.xTickLabel = Plot.timeLabel(labels)
         if !actuals.isEmpty {
             top.lines.append(SVGChart.Line(label: "actual", points: actuals.keys.sorted().map { (Double($0), actuals[$0]!) },
                                            color: "#222", width: 1.2))
@@ -130,5 +148,17 @@ struct Plot: ParsableCommand {
         }
         let apart = max(1, (horizon + step - 1) / step)
         return [last - 2 * apart, last - apart, last].filter { available.contains($0) }
+    }
+
+    /// Tick labels from the times of some rows: the nearest row's time, to the minute (the
+    /// date alone for midnights and dates).
+    static func timeLabel(_ labels: [Int: String]) -> (Double) -> String {
+        { value in
+            let at = Int(value.rounded())
+            guard let label = labels[at] ?? labels.min(by: { abs($0.key - at) < abs($1.key - at) })?.value else {
+                return String(at)
+            }
+            return String(label.prefix(label.contains("T00:00:00") || label.count <= 10 ? 10 : 16))
+        }
     }
 }

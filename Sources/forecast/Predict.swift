@@ -2,7 +2,6 @@ import ArgumentParser
 import Forecasting
 import Foundation
 import Neural
-import Storage
 import TimeSeries
 
 /// `forecast predict`: forecast the steps after a series, with a saved model or one trained now.
@@ -55,35 +54,12 @@ struct Predict: ParsableCommand {
                                               style: file.timestampStyle, lastIndex: series.target.count - 1))
             }
         }
-        if let db { try store(outputs, in: db) }
-        print(ForecastOutput.render(outputs, format))
-    }
-
-    /// Records the forecasts as one `predict` run: a row per series and step, the first
-    /// interval (80% for the default levels) as lower and upper.
-    private func store(_ outputs: [ForecastOutput], in path: String) throws {
-        let store = try Store(path: path)
-        let config = modelPath.map { "{\"model_file\":\(JSONValue.string($0).text)}" }
-            ?? JSONValue.object([("horizon", .finite(model.horizon.map(Double.init))), ("cell", .string(model.cell.rawValue)),
-                                 ("mode", .string(model.mode.rawValue)), ("seed", .integer(Int(model.seed)))]).text
-        let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc)
-        let run = try store.beginRun(kind: "predict", dataset: data.sourceName, target: outputs.first?.target ?? "",
-                                     configJSON: config, toolVersion: toolVersion, createdAt: now)
-        do {
-            let rows = outputs.flatMap { o in
-                (1...o.forecast.horizon).map { h in
-                    Store.ForecastRow(model: o.model, series: o.series, origin: 1,
-                                      originTime: o.lastTimestamp.map { $0.formatted(.utc) }, step: h,
-                                      targetTime: o.lastTimestamp.map { _ in o.timestamp(step: h) },
-                                      forecast: o.forecast.point[h - 1], lower: o.forecast.intervals.first?.lower[h - 1],
-                                      upper: o.forecast.intervals.first?.upper[h - 1])
-                }
-            }
-            try store.insert(rows, run: run)
-            try store.finishRun(run, status: "complete")
-        } catch {
-            try? store.finishRun(run, status: "failed")
-            throw error
+        if let db {
+            let config = modelPath.map { JSONValue.object([("model_file", .string($0))]).text }
+                ?? JSONValue.object([("horizon", .finite(model.horizon.map(Double.init))), ("cell", .string(model.cell.rawValue)),
+                                     ("mode", .string(model.mode.rawValue)), ("seed", .integer(Int(model.seed)))]).text
+            try ForecastOutput.record(outputs, in: db, dataset: data.sourceName, configJSON: config)
         }
+        print(ForecastOutput.render(outputs, format))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Forecasting
 import Foundation
+import Neural
 import TimeSeries
 
 /// `forecast update`: feed new observations to a saved model and forecast again.
@@ -24,6 +25,9 @@ struct Update: ParsableCommand {
 
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
+
+    @Option(help: "Also store the new forecast as a `predict` run in this SQLite database (created when missing).")
+    var db: String?
 
     func run() throws {
         var file = try ModelFile.read(path: modelPath)
@@ -60,6 +64,10 @@ struct Update: ParsableCommand {
                                     forecast: try file.forecaster.predict(horizon: horizon ?? file.forecaster.configuration.horizon),
                                     frequency: file.frequency, lastTimestamp: last, style: file.timestampStyle,
                                     lastIndex: file.forecaster.state.observations - 1)
+        if let db {
+            let config = JSONValue.object([("model_file", .string(modelPath)), ("updated_steps", .integer(newValues.count))])
+            try ForecastOutput.record([output], in: db, dataset: data.sourceName, configJSON: config.text)
+        }
         print(output.render(format))
     }
 }

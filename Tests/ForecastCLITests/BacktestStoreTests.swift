@@ -59,6 +59,71 @@ import TestSupport
         #expect(try run(["plot", "--db", db, "--run", "1", "-o", svg, "--origins", "11"]).code == 64)
     }
 
+    /// The engine's own threads: origins fitted on one or two threads give the same bits,
+    /// in the report and in every stored forecast and interval.
+    @Test func oneAndTwoJobsGiveTheSameBits() throws {
+        var stored: [String] = []
+        var reports: [String] = []
+        for jobs in ["1", "2"] {
+            let db = temporaryPath("jobs-\(jobs).db")
+            let result = try run(["backtest", air, "--models", "gru,naive", "--quantiles", "0.1,0.5,0.9", "--jobs", jobs,
+                                  "--format", "json", "--db", db] + small)
+            #expect(result.code == 0, "\(result.err)")
+            reports.append(result.out)
+            // Python's repr of a float round-trips: equal text is equal bits.
+            stored.append(try sqlite(db, "SELECT model, origin, step, forecast, lower, upper FROM forecasts ORDER BY model, origin, step"))
+        }
+        #expect(reports[0] == reports[1])
+        #expect(stored[0] == stored[1])
+        #expect(stored[0].components(separatedBy: "('gru'").count - 1 == 120, "\(stored[0].prefix(300))")
+    }
+
+    /// `predict --db` and `update --db` store forecasts; `plot --actuals` draws them against
+    /// the values that arrived, matched by time, and says how far off each was.
+    @Test func predictRunsPlottedAgainstActuals() throws {
+        let db = temporaryPath("predict.db")
+        let past = temporaryPath("past.csv"), new = temporaryPath("new.csv"), model = temporaryPath("past.safetensors")
+        let lines = try String(contentsOfFile: packageRoot.appendingPathComponent(air).path, encoding: .utf8)
+            .split(separator: "\n")
+        try (lines[0...120].joined(separator: "\n") + "\n").write(toFile: past, atomically: false, encoding: .utf8)
+        try ([lines[0]] + lines[121...123]).joined(separator: "\n").write(toFile: new, atomically: false, encoding: .utf8)
+        let train = try run(["train", past, "--max-steps", "40", "--hidden", "4", "--quantiles", "0.1,0.5,0.9",
+                             "--model-out", model])
+        #expect(train.code == 0, "\(train.err)")
+        let predicted = try run(["predict", "--model", model, past, "--db", db, "--format", "csv"])
+        #expect(predicted.code == 0, "\(predicted.err)")
+        let updated = try run(["update", "--model", model, new, "--db", db, "--format", "csv"])
+        #expect(updated.code == 0, "\(updated.err)")
+        #expect(try sqlite(db, "SELECT id, kind, status FROM runs") == "[(1, 'predict', 'complete'), (2, 'predict', 'complete')]")
+        #expect(try sqlite(db, "SELECT min(target_time), count(lower) FROM forecasts WHERE run_id = 2") == "[('1959-04-01', 12)]")
+
+        let svg = temporaryPath("actuals.svg")
+        let plot = try run(["plot", "--db", db, "--run", "1,2", "--actuals", air, "-o", svg])
+        #expect(plot.code == 0, "\(plot.err)")
+        let summary = plot.out.split(separator: "\n")
+        #expect(summary.count == 3 && summary[2] == "wrote \(svg)", "\(plot.out)")
+        // Run 1 forecasts 1959-01 .. 1959-12 (all in the file); run 2 starts three months later.
+        #expect(summary[0].hasPrefix("run 1: 12 of 12 steps have actuals, MAE "), "\(plot.out)")
+        #expect(summary[1].hasPrefix("run 2: 12 of 12 steps have actuals, MAE "), "\(plot.out)")
+        // The error printed is the mean absolute difference from the file's values.
+        let forecasts = predicted.out.split(separator: "\n").dropFirst().compactMap { Double($0.split(separator: ",")[2]) }
+        let actual = lines[121...132].compactMap { Double($0.split(separator: ",")[1]) }
+        let mae = zip(forecasts, actual).map { abs($0 - $1) }.reduce(0, +) / 12
+        let printed = Double(summary[0].split(separator: " ")[9].dropLast()) ?? .nan
+        #expect(abs(printed - mae) <= 1e-3 * mae, "\(printed) against \(mae)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.contains("forecasts of runs 1, 2 against air_passengers_monthly.csv"))
+        #expect(text.contains("absolute error by horizon step") && text.contains("<polygon"))
+
+        let backtestDB = temporaryPath("bt.db")
+        _ = try run(["backtest", air, "--models", "naive", "--db", backtestDB])
+        let wrongKind = try run(["plot", "--db", backtestDB, "--run", "1", "--actuals", air, "-o", svg])
+        #expect(wrongKind.code == 64 && wrongKind.err.contains("run 1 is a backtest run"), "\(wrongKind.err)")
+        #expect(try run(["plot", "--db", db, "--run", "1,2", "-o", svg]).code == 64)
+        let noTarget = try run(["plot", "--db", db, "--run", "1", "--actuals", "datasets/msft_daily.csv", "-o", svg])
+        #expect(noTarget.code == 65 && noTarget.err.contains("passengers_thousands"), "\(noTarget.err)")
+    }
+
     /// Every bundled series, baselines and a small GRU, into one store; then report and plot each run.
     @Test func backtestReportAndPlotEveryBundledDataset() throws {
         let db = temporaryPath("all.db")

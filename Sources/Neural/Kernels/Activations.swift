@@ -55,8 +55,18 @@ public enum Activations {
     @inline(__always)
     static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
-    /// The instruction set the buffer kernels run on: `avx512`, `avx2` or `baseline`.
+    /// The kernel path the buffer kernels run on: `avx512`, `avx2` or `portable`; the widest
+    /// the CPU has unless `FORECAST_KERNELS` names one (which also switches OpenBLAS).
     public static var instructionSet: String { String(cString: ck_isa()) }
+
+    /// The core OpenBLAS runs its products on (`SkylakeX`, `Haswell`, `Zen`, ...).
+    public static var blasCore: String {
+        _ = GEMM.configured
+        return String(cString: ck_blas_core())
+    }
+
+    /// Why `FORECAST_KERNELS` was not honoured (the widest path runs instead), or nil.
+    public static var kernelRequestError: String? { ck_request_error().map { String(cString: $0) } }
 
     /// `y[i] = tanh(x[i])` for `count` elements; `y` may be `x`. Runs the C kernel built
     /// for this CPU's widest vectors (AVX-512 here: 16 lanes with FMA, against the 4 SSE

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 /// Matrix products, all row-major Float32: `C = alpha * op(A) @ op(B) + beta * C`.
 ///
@@ -6,9 +7,13 @@ import CBLAS
 /// at run time, 2.5-5x faster than hand-written Swift here); `naive` is the reference the
 /// tests hold it to.
 public enum GEMM {
-    /// Runs OpenBLAS on one thread: the second core is worth more to independent work
-    /// (origins, series), and one thread keeps every sum in the same order on any machine.
-    public static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+    /// Runs OpenBLAS on one thread (the second core is worth more to independent work:
+    /// origins, series) and on the kernel path `FORECAST_KERNELS` forces, if any. Once, on
+    /// the first product or network.
+    public static let configured: Void = {
+        ck_blas_follow()
+        openblas_set_num_threads(1)
+    }()
 
     /// `C[M,N] = alpha * op(A) @ op(B) + beta * C`, where op(A) is [M,K] and op(B) is [K,N].
     /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.
@@ -19,6 +24,7 @@ public enum GEMM {
         beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0 && n > 0 else { return }
+        _ = configured
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -29,7 +29,7 @@ public final class RecurrentNetwork {
     /// A network with weights drawn from `seed` by `initialization`.
     public init(_ configuration: NetworkConfiguration, initialization: Initialization = Initialization(),
                 seed: UInt64 = 0) {
-        _ = GEMM.singleThreaded
+        _ = GEMM.configured
         self.configuration = configuration
         var layout = ParameterLayout()
         var layers: [RecurrentLayer] = []
