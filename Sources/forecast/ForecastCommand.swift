@@ -66,7 +66,11 @@ enum ExitStatus {
             default: (error.description, dataError)
             }
         case let error as NeuralError:
-            if case .cannotOpen = error { (error.description, noInput) } else { (error.description, dataError) }
+            switch error {
+            case .cannotOpen: (error.description, noInput)
+            case .cannotWrite: (error.description, cantCreate)
+            default: (error.description, dataError)
+            }
         default: (nil, 1)
         }
     }

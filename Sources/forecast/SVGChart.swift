@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 
 /// A small SVG chart: panels stacked vertically, each with axes, ticks, lines, shaded
 /// bands and a legend. Enough for `plot` and `diagnose`; no dependencies.
@@ -152,15 +153,7 @@ struct SVGChart {
     }
 }
 
-/// Writes `text` to a temporary file beside `path` and renames it over `path`.
+/// Writes a text output (an SVG) through `SafeFile`: exit 73 naming the path on failure.
 func writeAtomically(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    do {
-        try Data(text.utf8).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        throw CommandError(message: "\(path): cannot write: \(error.localizedDescription)", code: ExitStatus.cantCreate)
-    }
+    try SafeFile.write(Array(text.utf8), to: path)
 }

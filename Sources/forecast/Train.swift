@@ -2,6 +2,7 @@ import ArgumentParser
 import Forecasting
 import Foundation
 import Ingestion
+import Neural
 import TimeSeries
 
 /// `forecast train`: fit a recurrent forecaster on a series and save it as a model file.
@@ -12,10 +13,11 @@ struct Train: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Where to write the model file (written to a temporary file, then renamed).")
+    @Option(help: "Where to write the model file (written to a temporary file, then renamed; checked before training).")
     var modelOut: String
 
     func run() throws {
+        try SafeFile.checkWritable(modelOut)  // fail in a second, not after the training
         let (file, forecaster, _) = try fitModel(data: data, model: model)
         try file.write(to: modelOut)
         let r = forecaster.report

@@ -31,6 +31,7 @@ struct Update: ParsableCommand {
 
     func run() throws {
         var file = try ModelFile.read(path: modelPath)
+        try SafeFile.checkWritable(modelPath)
         var options = data
         options.target = file.target
         options.columns = file.covariates.isEmpty ? nil : file.covariates

@@ -45,7 +45,8 @@ public struct ModelFile {
         var lastTimestamp: String?
     }
 
-    /// Writes the file atomically (a temporary file renamed into place).
+    /// Writes the file with `SafeFile` (a temporary file renamed into place; the mode of an
+    /// existing file kept).
     public func write(to path: String) throws {
         guard let network = forecaster.network else { throw ForecastingError.notFitted(model: forecaster.name) }
         let encoder = JSONEncoder()

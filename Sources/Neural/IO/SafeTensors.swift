@@ -134,21 +134,9 @@ public enum SafeTensors {
         return try decode(bytes, name: path)
     }
 
-    /// Writes `file` to `path` atomically: to a temporary file beside it, flushed, then
-    /// renamed over `path`, so a crash never leaves half a file.
+    /// Writes `file` to `path` with `SafeFile`: a crash never leaves half a file, and a
+    /// target that is not a regular file is never replaced.
     public static func write(_ file: File, to path: String) throws(NeuralError) {
-        let bytes = encode(file)
-        let temporary = path + ".tmp-\(getpid())"
-        guard let handle = fopen(temporary, "wb") else {
-            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, bytes.count, handle) }
-        let flushed = fflush(handle) == 0 && fsync(fileno(handle)) == 0
-        fclose(handle)
-        guard written == bytes.count, flushed, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .cannotWrite(path: path, reason: reason)
-        }
+        try SafeFile.write(encode(file), to: path)
     }
 }

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif
+
+/// The one way the tool writes a file (model files, SVG charts): never half a file, never
+/// through a planted symlink, never over something that is not a regular file.
+///
+/// A regular or missing target is written to a temporary file created with `mkstemp` (a
+/// random name, `O_EXCL`, so nothing planted there is followed) in the target's directory,
+/// flushed with `fsync`, given the existing file's mode (or 0666 less the umask), renamed
+/// into place and the directory synced. A symlink is followed to its target first. A
+/// character device or FIFO (`/dev/null`, `/dev/stdout`, a pipe) and `-` (standard
+/// output) are written in place, never replaced; a directory, socket or block device is
+/// refused. A crash mid-write leaves at most a `.NAME.XXXXXX` file beside the target.
+public enum SafeFile {
+    /// Writes `bytes` to `path` as described above; throws `.cannotWrite` naming the path
+    /// and the system's reason.
+    public static func write(_ bytes: [UInt8], to path: String) throws(NeuralError) {
+        switch try target(path) {
+        case .inPlace(let descriptor, let owned):
+            defer { if owned { _ = close(descriptor) } }
+            try writeAll(bytes, to: descriptor, path: path)
+        case .replace(let real, let mode):
+            try replace(real, with: bytes, mode: mode, reported: path)
+        }
+    }
+
+    /// Checks, before any long work, that `write(_:to:)` can write `path`: its directory
+    /// exists and is writable, and the target is missing, a regular file, or written in
+    /// place. Throws `.cannotWrite` saying why not.
+    public static func checkWritable(_ path: String) throws(NeuralError) {
+        guard path != "-" else { return }
+        var info = stat()
+        let real = resolved(path)
+        if stat(real, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFCHR, S_IFIFO:  // not opened here: a FIFO's reader would see its end
+                guard access(real, W_OK) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+                return
+            default: _ = try target(path)  // throws why it is refused
+            }
+        }
+        let directory = directoryOf(real)
+        guard stat(directory, &info) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw .cannotWrite(path: path, reason: "\(directory) is not a directory") }
+        guard access(directory, W_OK | X_OK) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+    }
+
+    private enum Target {
+        /// Written through this descriptor (closed afterwards when `owned`).
+        case inPlace(Int32, owned: Bool)
+        /// Replaced by rename: the real path and the mode to give the new file.
+        case replace(String, mode: mode_t)
+    }
+
+    private static func target(_ path: String) throws(NeuralError) -> Target {
+        if path == "-" { return .inPlace(STDOUT_FILENO, owned: false) }
+        guard !path.isEmpty else { throw .cannotWrite(path: path, reason: "empty path") }
+        let real = resolved(path)
+        var info = stat()
+        guard stat(real, &info) == 0 else {
+            guard errno == ENOENT else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            let mask = umask(0)
+            umask(mask)
+            return .replace(real, mode: 0o666 & ~mask)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .replace(real, mode: info.st_mode & 0o7777)
+        case S_IFCHR, S_IFIFO:
+            let descriptor = open(real, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            return .inPlace(descriptor, owned: true)
+        case S_IFDIR: throw .cannotWrite(path: path, reason: "is a directory")
+        default: throw .cannotWrite(path: path, reason: "not a regular file, device or FIFO; refusing to replace it")
+        }
+    }
+
+    private static func replace(_ real: String, with bytes: [UInt8], mode: mode_t, reported path: String) throws(NeuralError) {
+        let directory = directoryOf(real)
+        let name = real.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? real
+        var template = Array((directory == "/" ? "/" : directory + "/").utf8CString.dropLast()) + Array(".\(name).XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // non-empty: a literal above
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+        let temporary = String(cString: template)
+        do throws(NeuralError) {
+            try writeAll(bytes, to: descriptor, path: path)
+            guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+        } catch {
+            _ = close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        guard close(descriptor) == 0 else {
+            let error = errno
+            unlink(temporary)
+            throw .cannotWrite(path: path, reason: reason(error))
+        }
+        guard rename(temporary, real) == 0 else {
+            let error = errno
+            unlink(temporary)
+            throw .cannotWrite(path: path, reason: reason(error))
+        }
+        // The rename itself is durable once the directory is synced (best effort: some
+        // file systems refuse fsync on a directory).
+        let dir = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dir >= 0 {
+            _ = fsync(dir)
+            _ = close(dir)
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(NeuralError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, bytes.count - offset) }  // count > 0
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .cannotWrite(path: path, reason: reason(errno))
+            }
+            offset += n
+        }
+    }
+
+    /// `path` with symlinks followed (the path itself when it is not a symlink or dangles).
+    private static func resolved(_ path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, let real = realpath(path, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    private static func directoryOf(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+}
