@@ -88,6 +88,10 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         if let resume, let db {
+            // Opening would create an empty store: a missing one is missing input.
+            guard FileManager.default.fileExists(atPath: db) else {
+                throw CommandError(message: "\(db): no such store (--resume continues a run stored there)", code: ExitStatus.noInput)
+            }
             let store = try Store(path: db)
             let run = try requireRun(resume, in: store, db: db)
             guard run.kind == "backtest" else {

@@ -183,6 +183,15 @@ import TestSupport
         #expect(try run(["backtest", "--resume", "1", "--db", db]).code == 64)  // complete already
     }
 
+    /// `--resume` against a store that is not there is missing input and creates nothing.
+    @Test func resumeWithoutAStoreExits66AndCreatesNothing() throws {
+        let db = temporaryPath("never-made.db")
+        let result = try run(["backtest", "--resume", "1", "--db", db])
+        #expect(result.code == 66, "\(result.err)")
+        #expect(result.err == "forecast: error: \(db): no such store (--resume continues a run stored there)\n")
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
     @Test func readersReadWhileABacktestWrites() throws {
         let db = temporaryPath("busy.db")
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
