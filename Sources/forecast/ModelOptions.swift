@@ -97,15 +97,28 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
+    /// The range each numeric flag accepts: bounds a user can reach and memory can hold
+    /// (`--hidden 100000000` would allocate petabytes), checked before anything runs.
+    static let ranges: [(flag: String, range: ClosedRange<Int>)] = [
+        ("--horizon", 1...100_000), ("--season", 1...100_000), ("--input-window", 1...1_000_000),
+        ("--hidden", 1...4096), ("--layers", 1...16), ("--batch-size", 1...65_536), ("--epochs", 1...1_000_000),
+        ("--patience", 0...1_000_000), ("--max-steps", 1...100_000_000), ("--samples", 2...100_000),
+    ]
+
     func validate() throws {
-        if let horizon, horizon < 1 { throw ValidationError("--horizon must be at least 1.") }
-        if let season, season < 1 { throw ValidationError("--season must be at least 1.") }
-        if hidden < 1 || layers < 1 || batchSize < 1 || epochs < 1 { throw ValidationError("--hidden, --layers, --batch-size and --epochs must be at least 1.") }
+        let values: [String: Int?] = ["--horizon": horizon, "--season": season, "--input-window": inputWindow,
+                                      "--hidden": hidden, "--layers": layers, "--batch-size": batchSize, "--epochs": epochs,
+                                      "--patience": patience, "--max-steps": maxSteps, "--samples": samples]
+        for (flag, range) in Self.ranges {
+            if let value = values[flag] ?? nil, !range.contains(value) {
+                throw ValidationError("\(flag) must be in \(range.lowerBound)...\(range.upperBound), got \(value).")
+            }
+        }
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1).") }
         if !["mse", "mae", "huber"].contains(loss) { throw ValidationError("--loss must be mse, mae or huber.") }
-        if learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
+        if !(learningRate > 0 && learningRate <= 10) { throw ValidationError("--learning-rate must be in (0, 10], got \(learningRate).") }
+        if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be a finite number >= 0 (0: off), got \(clip).") }
         if gaussian && !quantiles.isEmpty { throw ValidationError("Choose --gaussian or --quantiles, not both.") }
-        if samples < 2 { throw ValidationError("--samples must be at least 2.") }
         if stateful && mode != .manyToMany { throw ValidationError("--stateful goes with --mode many-to-many.") }
         if let calendar, calendar != "auto" {
             for name in calendar.split(separator: ",") where CalendarFeature(rawValue: String(name)) == nil {
