@@ -79,9 +79,9 @@ static void choose(void) {
     const char *requested = getenv("FORECAST_KERNELS");
     if (requested && *requested) {
         if (strcmp(requested, "avx512") && strcmp(requested, "avx2") && strcmp(requested, "portable")) {
-            request_error = "FORECAST_KERNELS takes avx512, avx2 or portable";
+            request_error = "takes avx512, avx2 or portable";
         } else if (!use(requested)) {
-            request_error = "FORECAST_KERNELS asks for an instruction set this CPU does not have";
+            request_error = "asks for an instruction set this CPU does not have";
         } else {
             forced = 1;
             return;

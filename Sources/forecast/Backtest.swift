@@ -228,7 +228,7 @@ struct BacktestCommand: ParsableCommand {
             let target = try frames.first.map { try resolveTarget(data.target, $0) } ?? ""
             runID = try store.beginRun(kind: "backtest", dataset: data.sourceName, target: target,
                                        configJSON: configJSON(plans, hash: hash), toolVersion: toolVersion,
-                                       createdAt: BacktestCommand.now())
+                                       createdAt: Timestamp.nowUTC())
         }
         do {
             var report: [(series: String, results: [Backtest.Result])] = []
@@ -295,7 +295,7 @@ struct BacktestCommand: ParsableCommand {
         }
         try store.recordOrigin(Store.OriginRow(series: input.name, origin: index + 1, trainStart: first.trainStart,
                                                trainLength: first.trainLength, originTime: originTime,
-                                               completedAt: now()),
+                                               completedAt: Timestamp.nowUTC()),
                                forecasts: forecasts, quantiles: quantiles, run: run)
     }
 
@@ -355,6 +355,4 @@ struct BacktestCommand: ParsableCommand {
         }
         return String(hash.value, radix: 16)
     }
-
-    static func now() -> String { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc) }
 }

@@ -25,7 +25,7 @@ struct ForecastCommand: ParsableCommand {
     static func main() {
         if let refused = Activations.kernelRequestError {
             let value = ProcessInfo.processInfo.environment["FORECAST_KERNELS"] ?? ""
-            FileHandle.standardError.write(Data("forecast: error: FORECAST_KERNELS=\(value): \(refused.dropFirst("FORECAST_KERNELS ".count))\n".utf8))
+            FileHandle.standardError.write(Data("forecast: error: FORECAST_KERNELS=\(value): \(refused)\n".utf8))
             Foundation.exit(ExitStatus.usage)
         }
         do {

@@ -79,7 +79,7 @@ struct ForecastOutput {
     /// and upper. `predict --db` and `update --db` record through here.
     static func record(_ outputs: [ForecastOutput], in path: String, dataset: String, configJSON: String) throws {
         let store = try Store(path: path)
-        let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc)
+        let now = Timestamp.nowUTC()
         let run = try store.beginRun(kind: "predict", dataset: dataset, target: outputs.first?.target ?? "",
                                      configJSON: configJSON, toolVersion: toolVersion, createdAt: now)
         do {

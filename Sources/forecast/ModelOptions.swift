@@ -97,20 +97,18 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
-    /// The range each numeric flag accepts: bounds a user can reach and memory can hold
-    /// (`--hidden 100000000` would allocate petabytes), checked before anything runs.
-    static let ranges: [(flag: String, range: ClosedRange<Int>)] = [
-        ("--horizon", 1...100_000), ("--season", 1...100_000), ("--input-window", 1...1_000_000),
-        ("--hidden", 1...4096), ("--layers", 1...16), ("--batch-size", 1...65_536), ("--epochs", 1...1_000_000),
-        ("--patience", 0...1_000_000), ("--max-steps", 1...100_000_000), ("--samples", 2...100_000),
-    ]
-
     func validate() throws {
-        let values: [String: Int?] = ["--horizon": horizon, "--season": season, "--input-window": inputWindow,
-                                      "--hidden": hidden, "--layers": layers, "--batch-size": batchSize, "--epochs": epochs,
-                                      "--patience": patience, "--max-steps": maxSteps, "--samples": samples]
-        for (flag, range) in Self.ranges {
-            if let value = values[flag] ?? nil, !range.contains(value) {
+        // The range each numeric flag accepts: bounds a user can reach and memory can hold
+        // (`--hidden 100000000` would allocate petabytes), checked before anything runs.
+        let ranges: [(flag: String, value: Int?, range: ClosedRange<Int>)] = [
+            ("--horizon", horizon, 1...100_000), ("--season", season, 1...100_000),
+            ("--input-window", inputWindow, 1...1_000_000), ("--hidden", hidden, 1...4096), ("--layers", layers, 1...16),
+            ("--batch-size", batchSize, 1...65_536), ("--epochs", epochs, 1...1_000_000),
+            ("--patience", patience, 0...1_000_000), ("--max-steps", maxSteps, 1...100_000_000),
+            ("--samples", samples, 2...100_000),
+        ]
+        for (flag, value, range) in ranges {
+            if let value, !range.contains(value) {
                 throw ValidationError("\(flag) must be in \(range.lowerBound)...\(range.upperBound), got \(value).")
             }
         }

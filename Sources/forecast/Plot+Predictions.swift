@@ -58,9 +58,11 @@ extension Plot {
         for (i, (run, rows, origin)) in drawn.enumerated() {
             let color = SVGChart.palette[i % SVGChart.palette.count]
             let label = drawn.count == 1 ? rows[0].model : "run \(run.id)"
-            // The row of a forecast's time, or (past the file's end) the origin's row plus its step.
-            func row(_ r: Store.ForecastRow) -> Int { r.targetTime.flatMap { Timestamp.parse($0)?.0 }.flatMap { rowOf[$0] } ?? origin + r.step }
-            let points = rows.map { (x: Double(row($0)), row: $0) }
+            // The row of each forecast's time, or (past the file's end) the origin's row plus its step.
+            let placed = rows.map { r in
+                (row: r, at: r.targetTime.flatMap { Timestamp.parse($0)?.0 }.flatMap { rowOf[$0] } ?? origin + r.step)
+            }
+            let points = placed.map { (x: Double($0.at), row: $0.row) }
             if rows.contains(where: { $0.lower != nil && $0.upper != nil }) {
                 top.bands.append(SVGChart.Band(points: points.compactMap { p in
                     guard let lower = p.row.lower, let upper = p.row.upper else { return nil }
@@ -69,8 +71,7 @@ extension Plot {
             }
             top.lines.append(SVGChart.Line(label: label, points: points.map { ($0.x, $0.row.forecast) }, color: color,
                                            dashed: true, width: 1.6))
-            let known = rows.compactMap { r -> (step: Int, error: Double, inside: Bool?)? in
-                let at = row(r)
+            let known = placed.compactMap { r, at -> (step: Int, error: Double, inside: Bool?)? in
                 guard at < values.count, values[at].isFinite else { return nil }
                 let inside = r.lower.flatMap { lower in r.upper.map { lower <= values[at] && values[at] <= $0 } }
                 return (r.step, abs(r.forecast - values[at]), inside)

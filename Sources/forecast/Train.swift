@@ -62,7 +62,7 @@ func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, Recu
         try forecaster.fit(panel[0])
     }
     var provenance = ["tool_version": toolVersion, "seed": String(model.seed), "data_file": data.sourceName,
-                      "created_at": Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)).formatted(.utc)]
+                      "created_at": Timestamp.nowUTC()]
     if data.sqlite == nil, let file = data.file { provenance["data_fnv1a64"] = ModelFile.fingerprint(path: file) }
     let last = panel.compactMap { $0.timestamps?.last }.max()
     let modelFile = ModelFile(forecaster: forecaster, target: target, covariates: model.covariates, frequency: frequency,

@@ -17,8 +17,9 @@ const char *ck_isa(void);
 void ck_blas_follow(void);
 /// The core OpenBLAS runs ("SkylakeX", "Haswell", ...), or "unknown".
 const char *ck_blas_core(void);
-/// Why FORECAST_KERNELS was not honoured (an unknown name, or a path this CPU lacks; the
-/// widest path is used instead), or NULL.
+/// Why FORECAST_KERNELS was not honoured, as a predicate ("takes avx512, avx2 or portable",
+/// "asks for an instruction set this CPU does not have"; the widest path is used instead),
+/// or NULL.
 const char *ck_request_error(void);
 
 #endif

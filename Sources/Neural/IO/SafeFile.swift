@@ -20,46 +20,49 @@ public enum SafeFile {
     /// Writes `bytes` to `path` as described above; throws `.cannotWrite` naming the path
     /// and the system's reason.
     public static func write(_ bytes: [UInt8], to path: String) throws(NeuralError) {
-        switch try target(path) {
-        case .inPlace(let descriptor, let owned):
-            defer { if owned { _ = close(descriptor) } }
+        switch try destination(path) {
+        case .standardOutput:
+            try writeAll(bytes, to: STDOUT_FILENO, path: path)
+        case .inPlace(let real):
+            let descriptor = open(real, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            defer { _ = close(descriptor) }
             try writeAll(bytes, to: descriptor, path: path)
         case .replace(let real, let mode):
             try replace(real, with: bytes, mode: mode, reported: path)
         }
     }
 
-    /// Checks, before any long work, that `write(_:to:)` can write `path`: its directory
-    /// exists and is writable, and the target is missing, a regular file, or written in
-    /// place. Throws `.cannotWrite` saying why not.
+    /// Checks, before any long work, that `write(_:to:)` can write `path`: the target is
+    /// missing, a regular file, or written in place, and the directory a replacement goes
+    /// to exists and is writable. Throws `.cannotWrite` saying why not. Opens nothing (a
+    /// FIFO's reader would see its end).
     public static func checkWritable(_ path: String) throws(NeuralError) {
-        guard path != "-" else { return }
-        var info = stat()
-        let real = resolved(path)
-        if stat(real, &info) == 0 {
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: break
-            case S_IFCHR, S_IFIFO:  // not opened here: a FIFO's reader would see its end
-                guard access(real, W_OK) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
-                return
-            default: _ = try target(path)  // throws why it is refused
-            }
+        switch try destination(path) {
+        case .standardOutput: return
+        case .inPlace(let real):
+            guard access(real, W_OK) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+        case .replace(let real, _):
+            let directory = directoryOf(real)
+            var info = stat()
+            guard stat(directory, &info) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw .cannotWrite(path: path, reason: "\(directory) is not a directory") }
+            guard access(directory, W_OK | X_OK) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
         }
-        let directory = directoryOf(real)
-        guard stat(directory, &info) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw .cannotWrite(path: path, reason: "\(directory) is not a directory") }
-        guard access(directory, W_OK | X_OK) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
     }
 
-    private enum Target {
-        /// Written through this descriptor (closed afterwards when `owned`).
-        case inPlace(Int32, owned: Bool)
+    /// How a path is written.
+    private enum Destination {
+        case standardOutput
+        /// A character device or FIFO, opened and written as it is.
+        case inPlace(String)
         /// Replaced by rename: the real path and the mode to give the new file.
         case replace(String, mode: mode_t)
     }
 
-    private static func target(_ path: String) throws(NeuralError) -> Target {
-        if path == "-" { return .inPlace(STDOUT_FILENO, owned: false) }
+    /// How `path` is written (symlinks followed); throws for what is refused.
+    private static func destination(_ path: String) throws(NeuralError) -> Destination {
+        if path == "-" { return .standardOutput }
         guard !path.isEmpty else { throw .cannotWrite(path: path, reason: "empty path") }
         let real = resolved(path)
         var info = stat()
@@ -71,10 +74,7 @@ public enum SafeFile {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: return .replace(real, mode: info.st_mode & 0o7777)
-        case S_IFCHR, S_IFIFO:
-            let descriptor = open(real, O_WRONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
-            return .inPlace(descriptor, owned: true)
+        case S_IFCHR, S_IFIFO: return .inPlace(real)
         case S_IFDIR: throw .cannotWrite(path: path, reason: "is a directory")
         default: throw .cannotWrite(path: path, reason: "not a regular file, device or FIFO; refusing to replace it")
         }
