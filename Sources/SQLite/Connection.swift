@@ -1,4 +1,9 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One open SQLite database connection; closed when the value is released.
 public final class Connection {
@@ -25,8 +30,10 @@ public final class Connection {
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_FULLMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let system = db.map { sqlite3_system_errno($0) } ?? 0
             if let db { sqlite3_close_v2(db) }
-            throw SQLiteError(code: rc, message: "cannot open \(path): \(message)")
+            throw SQLiteError(code: rc, message: "cannot open \(path): \(message)", sql: nil,
+                              systemReason: system == 0 ? nil : String(cString: strerror(system)))
         }
         self.handle = db
         self.path = path
@@ -35,16 +42,20 @@ public final class Connection {
         sqlite3_busy_timeout(db, 10_000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        sqlite3_close_v2(handle)
+        deadline.deallocate()
+    }
 
     /// Runs one or more statements that return no rows.
     public func execute(_ sql: String) throws(SQLiteError) {
         var errmsg: UnsafeMutablePointer<CChar>?
+        errno = 0
         let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
         if rc != SQLITE_OK {
             let message = errmsg.map { String(cString: $0) } ?? lastErrorMessage
             sqlite3_free(errmsg)
-            throw SQLiteError(code: rc, message: message, sql: sql)
+            throw error(rc, message: message, sql: sql)
         }
     }
 
@@ -75,8 +86,53 @@ public final class Connection {
         }
     }
 
+    /// True when the file is open read-only (a read-only connection, or a file SQLite could
+    /// only open for reading).
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
+    /// Interrupts any statement still running `seconds` after this call (SQLite code
+    /// `SQLITE_INTERRUPT`), through a progress handler; nil removes the limit.
+    public func interrupt(after seconds: Double?) {
+        guard let seconds else {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            return
+        }
+        deadline.pointee = Connection.monotonicNanoseconds() &+ UInt64(max(0, min(seconds, 1e9)) * 1e9)
+        sqlite3_progress_handler(handle, 1000, { context in
+            guard let context else { return 0 }
+            return Connection.monotonicNanoseconds() > context.load(as: UInt64.self) ? 1 : 0
+        }, UnsafeMutableRawPointer(deadline))
+    }
+
+    /// The deadline `interrupt(after:)` set, in monotonic nanoseconds (read by the progress handler).
+    private let deadline: UnsafeMutablePointer<UInt64> = {
+        let pointer = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        pointer.initialize(to: .max)
+        return pointer
+    }()
+
+    private static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+    }
+
     /// The rowid of the last inserted row.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// The error for result code `rc` of the last call: SQLite's message (or `message`), the
+    /// SQL, and the system's reason when the failure was an I/O one.
+    /// Callers clear `errno` before the SQLite call that failed: when SQLite kept no error
+    /// number of its own (`sqlite3_system_errno` is 0 for a failed write inside a statement),
+    /// the `errno` the failed system call left is the reason (EFBIG, ENOSPC, EROFS, ...).
+    func error(_ rc: Int32, message: String? = nil, sql: String?) -> SQLiteError {
+        let lastErrno = errno
+        let recorded = sqlite3_system_errno(handle)
+        let system = recorded != 0 ? recorded : lastErrno
+        let io = [SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM].contains(rc & 0xff)
+        return SQLiteError(code: rc, message: message ?? lastErrorMessage, sql: sql,
+                           systemReason: io && system != 0 ? String(cString: strerror(system)) : nil)
+    }
 }

@@ -1,4 +1,9 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A compiled SQL statement of one connection.
 public final class Statement {
@@ -13,12 +18,39 @@ public final class Statement {
     /// The SQL text as given.
     public let sql: String
 
+    /// Compiles `sql`, which must be exactly one statement: text after it other than white
+    /// space and comments is an error (SQLite itself would silently ignore it).
     init(connection: Connection, sql: String) throws(SQLiteError) {
         var statement: OpaquePointer?
-        let rc = sqlite3_prepare_v2(connection.handle, sql, -1, &statement, nil)
-        guard rc == SQLITE_OK, let statement else {
-            throw SQLiteError(code: rc, message: connection.lastErrorMessage, sql: sql)
+        var rest: OpaquePointer?
+        var error: SQLiteError?
+        sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            errno = 0
+            let rc = sqlite3_prepare_v2(connection.handle, text, -1, &statement, &tail)
+            guard rc == SQLITE_OK else {
+                error = connection.error(rc, sql: sql)
+                return
+            }
+            guard statement != nil else {
+                error = SQLiteError(code: SQLITE_MISUSE, message: "no SQL statement (only white space or comments)", sql: sql)
+                return
+            }
+            guard let tail, tail.pointee != 0 else { return }
+            let trailing = String(cString: tail)
+            let rc2 = sqlite3_prepare_v2(connection.handle, tail, -1, &rest, nil)
+            if rc2 != SQLITE_OK || rest != nil {
+                let shown = trailing.trimmingPrefix(while: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+                error = SQLiteError(code: SQLITE_MISUSE,
+                                    message: "one SQL statement only; after the first comes \"\(shown.prefix(40))\"", sql: sql)
+            }
         }
+        sqlite3_finalize(rest)
+        if let error {
+            sqlite3_finalize(statement)
+            throw error
+        }
+        guard let statement else { throw SQLiteError(code: SQLITE_MISUSE, message: "no SQL statement", sql: sql) }
         self.handle = statement
         self.connection = connection
         self.sql = sql
@@ -32,11 +64,12 @@ public final class Statement {
     /// Advances to the next row; false when the statement is done.
     @discardableResult
     public func step() throws(SQLiteError) -> Bool {
+        errno = 0
         let rc = sqlite3_step(handle)
         switch rc {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw SQLiteError(code: rc, message: connection.lastErrorMessage, sql: sql)
+        default: throw connection.error(rc, sql: sql)
         }
     }
 
@@ -57,7 +90,7 @@ public final class Statement {
             case .text(let v): sqlite3_bind_text(handle, index, v, -1, csqlite_transient())
             }
             guard rc == SQLITE_OK else {
-                throw SQLiteError(code: rc, message: connection.lastErrorMessage, sql: sql)
+                throw connection.error(rc, sql: sql)
             }
         }
     }

@@ -1,4 +1,9 @@
 import SQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The SQLite store of runs, forecasts and metrics (WAL mode, schema migrated on open).
 /// A class: it owns the database connection.
@@ -108,26 +113,129 @@ public final class Store {
 
     public let connection: Connection
 
-    /// Opens (creating when missing) the store at `path` and brings its schema up to date.
+    /// Opens the store at `path` for writing, creating it when missing, and brings its schema
+    /// up to date. Refused, and left byte-for-byte unchanged: a file that is not SQLite, a SQLite
+    /// database of another program (tables of its own and no schema version of this tool) and a
+    /// newer schema (`StoreError.notAStore`). A directory or other non-regular file, a missing or
+    /// read-only directory and a read-only file are `StoreError.cannotWrite`, as is any later
+    /// failure to write (a full disk, an I/O error). The schema is read and migrated inside one
+    /// `BEGIN IMMEDIATE` transaction, so processes creating the same store at once all succeed.
     public init(path: String) throws {
-        connection = try Connection(path: path)
-        try connection.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
-        try connection.migrate(Schema.migrations)
+        try Store.checkWritable(path)
+        do {
+            connection = try Connection(path: path)
+        } catch {
+            throw StoreError.cannotWrite(path: path, reason: error.systemReason ?? "SQLite cannot open it")
+        }
+        if connection.isReadOnly { throw StoreError.cannotWrite(path: path, reason: "the file is read-only") }
+        let connection = connection
+        try Store.guarding(path) {
+            try connection.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
+            try connection.migrate(Schema.migrations) { version in try Store.verifyOwnership(connection, version: version) }
+            // WAL once the file is known to be ours. Switching needs the file to itself: when another
+            // process has it open the switch is left to a later open (the store works either way).
+            do {
+                try connection.execute("PRAGMA journal_mode = WAL")
+            } catch let error as SQLiteError where error.isBusy {}
+        }
     }
 
     /// Opens an existing store for reading only (its schema must be this version or older).
+    /// A missing file is `StoreError.missing`, a directory or device `StoreError.notAFile`, and
+    /// anything but a store of this tool `StoreError.notAStore`.
     public init(readingFrom path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw StoreError.missing(path: path) }
+            throw StoreError.notAStore(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw StoreError.notAFile(path: path, kind: Store.kind(info.st_mode)) }
         connection = try Connection(path: path, mode: .readOnly)
-        let version = try connection.userVersion
-        guard (1...Schema.version).contains(version) else {
-            throw SQLiteError(code: 1, message: "\(path): not a store of this tool (schema version \(version), this tool reads 1 to \(Schema.version))")
+        let connection = connection
+        try Store.guarding(path) {
+            let version = try connection.userVersion
+            guard version <= Schema.version else {
+                throw StoreError.notAStore(path: path, reason: "schema version \(version), newer than this tool's \(Schema.version)")
+            }
+            try Store.verifyOwnership(connection, version: version)
+            guard version >= 1 else { throw StoreError.notAStore(path: path, reason: "an empty SQLite database") }
+        }
+    }
+
+    /// Throws unless `path` can hold a store: a regular file that can be written, or a name
+    /// that can be created in an existing, writable directory.
+    private static func checkWritable(_ path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw StoreError.cannotWrite(path: path, reason: "is a \(kind(info.st_mode)), not a file")
+            }
+            guard access(path, W_OK) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            return
+        }
+        guard errno == ENOENT else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        guard stat(directory, &info) == 0 else {
+            throw StoreError.cannotWrite(path: path, reason: "no such directory \(directory)")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw StoreError.cannotWrite(path: path, reason: "\(directory) is not a directory") }
+        guard access(directory, W_OK) == 0 else {
+            throw StoreError.cannotWrite(path: path, reason: "\(directory): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Refuses a database that is not this tool's: version 0 with tables of its own, or a
+    /// version of this tool without its `runs` table (another program's `user_version`).
+    private static func verifyOwnership(_ connection: Connection, version: Int) throws {
+        let statement = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        var tables: [String] = []
+        while try statement.step() { tables.append(statement.text(at: 0) ?? "") }
+        if version == 0, !tables.isEmpty {
+            let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")
+            throw StoreError.notAStore(path: connection.path,
+                                       reason: "a SQLite database with tables of its own (\(shown)); it was left unchanged")
+        }
+        if version >= 1, version <= Schema.version, !tables.contains("runs") {
+            throw StoreError.notAStore(path: connection.path,
+                                       reason: "schema version \(version) but no runs table (another program's database); it was left unchanged")
+        }
+    }
+
+    /// Runs `body`, turning SQLite's failures to read or write the file into `StoreError`s
+    /// that name the store: not a database or damaged (`notAStore`), read-only, full, I/O
+    /// errors, cannot open a journal, or locked past the busy timeout (`cannotWrite`).
+    static func guarding<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError {
+            if error.isNotADatabase {
+                throw StoreError.notAStore(path: path, reason: "not a SQLite database, or a damaged one (\(error.reason))")
+            }
+            if error.isWriteFailure { throw StoreError.cannotWrite(path: path, reason: error.reason) }
+            if error.isBusy {
+                throw StoreError.cannotWrite(path: path, reason: "locked by another process for longer than the busy timeout")
+            }
+            throw error
+        }
+    }
+
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "directory"
+        case S_IFCHR: "character device"
+        case S_IFBLK: "block device"
+        case S_IFIFO: "FIFO"
+        case S_IFSOCK: "socket"
+        case S_IFLNK: "symbolic link"
+        default: "special file"
         }
     }
 
     /// Records a new run as `running` and returns its id.
     public func beginRun(kind: String, dataset: String, target: String, configJSON: String, toolVersion: String,
                          createdAt: String) throws -> Int64 {
-        try connection.transaction {
+        try transaction {
             try connection.prepare("""
                 INSERT INTO runs(created_at, kind, status, dataset, target, config_json, tool_version)
                 VALUES (?, ?, 'running', ?, ?, ?, ?)
@@ -138,13 +246,13 @@ public final class Store {
 
     /// Writes forecast rows of a run in one transaction (all or none).
     public func insert(_ rows: [ForecastRow], run: Int64) throws {
-        try connection.transaction { try insertRows(rows, run: run) }
+        try transaction { try insertRows(rows, run: run) }
     }
 
     /// Records one completed backtest origin with all its forecasts, in one transaction:
     /// after a crash an origin is either wholly in the store or not at all.
     public func recordOrigin(_ origin: OriginRow, forecasts: [ForecastRow], quantiles: [QuantileRow], run: Int64) throws {
-        try connection.transaction {
+        try transaction {
             try connection.prepare("""
                 INSERT INTO origins(run_id, series, origin, train_start, train_length, origin_time, completed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -164,7 +272,7 @@ public final class Store {
 
     /// Writes a run's metrics and marks it `complete`, in one transaction.
     public func complete(_ run: Int64, metrics: [MetricRow]) throws {
-        try connection.transaction {
+        try transaction {
             try connection.prepare("DELETE FROM metrics WHERE run_id = ?").run([.integer(run)])
             let statement = try connection.prepare("""
                 INSERT INTO metrics(run_id, model, series, step, metric, value, n) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -180,12 +288,16 @@ public final class Store {
     /// Marks a run `complete` or `failed`.
     public func finishRun(_ run: Int64, status: String) throws {
         precondition(["complete", "failed"].contains(status), "finishRun: status must be complete or failed")
-        try connection.prepare("UPDATE runs SET status = ? WHERE id = ?").run([.text(status), .integer(run)])
+        try Store.guarding(connection.path) {
+            try connection.prepare("UPDATE runs SET status = ? WHERE id = ?").run([.text(status), .integer(run)])
+        }
     }
 
     /// Marks a failed or interrupted run `running` again (when it is resumed).
     public func reopenRun(_ run: Int64) throws {
-        try connection.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run([.integer(run)])
+        try Store.guarding(connection.path) {
+            try connection.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run([.integer(run)])
+        }
     }
 
     /// Every run, newest last, with the number of origins recorded.
@@ -254,11 +366,18 @@ public final class Store {
     }
 
     private func rows<T>(_ sql: String, _ values: [Value], _ make: (Statement) -> T) throws -> [T] {
-        let statement = try connection.prepare(sql)
-        try statement.bind(values)
-        var out: [T] = []
-        while try statement.step() { out.append(make(statement)) }
-        return out
+        try Store.guarding(connection.path) {
+            let statement = try connection.prepare(sql)
+            try statement.bind(values)
+            var out: [T] = []
+            while try statement.step() { out.append(make(statement)) }
+            return out
+        }
+    }
+
+    /// `BEGIN IMMEDIATE ... COMMIT` around `body`, its failures to write named by the store's path.
+    private func transaction<T>(_ body: () throws -> T) throws -> T {
+        try Store.guarding(connection.path) { try connection.transaction(body) }
     }
 
     private func insertRows(_ rows: [ForecastRow], run: Int64) throws {

@@ -4,6 +4,7 @@ import Foundation
 import Ingestion
 import Neural
 import SQLite
+import Storage
 import TimeSeries
 
 /// The `forecast` command: subcommands, and the mapping of errors to exit codes.
@@ -29,11 +30,33 @@ struct ForecastCommand: ParsableCommand {
             Foundation.exit(ExitStatus.usage)
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
             try command.run()
+            try StandardOutput.finish()
         } catch {
             exit(with: error)
         }
+    }
+
+    /// `--horizon -3` as `--horizon=-3`: ArgumentParser takes a value that starts with `-`
+    /// for a flag ("Missing value for '--horizon'"); joined, the value reaches the range
+    /// check, which names the flag and its range. No flag of this tool looks like a number.
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument == "--" { return out + arguments[i...] }
+            if argument.hasPrefix("--"), !argument.contains("="), i + 1 < arguments.count,
+               arguments[i + 1].hasPrefix("-"), Double(arguments[i + 1]) != nil {
+                out.append(argument + "=" + arguments[i + 1])
+                i += 2
+            } else {
+                out.append(argument)
+                i += 1
+            }
+        }
+        return out
     }
 
     /// Prints one line for `error` on stderr and exits with its documented code.
@@ -59,6 +82,12 @@ enum ExitStatus {
         case let error as IngestionError: (error.description, error.isMissingInput ? noInput : dataError)
         case let error as TimeSeriesError: (error.description, dataError)
         case let error as SQLiteError: (error.description, error.isCannotOpen ? noInput : 1)
+        case let error as StoreError:
+            switch error {
+            case .missing, .notAFile: (error.description, noInput)
+            case .notAStore: (error.description, dataError)
+            case .cannotWrite: (error.description, cantCreate)
+            }
         case let error as CommandError: (error.message, error.code)
         case let error as ForecastingError:
             switch error {

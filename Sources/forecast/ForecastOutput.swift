@@ -74,11 +74,11 @@ struct ForecastOutput {
         }
     }
 
-    /// Stores `outputs` as one `predict` run of the store at `path` (created when missing):
-    /// a row per series and step, the first interval (80% for the default levels) as lower
-    /// and upper. `predict --db` and `update --db` record through here.
-    static func record(_ outputs: [ForecastOutput], in path: String, dataset: String, configJSON: String) throws {
-        let store = try Store(path: path)
+    /// Stores `outputs` as one `predict` run of `store` (opened before the work, so a store
+    /// that cannot be written fails at once): a row per series and step, the first interval
+    /// (80% for the default levels) as lower and upper. `predict --db` and `update --db`
+    /// record through here.
+    static func record(_ outputs: [ForecastOutput], in store: Store, dataset: String, configJSON: String) throws {
         let now = Timestamp.nowUTC()
         let run = try store.beginRun(kind: "predict", dataset: dataset, target: outputs.first?.target ?? "",
                                      configJSON: configJSON, toolVersion: toolVersion, createdAt: now)

@@ -54,7 +54,7 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore(db)
+        let store = try Store(readingFrom: db)
         let runs = try runIDs.map { try requireRun($0, in: store, db: db) }
         if let actuals {
             try plotPredictions(runs, of: store, against: actuals)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Forecasting
 import Foundation
 import Neural
+import Storage
 import TimeSeries
 
 /// `forecast predict`: forecast the steps after a series, with a saved model or one trained now.
@@ -22,6 +23,7 @@ struct Predict: ParsableCommand {
     var db: String?
 
     func run() throws {
+        let store = try db.map { try Store(path: $0) }  // a store that cannot be written fails before the training
         var outputs: [ForecastOutput] = []
         if let modelPath {
             let file = try ModelFile.read(path: modelPath)
@@ -54,11 +56,11 @@ struct Predict: ParsableCommand {
                                               style: file.timestampStyle, lastIndex: series.target.count - 1))
             }
         }
-        if let db {
+        if let store {
             let config = modelPath.map { JSONValue.object([("model_file", .string($0))]).text }
                 ?? JSONValue.object([("horizon", .finite(model.horizon.map(Double.init))), ("cell", .string(model.cell.rawValue)),
                                      ("mode", .string(model.mode.rawValue)), ("seed", .integer(Int(model.seed)))]).text
-            try ForecastOutput.record(outputs, in: db, dataset: data.sourceName, configJSON: config)
+            try ForecastOutput.record(outputs, in: store, dataset: data.sourceName, configJSON: config)
         }
         print(ForecastOutput.render(outputs, format))
     }

@@ -13,7 +13,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let (db, runID) = (stored.db, stored.runID)
-        let store = try openStore(db)
+        let store = try Store(readingFrom: db)
         let row = try requireRun(runID, in: store, db: db)
         guard row.kind == "backtest" else {
             throw CommandError(message: "\(db): run \(runID) is a \(row.kind) run; query its forecasts with `forecast query`",

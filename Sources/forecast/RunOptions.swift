@@ -11,14 +11,6 @@ struct RunOptions: ParsableArguments {
     var runID: Int64
 }
 
-/// Opens a store for reading; a missing file is exit 66.
-func openStore(_ path: String) throws -> Store {
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw CommandError(message: "\(path): no such store", code: ExitStatus.noInput)
-    }
-    return try Store(readingFrom: path)
-}
-
 /// The run `id` of `store` (at `db`); a missing run is exit 64.
 func requireRun(_ id: Int64, in store: Store, db: String) throws -> Store.RunRow {
     guard let run = try store.run(id) else { throw CommandError(message: "\(db): no run \(id)", code: ExitStatus.usage) }

@@ -15,7 +15,7 @@ struct Runs: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        let runs = try openStore(db).runs()
+        let runs = try Store(readingFrom: db).runs()
         let header = ["id", "created_at", "kind", "status", "dataset", "target", "models", "origins"]
         let rows = runs.map { run -> [String] in
             let config = JSONValue.parse(run.configJSON)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Forecasting
 import Foundation
 import Neural
+import Storage
 import TimeSeries
 
 /// `forecast update`: feed new observations to a saved model and forecast again.
@@ -32,6 +33,7 @@ struct Update: ParsableCommand {
     func run() throws {
         var file = try ModelFile.read(path: modelPath)
         try SafeFile.checkWritable(modelPath)
+        let store = try db.map { try Store(path: $0) }  // before the model file is rewritten
         var options = data
         options.target = file.target
         options.columns = file.covariates.isEmpty ? nil : file.covariates
@@ -65,9 +67,9 @@ struct Update: ParsableCommand {
                                     forecast: try file.forecaster.predict(horizon: horizon ?? file.forecaster.configuration.horizon),
                                     frequency: file.frequency, lastTimestamp: last, style: file.timestampStyle,
                                     lastIndex: file.forecaster.state.observations - 1)
-        if let db {
+        if let store {
             let config = JSONValue.object([("model_file", .string(modelPath)), ("updated_steps", .integer(newValues.count))])
-            try ForecastOutput.record([output], in: db, dataset: data.sourceName, configJSON: config.text)
+            try ForecastOutput.record([output], in: store, dataset: data.sourceName, configJSON: config.text)
         }
         print(output.render(format))
     }

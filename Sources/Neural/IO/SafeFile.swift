@@ -22,6 +22,7 @@ public enum SafeFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(NeuralError) {
         switch try destination(path) {
         case .standardOutput:
+            fflush(nil)  // what was printed before comes first
             try writeAll(bytes, to: STDOUT_FILENO, path: path)
         case .inPlace(let real):
             let descriptor = open(real, O_WRONLY | O_CLOEXEC)
