@@ -60,11 +60,14 @@ EVERY ?= 1
 bench-backtest: deps bench-deps build
 	$(VENV)/bin/python bench/backtest_compare.py --forecast .build/release/forecast --every $(EVERY)
 
-## fuzz: libFuzzer over the CSV reader for $(FUZZ_RUNS) inputs (ASan on).
+## fuzz: libFuzzer over the CSV reader and over model files (safetensors header, metadata,
+## weights, fitted state; seeds: Fuzz/model-seeds), $(FUZZ_RUNS) inputs each (ASan on).
 fuzz: deps
 	$(SWIFT) build --scratch-path .build-fuzz --product CSVFuzz --sanitize fuzzer --sanitize address
-	@mkdir -p .build-fuzz/corpus
+	$(SWIFT) build --scratch-path .build-fuzz --product ModelFuzz --sanitize fuzzer --sanitize address
+	@mkdir -p .build-fuzz/corpus .build-fuzz/model-corpus
 	.build-fuzz/debug/CSVFuzz -runs=$(FUZZ_RUNS) -max_len=2048 -print_final_stats=1 .build-fuzz/corpus Fuzz/seeds
+	.build-fuzz/debug/ModelFuzz -runs=$(FUZZ_RUNS) -max_len=4096 -print_final_stats=1 .build-fuzz/model-corpus Fuzz/model-seeds
 
 clean:
 	rm -rf .build .build-fuzz $(VENV)

@@ -50,6 +50,8 @@ let package = Package(
 
         // libFuzzer target: `swift build --product CSVFuzz --sanitize fuzzer --sanitize address`.
         .executableTarget(name: "CSVFuzz", dependencies: ["Ingestion"]),
+        // libFuzzer target over model files (safetensors header, metadata, weights, fitted state).
+        .executableTarget(name: "ModelFuzz", dependencies: ["Forecasting"]),
         // Release-only throughput benchmarks (`make bench`).
         .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries", "Neural", "Forecasting"],
                           path: "Benchmarks/ForecastBench"),

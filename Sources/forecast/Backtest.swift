@@ -71,14 +71,12 @@ struct BacktestCommand: ParsableCommand {
             guard db != nil else { throw ValidationError("--resume needs --db.") }
             return
         }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        // Row counts up to 10^8 (`--origins` times `--step` then fits an Int many times over).
+        try checkRanges([("--jobs", jobs, 1...1024), ("--origins", origins, 1...100_000), ("--step", step, 1...100_000_000),
+                         ("--window", window, 2...100_000_000), ("--refit-every", refitEvery, 1...100_000),
+                         ("--gap", gap, 0...100_000_000)])
         if origins != nil && start != nil { throw ValidationError("--origins and --start exclude each other.") }
         if step != nil && origins == nil && start == nil { throw ValidationError("--step goes with --origins or --start.") }
-        if let origins, origins < 1 { throw ValidationError("--origins must be at least 1.") }
-        if let step, step < 1 { throw ValidationError("--step must be at least 1.") }
-        if let window, window < 2 { throw ValidationError("--window must be at least 2.") }
-        if refitEvery < 1 { throw ValidationError("--refit-every must be at least 1.") }
-        if gap < 0 { throw ValidationError("--gap must be 0 or more.") }
         if models.isEmpty { throw ValidationError("--models needs at least one model.") }
         for name in models where !Self.modelNames.contains(name) {
             throw ValidationError("Unknown model \"\(name)\"; choose from \(Self.modelNames.joined(separator: ", ")).")

@@ -53,7 +53,12 @@ struct Diagnose: ParsableCommand {
     func validate() throws {
         if modelPath != nil && file == nil { throw ValidationError("--model needs the data FILE to take windows from.") }
         if modelPath == nil && file != nil { throw ValidationError("FILE goes with --model.") }
-        if steps < 2 || hidden < 1 || batch < 1 { throw ValidationError("--steps must be at least 2, --hidden and --batch at least 1.") }
+        try checkRanges([("--steps", steps, 2...100_000), ("--hidden", hidden, RecurrentConfiguration.Limits.hiddenSize),
+                         ("--batch", batch, RecurrentConfiguration.Limits.batchSize)])
+        // The gradient pass keeps [steps * batch, 4 * hidden] gate values per cell.
+        if steps * batch * hidden > 1 << 28 {
+            throw ValidationError("--steps \(steps) x --batch \(batch) x --hidden \(hidden) is \(steps * batch * hidden); at most \(1 << 28) fit in memory.")
+        }
     }
 
     func run() throws {

@@ -100,18 +100,14 @@ struct ModelOptions: ParsableArguments {
     func validate() throws {
         // The range each numeric flag accepts: bounds a user can reach and memory can hold
         // (`--hidden 100000000` would allocate petabytes), checked before anything runs.
-        let ranges: [(flag: String, value: Int?, range: ClosedRange<Int>)] = [
-            ("--horizon", horizon, 1...100_000), ("--season", season, 1...100_000),
-            ("--input-window", inputWindow, 1...1_000_000), ("--hidden", hidden, 1...4096), ("--layers", layers, 1...16),
-            ("--batch-size", batchSize, 1...65_536), ("--epochs", epochs, 1...1_000_000),
-            ("--patience", patience, 0...1_000_000), ("--max-steps", maxSteps, 1...100_000_000),
-            ("--samples", samples, 2...100_000),
-        ]
-        for (flag, value, range) in ranges {
-            if let value, !range.contains(value) {
-                throw ValidationError("\(flag) must be in \(range.lowerBound)...\(range.upperBound), got \(value).")
-            }
-        }
+        typealias Limits = RecurrentConfiguration.Limits
+        try checkRanges([
+            ("--horizon", horizon, Limits.horizon), ("--season", season, Limits.season),
+            ("--input-window", inputWindow, Limits.inputLength), ("--hidden", hidden, Limits.hiddenSize),
+            ("--layers", layers, Limits.layers), ("--batch-size", batchSize, Limits.batchSize),
+            ("--epochs", epochs, Limits.maxEpochs), ("--patience", patience, Limits.patience),
+            ("--max-steps", maxSteps, Limits.maxSteps), ("--samples", samples, Limits.samples),
+        ])
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1).") }
         if !["mse", "mae", "huber"].contains(loss) { throw ValidationError("--loss must be mse, mae or huber.") }
         if !(learningRate > 0 && learningRate <= 10) { throw ValidationError("--learning-rate must be in (0, 10], got \(learningRate).") }

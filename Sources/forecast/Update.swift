@@ -30,6 +30,10 @@ struct Update: ParsableCommand {
     @Option(help: "Also store the new forecast as a `predict` run in this SQLite database (created when missing).")
     var db: String?
 
+    func validate() throws {
+        try checkRanges([("--horizon", horizon, RecurrentConfiguration.Limits.horizon)])
+    }
+
     func run() throws {
         var file = try ModelFile.read(path: modelPath)
         try SafeFile.checkWritable(modelPath)

@@ -87,10 +87,21 @@ public struct ModelFile {
 
     /// Reads a model file.
     public static func read(path: String) throws -> ModelFile {
-        let file = try SafeTensors.read(path: path)
+        try ModelFile(try SafeTensors.read(path: path), path: path)
+    }
+
+    /// Parses the bytes of a model file (`name` in messages): any bytes give a model file or
+    /// an error (`make fuzz` holds it to that).
+    public static func decode(_ bytes: [UInt8], name: String) throws -> ModelFile {
+        try ModelFile(try SafeTensors.decode(bytes, name: name), path: name)
+    }
+
+    /// The model file in `file` (read from `path`): every size, weight and fitted value is
+    /// checked before a network is allocated or a forecast made.
+    private init(_ file: SafeTensors.File, path: String) throws {
         func bad(_ reason: String) -> ForecastingError { .badModelFile(path: path, reason: reason) }
-        guard file.metadata["format"] == format else {
-            throw bad("metadata format is \(file.metadata["format"].map { "\"\($0)\"" } ?? "missing"), expected \"\(format)\"")
+        guard file.metadata["format"] == ModelFile.format else {
+            throw bad("metadata format is \(file.metadata["format"].map { "\"\($0)\"" } ?? "missing"), expected \"\(ModelFile.format)\"")
         }
         let json = JSONDecoder()
         func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
@@ -98,6 +109,11 @@ public struct ModelFile {
             do { return try json.decode(type, from: Data(text.utf8)) } catch { throw bad("metadata \"\(key)\" is not valid: \(error)") }
         }
         let configuration = try decode(RecurrentConfiguration.self, "config")
+        // Sizes from a crafted or damaged file are checked before any network is allocated.
+        func checked(_ configuration: RecurrentConfiguration, _ key: String) throws {
+            do { try configuration.validate() } catch { throw bad("metadata \"\(key)\": \(error)") }
+        }
+        try checked(configuration, "config")
         let state = try decode(RecurrentForecaster.FittedState.self, "state")
         let data = try decode(DataDescription.self, "data")
         guard let frequency = Frequency(code: data.frequency) else { throw bad("unknown frequency \"\(data.frequency)\"") }
@@ -122,6 +138,7 @@ public struct ModelFile {
         var members: [RecurrentForecaster] = []
         if file.metadata["members"] != nil {
             for (k, member) in try decode([MemberDescription].self, "members").enumerated() {
+                try checked(member.config, "members")
                 let prefix = "members.\(k + 1)."
                 let memberNetwork = RecurrentForecaster(member.config).makeNetwork()
                 var memberTensors: [String: SafeTensors.Tensor] = [:]
@@ -129,18 +146,72 @@ public struct ModelFile {
                     memberTensors[String(name.dropFirst(prefix.count))] = tensor
                 }
                 try memberNetwork.load(memberTensors, source: path)
+                try ModelFile.checkState(member.state, member.config, key: "members", path: path)
                 members.append(RecurrentForecaster(configuration: member.config, network: memberNetwork, state: member.state))
             }
         }
         var provenance: [String: String] = [:]
         for (key, value) in file.metadata where key.hasPrefix("provenance.") { provenance[String(key.dropFirst(11))] = value }
+        try ModelFile.checkState(state, configuration, key: "state", path: path)
         var forecaster = RecurrentForecaster(configuration: configuration, network: network, decoder: decoder, state: state)
         forecaster.members = members
-        return ModelFile(forecaster: forecaster,
-                         target: data.target, covariates: data.covariates, frequency: frequency,
-                         timestampStyle: data.timestampStyle,
-                         lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)),
-                         provenance: provenance)
+        self.init(forecaster: forecaster,
+                  target: data.target, covariates: data.covariates, frequency: frequency,
+                  timestampStyle: data.timestampStyle,
+                  lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)),
+                  provenance: provenance)
+    }
+
+    /// Throws `badModelFile` unless the fitted state can be forecast from: finite values,
+    /// histories at least one input window long (each series' for a global model), covariate
+    /// and calendar histories as long as the history, and a saved recurrent state of the
+    /// network's size.
+    private static func checkState(_ state: RecurrentForecaster.FittedState, _ c: RecurrentConfiguration,
+                                   key: String, path: String) throws {
+        func bad(_ reason: String) -> ForecastingError { .badModelFile(path: path, reason: "metadata \"\(key)\": \(reason)") }
+        func finite(_ name: String, _ values: [Double]) throws {
+            if let i = values.firstIndex(where: { !$0.isFinite }) { throw bad("\(name) holds \(values[i]) at index \(i)") }
+        }
+        func scaler(_ name: String, _ s: Scaler) throws {
+            guard s.center.isFinite, s.scale.isFinite, s.scale != 0 else { throw bad("\(name) has center \(s.center), scale \(s.scale)") }
+        }
+        // A sequence model keeps one more value than the window (its first difference).
+        let needed = c.mode == .manyToMany ? 1 : c.window
+        func history(_ name: String, _ values: [Double], covariates: [[Double]], timestamps: [Timestamp]?,
+                     scalers: [Scaler], fallbackScale: Double, lastValue: Double) throws {
+            try finite(name, values + [lastValue])
+            guard values.count >= needed else { throw bad("\(name) has \(values.count) values; the model reads \(needed)") }
+            guard fallbackScale.isFinite, fallbackScale > 0 else { throw bad("\(name): fallback scale \(fallbackScale)") }
+            guard covariates.count == c.covariates.count, scalers.count == c.covariates.count,
+                  covariates.allSatisfy({ $0.count == values.count }) else {
+                throw bad("\(name): covariate histories do not match the model's \(c.covariates.count) covariates")
+            }
+            for (k, column) in covariates.enumerated() { try finite("\(name) covariate \(k + 1)", column) }
+            for (k, s) in scalers.enumerated() { try scaler("\(name) covariate scaler \(k + 1)", s) }
+            if !c.calendar.isEmpty, timestamps?.count != values.count {
+                throw bad("\(name): the model uses calendar features; \(timestamps?.count ?? 0) timestamps for \(values.count) values")
+            }
+        }
+        try scaler("the global scaler", state.globalScaler)
+        try scaler("the sequence scaler", state.sequenceScaler)
+        guard state.nextOutput.isFinite, state.nextScale.isFinite, state.observations >= 0 else {
+            throw bad("the next output, scale or observation count is out of range")
+        }
+        if state.seriesHistories.isEmpty || !state.history.isEmpty {
+            try history("history", state.history, covariates: state.covariateHistory, timestamps: state.timestampHistory,
+                        scalers: state.covariateScalers, fallbackScale: state.fallbackScale, lastValue: state.lastValue)
+        }
+        for series in state.seriesHistories {
+            try history("series \"\(series.name)\"", series.history, covariates: series.covariateHistory,
+                        timestamps: series.timestampHistory, scalers: series.covariateScalers,
+                        fallbackScale: series.fallbackScale, lastValue: series.lastValue)
+        }
+        if c.mode == .manyToMany {
+            let size = c.layers * c.hiddenSize
+            guard state.hidden.count == size, state.hidden.allSatisfy(\.isFinite),
+                  (state.cell == nil) == (c.cell != .lstm), state.cell.map({ $0.count == size && $0.allSatisfy(\.isFinite) }) ?? true
+            else { throw bad("the saved recurrent state does not fit \(c.layers) layer(s) of \(c.hiddenSize) \(c.cell) units") }
+        }
     }
 
     /// Checks that `frame` has the model's columns and time grid.

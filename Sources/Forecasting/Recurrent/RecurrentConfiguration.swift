@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Neural
 
 /// Everything that defines a recurrent forecaster; stored as JSON in the model file.
@@ -105,6 +110,61 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public init(horizon: Int, season: Int = 1) {
         self.horizon = horizon
         self.season = max(season, 1)
+    }
+
+    /// The range of each size a configuration may hold: what a user can reach and memory can
+    /// hold. The flags (`ModelOptions`) and the model-file reader check against these.
+    public enum Limits {
+        public static let horizon = 1...100_000
+        public static let season = 1...100_000
+        public static let inputLength = 1...1_000_000
+        public static let hiddenSize = 1...4096
+        public static let layers = 1...16
+        public static let batchSize = 1...65_536
+        public static let maxEpochs = 1...1_000_000
+        public static let patience = 0...1_000_000
+        public static let maxSteps = 1...100_000_000
+        public static let samples = 2...100_000
+        public static let covariates = 0...10_000
+        /// Weights of all networks of one model (about 512 MB of float32).
+        public static let parameters = 134_217_728
+    }
+
+    /// Throws `invalidConfiguration` naming the first field out of its `Limits` range, a
+    /// non-finite or non-positive rate, or a model too large for this machine: more weights
+    /// than `Limits.parameters`, or a training batch whose cache ([batch, window, gates,
+    /// hidden] floats per layer) needs more than the physical memory. Checked before any
+    /// network is allocated: by `fit` and by the model-file reader.
+    public func validate() throws(ForecastingError) {
+        let ranges: [(String, Int, ClosedRange<Int>)] = [
+            ("horizon", horizon, Limits.horizon), ("season", season, Limits.season),
+            ("inputLength", inputLength ?? 1, Limits.inputLength), ("hiddenSize", hiddenSize, Limits.hiddenSize),
+            ("layers", layers, Limits.layers), ("batchSize", batchSize, Limits.batchSize),
+            ("maxEpochs", maxEpochs, Limits.maxEpochs), ("patience", patience, Limits.patience),
+            ("maxSteps", maxSteps, Limits.maxSteps), ("samples", samples, Limits.samples),
+            ("covariates", covariates.count, Limits.covariates),
+        ]
+        for (name, value, range) in ranges where !range.contains(value) {
+            throw .invalidConfiguration("\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+        }
+        guard learningRate.isFinite, learningRate > 0, clipNorm.isFinite, clipNorm >= 0, dropout >= 0, dropout < 1,
+              validationFraction.isFinite, validationFraction >= 0, validationFraction < 1,
+              quantiles.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+            throw .invalidConfiguration("a rate or level out of range (learning rate \(learningRate), clip \(clipNorm), dropout \(dropout), quantiles \(quantiles))")
+        }
+        // Sizes are bounded above, so these products fit an Int.
+        let gates = cell.gates, features = 1 + covariates.count + 2 * calendar.count
+        let perLayer = gates * hiddenSize * (max(features, hiddenSize) + hiddenSize + 2)
+        let weights = layers * perLayer * (mode == .encoderDecoder ? 2 : 1) + hiddenSize * horizon * 3
+        guard weights <= Limits.parameters else {
+            throw .invalidConfiguration("\(layers) layer(s) of \(hiddenSize) \(cell) units make \(weights) weights; at most \(Limits.parameters) fit: lower the hidden size or the layers")
+        }
+        let cacheBytes = Double(batchSize) * Double(window) * Double(gates + 2) * Double(hiddenSize) * Double(layers) * 4
+        let memory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        guard memory <= 0 || cacheBytes <= memory else {
+            func gb(_ bytes: Double) -> String { String(Int((bytes / 1e9).rounded(.up))) }
+            throw .invalidConfiguration("a training batch of \(batchSize) windows of \(window) steps through \(layers) layer(s) of \(hiddenSize) units needs about \(gb(cacheBytes)) GB, more than this machine's \(gb(memory)) GB: lower the batch size, input window or hidden size")
+        }
     }
 
     /// The scalings `auto` chooses among for this mode.

@@ -21,6 +21,7 @@ extension RecurrentForecaster {
     /// Fits one network on every series of `panel`; the last 10% of each series' windows,
     /// in time order, validate. `auto` scaling chooses between the two window scalings.
     public mutating func fit(panel: [SeriesData]) throws {
+        try configuration.validate()
         guard configuration.mode == .manyToOne else {
             throw ForecastingError.invalidConfiguration("a global model over several series is many-to-one")
         }

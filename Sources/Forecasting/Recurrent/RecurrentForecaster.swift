@@ -163,6 +163,7 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     public mutating func fit(_ series: SeriesData) throws {
+        try configuration.validate()
         var candidates = configuration.normalizationCandidates
         guard configuration.normalization == .auto else {
             guard candidates.contains(configuration.normalization) else {

@@ -84,13 +84,26 @@ public enum SafeTensors {
                 }
                 continue
             }
+            // Whole numbers in 0...2^53 only: a crafted 1e300 or -1 never reaches `Int(_:)`'s trap.
+            func size(_ value: JSONValue) -> Int? {
+                guard let n = value.number, n >= 0, n <= 9_007_199_254_740_992, n == n.rounded() else { return nil }
+                return Int(n)
+            }
             guard let dtype = value["dtype"]?.string, let shapeValues = value["shape"]?.array,
                   let offsets = value["data_offsets"]?.array, offsets.count == 2,
-                  let begin = offsets[0].number.map(Int.init), let end = offsets[1].number.map(Int.init)
-            else { throw bad("tensor \"\(key)\" lacks dtype, shape or data_offsets") }
-            let shape = shapeValues.compactMap { $0.number.map(Int.init) }
-            guard shape.count == shapeValues.count, shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor \"\(key)\" has a bad shape") }
-            let count = shape.reduce(1, *)
+                  let begin = size(offsets[0]), let end = size(offsets[1])
+            else { throw bad("tensor \"\(key)\" lacks dtype, shape or data_offsets (whole numbers 0 or more)") }
+            let shape = shapeValues.compactMap(size)
+            guard shape.count == shapeValues.count, shape.count <= 8 else { throw bad("tensor \"\(key)\" has a bad shape") }
+            // The element count, bounded by the data there is (no overflow, no huge allocation).
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= dataSize else {
+                    throw bad("tensor \"\(key)\": shape \(shape) holds more values than the file has bytes")
+                }
+                count = product
+            }
             let width: Int
             switch dtype {
             case "F32": width = 4

@@ -20,6 +20,9 @@ extension RecurrentNetwork {
             guard found.shape == t.shape else {
                 throw .incompatibleWeights(path: source, reason: "tensor \(t.name) has shape \(found.shape), expected \(t.shape)")
             }
+            if let bad = found.values.firstIndex(where: { !$0.isFinite }) {
+                throw .incompatibleWeights(path: source, reason: "tensor \(t.name) holds \(found.values[bad]) at index \(bad)")
+            }
             setTensor(t.name, found.values)
         }
     }
