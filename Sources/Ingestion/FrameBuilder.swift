@@ -160,6 +160,10 @@ final class FrameBuilder {
             if outputs[o].kind == .text {
                 outputs[o].missing.append(DecimalParser.isMissingMarker(p, n))
             } else if let value = DecimalParser.parse(p, n) {
+                guard value.isFinite else {
+                    throw .notFinite(location: location(field: index), column: header[index],
+                                     found: String(decoding: bytes, as: UTF8.self))
+                }
                 append(value, to: o)
             } else if DecimalParser.isMissingMarker(p, n) {
                 outputs[o].values.append(.nan)
@@ -183,12 +187,23 @@ final class FrameBuilder {
         switch roles[index] {
         case .skip: return
         case .time:
+            guard let stamp = Timestamp(epochSeconds: value) else {
+                throw .epochOutOfRange(location: location(field: index), column: header[index],
+                                       found: "\(value)")
+            }
             if style == nil { style = .epochSeconds }
-            rowTime = Timestamp(microseconds: Int64((value * 1_000_000).rounded()))
+            rowTime = stamp
         case .series:
             rowSeries = intern(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
         case .value(let o):
-            if outputs[o].kind == .text { outputs[o].missing.append(false) } else { append(value, to: o) }
+            if outputs[o].kind == .text {
+                outputs[o].missing.append(false)
+            } else {
+                guard value.isFinite else {
+                    throw .notFinite(location: location(field: index), column: header[index], found: "\(value)")
+                }
+                append(value, to: o)
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import TimeSeries
 import SQLite
 
 /// Errors reading a CSV file or a SQLite table; each description is one line that names the
@@ -19,6 +20,12 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable, Equatable 
     case notANumber(location: String, column: String, found: String)
     /// A time field that is not an ISO-8601 date or date-time (or epoch seconds).
     case badTimestamp(location: String, column: String, found: String)
+    /// A number outside what a double holds (`1e400`, a very long digit string), or an
+    /// infinite SQLite REAL: read as infinity, it is refused like the literal `inf`.
+    case notFinite(location: String, column: String, found: String)
+    /// A numeric time value (SQLite INTEGER or REAL) beyond the epoch seconds a `Timestamp`
+    /// holds, such as a nanosecond epoch.
+    case epochOutOfRange(location: String, column: String, found: String)
     /// An empty time field.
     case missingTimestamp(location: String, column: String)
     /// The same timestamp twice in one series.
@@ -58,6 +65,10 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable, Equatable 
             return "\(location): column \"\(column)\": expected a number, found \"\(Self.clip(found))\""
         case .badTimestamp(let location, let column, let found):
             return "\(location): column \"\(column)\": expected an ISO-8601 date or date-time, found \"\(Self.clip(found))\""
+        case .notFinite(let location, let column, let found):
+            return "\(location): column \"\(column)\": expected a finite number, found \"\(Self.clip(found))\", which is beyond a double's range"
+        case .epochOutOfRange(let location, let column, let found):
+            return "\(location): column \"\(column)\": expected epoch seconds within ±\(Timestamp.epochSecondsLimit - 1), found \(found) (divide a millisecond or nanosecond epoch first)"
         case .missingTimestamp(let location, let column):
             return "\(location): column \"\(column)\": the timestamp is missing"
         case .duplicateTimestamp(let location, let timestamp, let otherLine):

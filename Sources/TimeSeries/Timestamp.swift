@@ -13,6 +13,19 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     /// The time `seconds` after 1970-01-01T00:00:00.
     public init(seconds: Int64) { self.microseconds = seconds * 1_000_000 }
 
+    /// Epoch seconds a timestamp may have, exclusive: twelve digits, as written epochs are
+    /// read (about years -29,700 to 33,600). Anything beyond (a millisecond or nanosecond
+    /// epoch, 1e300) is not a time in seconds.
+    public static let epochSecondsLimit: Int64 = 1_000_000_000_000
+
+    /// The time `seconds` (fractional) after 1970-01-01T00:00:00, rounded to the
+    /// microsecond; nil when not finite or not within ±`epochSecondsLimit`.
+    public init?(epochSeconds seconds: Double) {
+        guard seconds.isFinite, abs(seconds) < Double(Self.epochSecondsLimit) else { return nil }
+        let whole = seconds.rounded(.towardZero)  // exact, so whole seconds stay exact
+        self.microseconds = Int64(whole) * 1_000_000 + Int64(((seconds - whole) * 1_000_000).rounded())
+    }
+
     /// A civil date and time (proleptic Gregorian calendar).
     public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
                 microsecond: Int = 0) {

@@ -30,6 +30,19 @@ import TimeSeries
             == "t.csv:2:2: column \"close\": expected a number, found \"abc\"")
     }
 
+    @Test func numbersBeyondADoubleAreRefusedLikeInf() throws {
+        #expect(message { try readCSV("timestamp,close\n2020-01-01,1.5\n2020-01-02,1e400\n") }
+            == "t.csv:3:2: column \"close\": expected a finite number, found \"1e400\", which is beyond a double's range")
+        let digits = String(repeating: "9", count: 400)
+        #expect(message { try readCSV("timestamp,close\n2020-01-01,-\(digits)\n") }?
+            .hasPrefix("t.csv:2:2: column \"close\": expected a finite number, found \"-999") == true)
+        #expect(message { try readCSV("timestamp,close\n2020-01-01,inf\n2020-01-02,1\n", ColumnSelection(target: "close")) }
+            == "t.csv:2:2: column \"close\": expected a number, found \"inf\"")
+        // the largest finite double and an underflow to zero are numbers
+        let frame = try readCSV("timestamp,close\n2020-01-01,1.7976931348623157e308\n2020-01-02,1e-400\n")[0]
+        #expect(try frame.values(of: "close") == [.greatestFiniteMagnitude, 0])
+    }
+
     @Test func badAndMissingTimestamps() {
         #expect(message { try readCSV("timestamp,v\n2020-01-01,1\n2020-02-30,2\n") }
             == "t.csv:3:1: column \"timestamp\": expected an ISO-8601 date or date-time, found \"2020-02-30\"")

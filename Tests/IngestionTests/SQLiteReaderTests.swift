@@ -45,6 +45,23 @@ import TimeSeries
         #expect(missing?.isMissingInput == true)
     }
 
+    @Test func numericTimestampsOutsideEpochSecondsAndInfiniteValuesAreRefused() throws {
+        let path = try database("""
+            CREATE TABLE ns(t INTEGER, v REAL); INSERT INTO ns VALUES (1577836800, 1), (1577836800000000000, 2);
+            CREATE TABLE huge(t REAL, v REAL); INSERT INTO huge VALUES (1e300, 1);
+            CREATE TABLE edge(t INTEGER, v REAL); INSERT INTO edge VALUES (-999999999999, 1), (999999999999, 2);
+            CREATE TABLE inf(t INTEGER, v REAL); INSERT INTO inf VALUES (0, 1), (1, 1e999);
+            """)
+        func read(_ table: String) throws -> Frame {
+            try SQLiteReader(selection: ColumnSelection(timeColumn: "t", target: "v")).read(database: path, table: table)[0]
+        }
+        #expect(message { try read("ns") } == "\(path) (table ns): row 2, column 1: column \"t\": expected epoch seconds within ±999999999999, found 1.5778368e+18 (divide a millisecond or nanosecond epoch first)")
+        #expect(message { try read("huge") }?.hasPrefix("\(path) (table huge): row 1, column 1: column \"t\": expected epoch seconds within") == true)
+        let edge = try read("edge")
+        #expect(edge.timestamps?.map(\.microseconds) == [-999_999_999_999_000_000, 999_999_999_999_000_000], "\(String(describing: edge.timestamps))")
+        #expect(message { try read("inf") } == "\(path) (table inf): row 2, column 2: column \"v\": expected a finite number, found \"inf\", which is beyond a double's range")
+    }
+
     @Test func datasetRoundTripThroughSQLite() throws {
         let csv = try CSVReader().read(path: dataset("nyc_ewr_weather_hourly.csv"))[0]
         let path = try database("CREATE TABLE w(timestamp TEXT, temperature_f REAL)")
