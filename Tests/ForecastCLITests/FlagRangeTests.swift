@@ -2,6 +2,16 @@ import Foundation
 import Testing
 import TestSupport
 
+/// Runs `command` with each case's flags: exit 64 with the case's sentence, `output` not created.
+func expectUsageErrors(_ command: [String], _ cases: [([String], String)], output: String) throws {
+    for (flags, message) in cases {
+        let result = try run(command + flags)
+        #expect(result.code == 64, "\(flags): \(result.err)")
+        #expect(result.err.contains(message), "\(flags): \(result.err)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}
+
 /// Issue 14, family 2 (the model flags): every number is range-checked before anything
 /// runs: exit 64 naming the flag and its range, never a trap, nothing written.
 @Suite struct FlagRangeTests {
@@ -18,11 +28,81 @@ import TestSupport
             (["--clip", "nan"], "--clip must be a finite number >= 0 (0: off), got nan."),
             (["--patience=-1"], "--patience must be in 0...1000000, got -1."),
         ]
-        for (flags, message) in cases {
-            let result = try run(["train", "datasets/air_passengers_monthly.csv", "--model-out", model] + flags)
-            #expect(result.code == 64, "\(flags): \(result.err)")
-            #expect(result.err.contains(message), "\(flags): \(result.err)")
-            #expect(!FileManager.default.fileExists(atPath: model))
-        }
+        try expectUsageErrors(["train", "datasets/air_passengers_monthly.csv", "--model-out", model], cases, output: model)
+    }
+}
+
+/// Issue 14, family 2 (backtest flags): the same rule for `backtest`: exit 64 naming the flag
+/// and its range before any data is read, no store created.
+@Suite struct BacktestFlagRangeTests {
+    @Test func backtestFlagsOutsideTheirRangesAreUsageErrors() throws {
+        let db = temporaryPath("never.db")
+        let cases: [([String], String)] = [
+            (["--origins", "9223372036854775807"], "--origins must be in 1...100000, got 9223372036854775807."),
+            (["--origins", "0"], "--origins must be in 1...100000, got 0."),
+            (["--origins", "3", "--step", "9223372036854775807"], "--step must be in 1...100000000, got 9223372036854775807."),
+            (["--jobs", "0"], "--jobs must be in 1...1024, got 0."),
+            (["--window", "1"], "--window must be in 2...100000000, got 1."),
+            (["--refit-every", "0"], "--refit-every must be in 1...100000, got 0."),
+            (["--gap=-1"], "--gap must be in 0...100000000, got -1."),
+            (["--horizon", "9223372036854775807"], "--horizon must be in 1...100000, got 9223372036854775807."),
+            (["--hidden", "100000000"], "--hidden must be in 1...4096, got 100000000."),
+        ]
+        try expectUsageErrors(["backtest", "datasets/air_passengers_monthly.csv", "--db", db], cases, output: db)
+    }
+}
+
+/// Issue 14, family 2 (model files): a crafted or damaged model file is exit 65 naming the
+/// metadata key or the tensor, before a network is allocated; never a trap, never a NaN forecast.
+@Suite struct CraftedModelFileTests {
+    /// The safetensors header of `bytes` (8-byte little-endian length, then JSON) and the data.
+    func split(_ bytes: [UInt8]) throws -> (header: [String: Any], data: [UInt8]) {
+        let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as! [String: Any]
+        return (header, Array(bytes[(8 + length)...]))
+    }
+
+    func join(_ header: [String: Any], _ data: [UInt8]) throws -> [UInt8] {
+        let json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        return (0..<8).map { UInt8(truncatingIfNeeded: json.count >> (8 * $0)) } + json + data
+    }
+
+    @Test func hugeSizesInTheMetadataAndNaNWeightsAreDataErrors() throws {
+        let model = temporaryPath("crafted.safetensors")
+        let air = "datasets/air_passengers_monthly.csv"
+        let trained = try run(["train", air, "--max-steps", "5", "--hidden", "4", "--model-out", model])
+        #expect(trained.code == 0, "\(trained.err)")
+        let (header, data) = try split([UInt8](try Data(contentsOf: URL(fileURLWithPath: model))))
+
+        // hiddenSize 100000000 in the saved configuration.
+        var metadata = header["__metadata__"] as! [String: String]
+        var config = try JSONSerialization.jsonObject(with: Data(metadata["config"]!.utf8)) as! [String: Any]
+        #expect(config["hiddenSize"] as? Int == 4)
+        config["hiddenSize"] = 100_000_000
+        metadata["config"] = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
+        var huge = header
+        huge["__metadata__"] = metadata
+        let hugePath = temporaryPath("huge.safetensors")
+        try Data(try join(huge, data)).write(to: URL(fileURLWithPath: hugePath))
+        let a = try run(["predict", "--model", hugePath, air])
+        #expect(a.code == 65, "\(a.err)")
+        #expect(a.err.contains("\(hugePath): not a model file of this tool: metadata \"config\": hiddenSize must be in 1...4096, got 100000000"),
+                "\(a.err)")
+
+        // A NaN as the first float of one weight tensor.
+        let name = "rnn.weight_hh_l0"
+        let offsets = (header[name] as! [String: Any])["data_offsets"] as! [Int]
+        var poisoned = data
+        let nan = Float.nan.bitPattern
+        for k in 0..<4 { poisoned[offsets[0] + k] = UInt8(truncatingIfNeeded: nan >> (8 * UInt32(k))) }
+        let nanPath = temporaryPath("nan.safetensors")
+        try Data(try join(header, poisoned)).write(to: URL(fileURLWithPath: nanPath))
+        let b = try run(["predict", "--model", nanPath, air])
+        #expect(b.code == 65, "\(b.err)")
+        #expect(b.err.contains("tensor \(name) holds nan at index 0"), "\(b.err)")
+        #expect(b.out.isEmpty)
+        // The untouched file still forecasts: the two refusals come from the edits.
+        let good = try run(["predict", "--model", model, air])
+        #expect(good.code == 0, "\(good.err)")
     }
 }
