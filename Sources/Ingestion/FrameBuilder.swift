@@ -39,6 +39,8 @@ final class FrameBuilder {
 
     @exclusivity(unchecked) private var timestamps: [Timestamp] = []
     @exclusivity(unchecked) private(set) var style: TimestampStyle?
+    /// The line (or row) of the first time, whose style every other time must share.
+    @exclusivity(unchecked) private var styleLine = 0
     @exclusivity(unchecked) private var seriesCodes: [Int32] = []
     private var seriesNames: [String] = []
     private var seriesIndex: [String: Int32] = [:]
@@ -151,7 +153,7 @@ final class FrameBuilder {
                 throw .badTimestamp(location: location(field: index), column: header[index],
                                     found: String(decoding: bytes, as: UTF8.self))
             }
-            if self.style == nil { self.style = style }
+            try requireStyle(style, field: index, found: String(decoding: bytes, as: UTF8.self))
             rowTime = stamp
         case .series:
             try requireUTF8(bytes, field: index)
@@ -191,7 +193,7 @@ final class FrameBuilder {
                 throw .epochOutOfRange(location: location(field: index), column: header[index],
                                        found: "\(value)")
             }
-            if style == nil { style = .epochSeconds }
+            try requireStyle(.epochSeconds, field: index, found: "\(value)")
             rowTime = stamp
         case .series:
             rowSeries = intern(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
@@ -238,6 +240,21 @@ final class FrameBuilder {
         seriesNames.append(name)
         seriesIndex[name] = code
         return code
+    }
+
+    /// Records the style of the first time; throws `mixedTimeStyles` for a later time that is
+    /// an instant where the first was a clock time, or the reverse.
+    @inline(__always)
+    private func requireStyle(_ style: TimestampStyle, field: Int, found: @autoclosure () -> String) throws(IngestionError) {
+        guard let first = self.style else {
+            self.style = style
+            styleLine = line
+            return
+        }
+        if first.isInstant != style.isInstant {
+            throw .mixedTimeStyles(location: location(field: field), column: header[field], found: found(),
+                                   first: "\(unit) \(styleLine)", firstIsInstant: first.isInstant)
+        }
     }
 
     private func requireUTF8(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) throws(IngestionError) {

@@ -26,6 +26,9 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable, Equatable 
     /// A numeric time value (SQLite INTEGER or REAL) beyond the epoch seconds a `Timestamp`
     /// holds, such as a nanosecond epoch.
     case epochOutOfRange(location: String, column: String, found: String)
+    /// A time with a UTC offset (or epoch seconds) in a column whose earlier times have none,
+    /// or the reverse: clock times and instants cannot be put on one grid.
+    case mixedTimeStyles(location: String, column: String, found: String, first: String, firstIsInstant: Bool)
     /// An empty time field.
     case missingTimestamp(location: String, column: String)
     /// The same timestamp twice in one series.
@@ -69,6 +72,10 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable, Equatable 
             return "\(location): column \"\(column)\": expected a finite number, found \"\(Self.clip(found))\", which is beyond a double's range"
         case .epochOutOfRange(let location, let column, let found):
             return "\(location): column \"\(column)\": expected epoch seconds within ±\(Timestamp.epochSecondsLimit - 1), found \(found) (divide a millisecond or nanosecond epoch first)"
+        case .mixedTimeStyles(let location, let column, let found, let first, let firstIsInstant):
+            let instant = "an instant (Z, a UTC offset or epoch seconds)", clock = "a clock time without a UTC offset"
+            let (this, that) = firstIsInstant ? (clock, instant) : (instant, clock)
+            return "\(location): column \"\(column)\": \"\(Self.clip(found))\" is \(this), but the first time (\(first)) is \(that); write every time one way"
         case .missingTimestamp(let location, let column):
             return "\(location): column \"\(column)\": the timestamp is missing"
         case .duplicateTimestamp(let location, let timestamp, let otherLine):

@@ -265,7 +265,7 @@ public final class Store {
                 """)
             for q in quantiles {
                 try statement.run([.integer(run), .text(q.model), .text(q.series), .integer(Int64(q.origin)),
-                                   .integer(Int64(q.step)), .real(q.level), Store.finite(q.value)])
+                                   .integer(Int64(q.step)), .real(q.level), Store.real(q.value)])
             }
         }
     }
@@ -279,7 +279,7 @@ public final class Store {
                 """)
             for m in metrics {
                 try statement.run([.integer(run), .text(m.model), .text(m.series), m.step.map { .integer(Int64($0)) } ?? .null,
-                                   .text(m.metric), m.value.map(Store.finite) ?? .null, .integer(Int64(m.n))])
+                                   .text(m.metric), m.value.map(Store.real) ?? .null, .integer(Int64(m.n))])
             }
             try finishRun(run, status: "complete")
         }
@@ -385,7 +385,7 @@ public final class Store {
             INSERT INTO forecasts(run_id, model, series, origin, origin_time, step, target_time, forecast, lower, upper, actual)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        func optional(_ v: Double?) -> Value { v.map(Store.finite) ?? .null }
+        func optional(_ v: Double?) -> Value { v.map(Store.real) ?? .null }
         for r in rows {
             try statement.run([.integer(run), .text(r.model), .text(r.series), .integer(Int64(r.origin)),
                                r.originTime.map(Value.text) ?? .null, .integer(Int64(r.step)),
@@ -394,8 +394,10 @@ public final class Store {
         }
     }
 
-    /// A finite number as REAL; NaN and infinities as NULL (SQLite has no NaN).
-    static func finite(_ v: Double) -> Value { v.isFinite ? .real(v) : .null }
+    /// A number as REAL, infinities included (a MASE over a constant training window is
+    /// infinite, and `report` must print what the live run printed); NaN as NULL (SQLite has
+    /// no NaN).
+    static func real(_ v: Double) -> Value { v.isNaN ? .null : .real(v) }
 
     private static func optional(_ s: Statement, _ i: Int) -> Double? { s.type(at: i) == .null ? nil : s.double(at: i) }
 }

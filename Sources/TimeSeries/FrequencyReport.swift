@@ -16,6 +16,8 @@ public struct FrequencyReport: Sendable {
     public var gaps: [Gap]
     /// Steps that are not a whole number of grid steps (an irregular series).
     public var offGridSteps: Int
+    /// The row that ends the first step off the grid, nil when every step is on it.
+    public var firstOffGridRow: Int?
 
     /// The number of absent steps over all gaps.
     public var missingSteps: Int { gaps.reduce(0) { $0 + $1.missingSteps } }
@@ -38,6 +40,7 @@ public struct FrequencyReport: Sendable {
         for i in 1..<timestamps.count {
             guard let steps = frequency.steps(from: timestamps[i - 1], to: timestamps[i]) else {
                 offGridSteps += 1
+                if firstOffGridRow == nil { firstOffGridRow = i }
                 continue
             }
             if steps > 1 {

@@ -98,6 +98,10 @@ public enum TimestampStyle: String, Sendable, Codable {
     case utc
     /// Seconds since the epoch, written as a number.
     case epochSeconds = "epoch"
+
+    /// True for styles that name an instant (`Z` or an offset, epoch seconds); false for
+    /// clock times and dates without an offset. One time column holds one or the other.
+    public var isInstant: Bool { self == .utc || self == .epochSeconds }
 }
 
 extension Timestamp: Codable {

@@ -102,9 +102,9 @@ struct BacktestCommand: ParsableCommand {
             var stored = try BacktestCommand.stored(run, db: db)
             stored.jobs = jobs
             stored.format = format
-            try stored.execute(store: store, resuming: run)
+            try stored.execute(store: { store }, resuming: run)
         } else {
-            try execute(store: db.map { try Store(path: $0) }, resuming: nil)
+            try execute(store: { try db.map { try Store(path: $0) } }, resuming: nil)
         }
     }
 
@@ -209,11 +209,14 @@ struct BacktestCommand: ParsableCommand {
         return row
     }
 
-    func execute(store: Store?, resuming: Store.RunRow?) throws {
+    /// Runs the backtest; `store` opens (or creates) the store only once the data are read
+    /// and planned, so bad data or flags leave no new store behind.
+    func execute(store openStore: () throws -> Store?, resuming: Store.RunRow?) throws {
         var options = data
         options.columns = model.covariates.isEmpty ? nil : model.covariates
         let frames = try options.read()
         let plans = try frames.map(plan(for:))
+        let store = try openStore()
         let hash = BacktestCommand.fingerprint(plans.map(\.input))
         var runID = resuming?.id
         if let resuming {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Ingestion
 import TimeSeries
@@ -57,17 +58,44 @@ struct DataOptions: ParsableArguments {
     /// The name of the input for messages and reports.
     var sourceName: String { file ?? sqlite ?? "" }
 
-    /// Reads the frames (one per series).
-    func read() throws -> [Frame] {
+    /// Reads the frames (one per series). With `warnIrregular`, an irregular grid gets a
+    /// warning on stderr naming its first step off the grid (the first such series of a panel).
+    func read(warnIrregular: Bool = true) throws -> [Frame] {
         guard file != nil || sqlite != nil else {
             throw CommandError(message: "give a CSV file or --sqlite DB (see --help)", code: ExitStatus.usage)
         }
+        let frames: [Frame]
         if let sqlite {
             let reader = SQLiteReader(selection: selection)
-            if let table { return try reader.read(database: sqlite, table: table) }
-            return try reader.read(database: sqlite, query: sql ?? "")
+            frames = try table.map { try reader.read(database: sqlite, table: $0) } ?? reader.read(database: sqlite, query: sql ?? "")
+        } else {
+            frames = try CSVReader(delimiter: delimiter?.byte, selection: selection).read(path: file ?? "")
         }
-        return try CSVReader(delimiter: delimiter?.byte, selection: selection).read(path: file ?? "")
+        if warnIrregular {
+            let notes = frames.lazy.compactMap { $0.irregularGridNote }
+            if let note = notes.first {
+                let more = notes.count - 1
+                let rest = more > 0 ? " (and \(more) more series)" : ""
+                FileHandle.standardError.write(Data("forecast: warning: \(note)\(rest); forecast times follow the grid\n".utf8))
+            }
+        }
+        return frames
+    }
+}
+
+extension Frame {
+    /// One sentence on an irregular grid, naming where its first step off the grid ends; nil
+    /// when every step is a whole number of grid steps.
+    var irregularGridNote: String? {
+        let report = frequencyReport
+        guard let t = timestamps, let frequency = report.frequency, let i = report.firstOffGridRow else { return nil }
+        let location = source?.location(row: i, column: nil) ?? displayName
+        var note = "\(location): \(t[i].formatted(timestampStyle)) is not a whole number of \(frequency.name) steps after "
+            + "\(t[i - 1].formatted(timestampStyle)); \(report.offGridSteps) of \(t.count - 1) steps are off the grid (irregular)"
+        if timestampStyle == .utc {
+            note += "; times with a UTC offset are compared in UTC, where a daylight-saving change moves a local time by an hour"
+        }
+        return note
     }
 }
 

@@ -20,7 +20,7 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
-        let frames = try data.read()
+        let frames = try data.read(warnIrregular: false)
         switch format {
         case .json:
             let series = frames.map { json(for: $0) }
@@ -55,6 +55,7 @@ struct Inspect: ParsableCommand {
         var facts: [(String, String)] = [("rows", String(frame.rowCount))]
         if let (start, end) = span(frame) { facts.append(("span", "\(start) .. \(end)")) }
         facts.append(("frequency", frequencyText(report)))
+        if let note = frame.irregularGridNote { facts.append(("  first", note)) }
         for gap in report.gaps.prefix(maxGaps) {
             facts.append(("  gap", "\(gap.missingSteps) step\(gap.missingSteps == 1 ? "" : "s") after \(gap.after.formatted(frame.timestampStyle))"))
         }

@@ -74,8 +74,15 @@ func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, Recu
 func resolveTarget(_ named: String?, _ frame: Frame) throws -> String {
     if let named { return named }
     let numeric = frame.columns.filter { $0.kind == .numeric }.map(\.name)
+    let file = frame.source?.file ?? frame.displayName
+    if numeric.isEmpty {
+        let columns = frame.columns.map(\.name).joined(separator: ", ")
+        throw CommandError(message: "\(file): no numeric column to forecast (\(columns.isEmpty ? "the file has only a time column" : "text columns: \(columns)"))",
+                           code: ExitStatus.dataError)
+    }
     guard numeric.count == 1 else {
-        throw ValidationError("Name the column to forecast with --target; the numeric columns are: \(numeric.joined(separator: ", ")).")
+        throw CommandError(message: "\(file): \(numeric.count) numeric columns (\(numeric.joined(separator: ", "))); name the one to forecast with --target",
+                           code: ExitStatus.usage)
     }
     return numeric[0]
 }

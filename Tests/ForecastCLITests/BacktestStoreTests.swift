@@ -59,6 +59,21 @@ import TestSupport
         #expect(try run(["plot", "--db", db, "--run", "1", "-o", svg, "--origins", "11"]).code == 64)
     }
 
+    /// Issue 14, family 6: an infinite MASE (a constant training window) is stored as an
+    /// infinity, so `report` prints "inf" as the live run did, not NaN.
+    @Test func infiniteMetricsReportAsTheyPrinted() throws {
+        var text = "date,v\n"
+        for day in 1...30 { text += "2020-01-\(day < 10 ? "0" : "")\(day),\(day <= 27 ? 5 : day)\n" }
+        let path = temporaryPath("constant.csv"), db = temporaryPath("constant.db")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let backtest = try run(["backtest", path, "--models", "naive", "--origins", "1", "--horizon", "3", "--db", db])
+        #expect(backtest.code == 0, "\(backtest.err)")
+        #expect(backtest.out.contains("inf"), "\(backtest.out)")
+        let report = try run(["report", "--db", db, "--run", "1"])
+        #expect(report.out == backtest.out, "\(report.out)")
+        #expect(try sqlite(db, "SELECT count(*) FROM metrics WHERE metric = 'mase' AND value > 1e308") == "[(4,)]")
+    }
+
     /// The engine's own threads: origins fitted on one or two threads give the same bits,
     /// in the report and in every stored forecast and interval.
     @Test func oneAndTwoJobsGiveTheSameBits() throws {

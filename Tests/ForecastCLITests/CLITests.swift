@@ -90,3 +90,60 @@ func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
         #expect(noSource.code == 64)
     }
 }
+
+/// Issue 14, family 6: the smaller defects found on the way, each a sentence and an exit code.
+@Suite struct SmallerOnesTests {
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = temporaryPath(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// A monthly series written with its local offset (+01:00 in winter, +02:00 in summer) is
+    /// irregular in UTC: a warning names the line where it first leaves the grid, and so does
+    /// `inspect`; clock times mixed with instants are refused at their line and column.
+    @Test func irregularGridsAreReportedWithTheirFirstOffendingLine() throws {
+        var text = "date,value\n"
+        for i in 0..<36 {
+            let month = i % 12 + 1
+            text += "\(2018 + i / 12)-\(month < 10 ? "0" : "")\(month)-01T00:00:00\((4...10).contains(month) ? "+02:00" : "+01:00"),\(100 + i)\n"
+        }
+        let path = try write("dst.csv", text)
+        let predicted = try run(["predict", path, "--max-steps", "2", "--hidden", "4", "--horizon", "3", "--input-window", "6"])
+        #expect(predicted.code == 0, "\(predicted.err)")
+        #expect(predicted.err.hasPrefix("forecast: warning: \(path):4: 2018-02-28T23:00:00Z is not a whole number of 31d steps after 2018-01-31T23:00:00Z; 21 of 35 steps are off the grid (irregular); times with a UTC offset are compared in UTC"),
+                "\(predicted.err)")
+        let inspected = try run(["inspect", path])
+        #expect(inspected.err.isEmpty)
+        #expect(inspected.out.contains("first    \(path):4: 2018-02-28T23:00:00Z is not a whole number"), "\(inspected.out)")
+        // The same months without offsets are a monthly grid, with no warning.
+        let local = try write("local.csv", text.replacingOccurrences(of: "+02:00", with: "").replacingOccurrences(of: "+01:00", with: ""))
+        let regular = try run(["predict", local, "--max-steps", "2", "--hidden", "4", "--horizon", "3", "--input-window", "6"])
+        #expect(regular.code == 0 && regular.err.isEmpty, "\(regular.err)")
+        let mixed = try write("mixed.csv", "date,v\n2020-01-01T00:00,1\n2020-01-02T00:00Z,2\n")
+        let refused = try run(["inspect", mixed])
+        #expect(refused.code == 65)
+        #expect(refused.err.hasPrefix("forecast: error: \(mixed):3:1: column \"date\": \"2020-01-02T00:00Z\" is an instant"), "\(refused.err)")
+    }
+
+    @Test func noNumericColumnADirectoryAndBadDataLeaveSentencesAndNoStore() throws {
+        let text = try write("text.csv", "date,name\n2020-01-01,a\n2020-01-02,b\n")
+        let db = temporaryPath("never.db")
+        let noNumber = try run(["backtest", text, "--db", db])
+        #expect(noNumber.code == 65)
+        #expect(noNumber.err == "forecast: error: \(text): no numeric column to forecast (text columns: name)\n")
+        #expect(!FileManager.default.fileExists(atPath: db))  // the store is opened after the data are read
+        let several = try run(["predict", "datasets/msft_daily.csv"])
+        #expect(several.code == 64)
+        #expect(several.err == "forecast: error: datasets/msft_daily.csv: 5 numeric columns (open, high, low, close, volume); name the one to forecast with --target\n")
+        let directory = try run(["predict", NSTemporaryDirectory()])
+        #expect(directory.code == 66)
+        #expect(directory.err.hasSuffix(": cannot open: it is a directory\n"), "\(directory.err)")
+        let runs = try run(["runs", "--db", NSTemporaryDirectory()])
+        #expect(runs.code == 66)
+        #expect(runs.err.contains("is a directory, not a store"), "\(runs.err)")
+        let negative = try run(["predict", "datasets/air_passengers_monthly.csv", "--horizon", "-3"])
+        #expect(negative.code == 64)
+        #expect(negative.err.hasPrefix("Error: --horizon must be in 1...100000, got -3."), "\(negative.err)")
+    }
+}

@@ -43,6 +43,24 @@ import TimeSeries
         #expect(try frame.values(of: "close") == [.greatestFiniteMagnitude, 0])
     }
 
+    /// Issue 14, family 6: clock times and instants in one column cannot share a grid.
+    @Test func clockTimesAndInstantsDoNotMix() throws {
+        for fastPath in [true, false] {
+            #expect(message { try readCSV("date,v\n2020-01-01T00:00,1\n2020-01-02T00:00,2\n2020-01-03T00:00Z,3\n", fastPath: fastPath) }
+                == "t.csv:4:1: column \"date\": \"2020-01-03T00:00Z\" is an instant (Z, a UTC offset or epoch seconds), but the first time (line 2) is a clock time without a UTC offset; write every time one way")
+            #expect(message { try readCSV("date,v\n2020-01-01T00:00+01:00,1\n2020-01-02,2\n", fastPath: fastPath) }
+                == "t.csv:3:1: column \"date\": \"2020-01-02\" is a clock time without a UTC offset, but the first time (line 2) is an instant (Z, a UTC offset or epoch seconds); write every time one way")
+            #expect(message { try readCSV("t,v\n2020-01-01,1\n1577923200,2\n", ColumnSelection(timeColumn: "t"), fastPath: fastPath) }?
+                .hasPrefix("t.csv:3:1: column \"t\": \"1577923200\" is an instant") == true)
+        }
+        // Offsets and Z mix freely (all instants), as do dates and clock times.
+        let instants = try readCSV("date,v\n2020-01-01T00:00+01:00,1\n2020-01-01T00:00Z,2\n1577840400,3\n",
+                                   ColumnSelection(timeColumn: "date"))[0]
+        #expect(instants.timestamps?.map(\.microseconds) == [1577833200, 1577836800, 1577840400].map { $0 * 1_000_000 })
+        let clock = try readCSV("date,v\n2020-01-01,1\n2020-01-02T12:00,2\n")[0]
+        #expect(clock.timestamps?.count == 2)
+    }
+
     @Test func badAndMissingTimestamps() {
         #expect(message { try readCSV("timestamp,v\n2020-01-01,1\n2020-02-30,2\n") }
             == "t.csv:3:1: column \"timestamp\": expected an ISO-8601 date or date-time, found \"2020-02-30\"")
@@ -77,6 +95,11 @@ import TimeSeries
 
     @Test func duplicateHeaderName() {
         #expect(message { try readCSV("timestamp,v,v\n2020-01-01,1,2\n") } == "t.csv:1:3: column name \"v\" appears twice in the header")
+        // A 100,000-column header (read in linear time: 0.7 s where a search per name took 21 s)
+        // still finds a repeated name, here the last one.
+        let names = (0..<99_999).map { "c\($0)" } + ["c5"]
+        #expect(message { try readCSV("timestamp," + names.joined(separator: ",") + "\n") }
+            == "t.csv:1:100001: column name \"c5\" appears twice in the header")
     }
 
     @Test func missingFileAndDirectory() {

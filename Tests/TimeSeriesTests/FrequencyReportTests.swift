@@ -42,6 +42,22 @@ import Testing
         #expect(report.frequency == .fixed(microseconds: 3_600_000_000))
         #expect(report.missingSteps == 2)
         #expect(report.offGridSteps == 1)
+        #expect(report.firstOffGridRow == 4)
+        #expect(FrequencyReport(timestamps: Array(t.prefix(4))).firstOffGridRow == nil)
+    }
+
+    /// Issue 14, family 6: a monthly series written with its local offset (+01:00 in winter,
+    /// +02:00 in summer) is irregular in UTC, and the report says where it first leaves the grid.
+    @Test func monthlyTimesAcrossADaylightSavingChangeAreOffTheGrid() {
+        let t = stamps(["2018-01-01T00:00+01:00", "2018-02-01T00:00+01:00", "2018-03-01T00:00+01:00",
+                        "2018-04-01T00:00+02:00", "2018-05-01T00:00+02:00"])
+        let report = FrequencyReport(timestamps: t)
+        #expect(report.frequency != .months(1))
+        #expect(report.offGridSteps > 0)
+        #expect(report.firstOffGridRow != nil)
+        let local = stamps(["2018-01-01T00:00", "2018-02-01T00:00", "2018-03-01T00:00", "2018-04-01T00:00", "2018-05-01T00:00"])
+        #expect(FrequencyReport(timestamps: local).frequency == .months(1))
+        #expect(FrequencyReport(timestamps: local).firstOffGridRow == nil)
     }
 
     @Test func advanceKeepsTheCalendar() {
