@@ -31,14 +31,15 @@ let package = Package(
         // Activations compiled for AVX-512 / AVX2 and chosen at run time (function target
         // attributes: no unsafe flags, so the package stays usable as a dependency).
         .target(name: "CKernels", exclude: ["README.md"]),
-        .target(name: "Neural", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md"]),
+        .target(name: "Files", exclude: ["README.md"]),
+        .target(name: "Neural", dependencies: ["CBLAS", "CKernels", "Files"], exclude: ["README.md"]),
         .target(name: "Forecasting", dependencies: ["TimeSeries", "Neural"], exclude: ["README.md"]),
-        .target(name: "Storage", dependencies: ["SQLite"], exclude: ["README.md"]),
+        .target(name: "Storage", dependencies: ["SQLite", "Files"], exclude: ["README.md"]),
         .target(name: "Backtesting", dependencies: ["TimeSeries", "Forecasting"], exclude: ["README.md"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
-                "TimeSeries", "Ingestion", "Neural", "Forecasting", "Storage", "Backtesting", "SQLite",
+                "TimeSeries", "Ingestion", "Files", "Neural", "Forecasting", "Storage", "Backtesting", "SQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]),

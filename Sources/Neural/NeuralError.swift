@@ -1,7 +1,6 @@
 /// Errors of the Neural module.
 public enum NeuralError: Error, CustomStringConvertible, Sendable, Equatable {
     case cannotOpen(path: String, reason: String)
-    case cannotWrite(path: String, reason: String)
     /// A file that is not a well-formed safetensors file.
     case badFile(path: String, reason: String)
     /// Weights that do not fit the network: a missing tensor or another shape.
@@ -10,7 +9,6 @@ public enum NeuralError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): "\(path): cannot open: \(reason)"
-        case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
         case .badFile(let path, let reason): "\(path): not a safetensors file: \(reason)"
         case .incompatibleWeights(let path, let reason): "\(path): weights do not fit this network: \(reason)"
         }

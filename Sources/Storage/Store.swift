@@ -1,4 +1,5 @@
 import SQLite
+import Files
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -149,7 +150,7 @@ public final class Store {
             if errno == ENOENT || errno == ENOTDIR { throw StoreError.missing(path: path) }
             throw StoreError.notAStore(path: path, reason: String(cString: strerror(errno)))
         }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw StoreError.notAFile(path: path, kind: Store.kind(info.st_mode)) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw StoreError.notAFile(path: path, kind: FileKind(mode: info.st_mode).name) }
         connection = try Connection(path: path, mode: .readOnly)
         let connection = connection
         try Store.guarding(path) {
@@ -165,23 +166,16 @@ public final class Store {
     /// Throws unless `path` can hold a store: a regular file that can be written, or a name
     /// that can be created in an existing, writable directory.
     private static func checkWritable(_ path: String) throws {
-        var info = stat()
-        if stat(path, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFREG else {
-                throw StoreError.cannotWrite(path: path, reason: "is a \(kind(info.st_mode)), not a file")
-            }
+        switch FileKind(path: path) {
+        case .regular?:
             guard access(path, W_OK) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-            return
-        }
-        guard errno == ENOENT else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        guard stat(directory, &info) == 0 else {
-            throw StoreError.cannotWrite(path: path, reason: "no such directory \(directory)")
-        }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw StoreError.cannotWrite(path: path, reason: "\(directory) is not a directory") }
-        guard access(directory, W_OK) == 0 else {
-            throw StoreError.cannotWrite(path: path, reason: "\(directory): \(String(cString: strerror(errno)))")
+        case let kind?:
+            throw StoreError.cannotWrite(path: path, reason: "is a \(kind.name), not a file")
+        case nil:
+            guard errno == ENOENT else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            do { try SafeFile.checkDirectory(of: path, reported: path) } catch {
+                throw StoreError.cannotWrite(path: path, reason: error.reason)
+            }
         }
     }
 
@@ -217,18 +211,6 @@ public final class Store {
                 throw StoreError.cannotWrite(path: path, reason: "locked by another process for longer than the busy timeout")
             }
             throw error
-        }
-    }
-
-    private static func kind(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFDIR: "directory"
-        case S_IFCHR: "character device"
-        case S_IFBLK: "block device"
-        case S_IFIFO: "FIFO"
-        case S_IFSOCK: "socket"
-        case S_IFLNK: "symbolic link"
-        default: "special file"
         }
     }
 

@@ -6,6 +6,7 @@ import Neural
 import SQLite
 import Storage
 import TimeSeries
+import Files
 
 /// The `forecast` command: subcommands, and the mapping of errors to exit codes.
 @main
@@ -89,6 +90,7 @@ enum ExitStatus {
             case .cannotWrite: (error.description, cantCreate)
             }
         case let error as CommandError: (error.message, error.code)
+        case let error as FileError: (error.description, cantCreate)
         case let error as ForecastingError:
             switch error {
             case .invalidConfiguration: (error.description, ExitStatus.usage)
@@ -97,7 +99,6 @@ enum ExitStatus {
         case let error as NeuralError:
             switch error {
             case .cannotOpen: (error.description, noInput)
-            case .cannotWrite: (error.description, cantCreate)
             default: (error.description, dataError)
             }
         default: (nil, 1)

@@ -1,5 +1,6 @@
 import Foundation
 import Neural
+import Files
 
 /// A small SVG chart: panels stacked vertically, each with axes, ticks, lines, shaded
 /// bands and a legend. Enough for `plot` and `diagnose`; no dependencies.

@@ -4,6 +4,7 @@ import Foundation
 import Ingestion
 import Neural
 import TimeSeries
+import Files
 
 /// `forecast train`: fit a recurrent forecaster on a series and save it as a model file.
 struct Train: ParsableCommand {

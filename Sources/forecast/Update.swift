@@ -4,6 +4,7 @@ import Foundation
 import Neural
 import Storage
 import TimeSeries
+import Files
 
 /// `forecast update`: feed new observations to a saved model and forecast again.
 struct Update: ParsableCommand {

@@ -74,10 +74,11 @@ import TestSupport
     /// A model file that cannot be written fails before training (exit 73, the path named),
     /// and a directory is never replaced.
     @Test func anUnwritableTargetFailsBeforeTraining() throws {
-        let missing = temporaryPath("no-such-dir") + "/m.safetensors"
+        let absent = temporaryPath("no-such-dir")
+        let missing = absent + "/m.safetensors"
         let result = try run(["train", air, "--model-out", missing, "--max-steps", "3000"])
         #expect(result.code == 73, "\(result.err)")
-        #expect(result.err == "forecast: error: \(missing): cannot write: No such file or directory\n")
+        #expect(result.err == "forecast: error: \(missing): cannot write: no such directory \(absent)\n")
         #expect(result.out.isEmpty)  // no training report: it failed first
         let directory = temporaryPath("a-directory")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)

@@ -47,6 +47,8 @@ import TestSupport
         let network = RecurrentNetwork(NetworkConfiguration(cell: .gru, inputSize: 2, hiddenSize: 3, outputSize: 1))
         #expect(throws: NeuralError.self) { try network.load([:]) }
         #expect(throws: NeuralError.self) { try SafeTensors.read(path: "/nonexistent.safetensors") }
+        // A directory is named as one (was "read error").
+        #expect(throws: NeuralError.cannotOpen(path: "/tmp", reason: "it is a directory")) { try SafeTensors.read(path: "/tmp") }
     }
 
     /// Optional: with Python's `safetensors` and `torch` installed, PyTorch loads our file.

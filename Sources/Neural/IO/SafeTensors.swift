@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON
 /// header naming each tensor's dtype, shape and byte range, then the raw little-endian data.
@@ -136,6 +137,7 @@ public enum SafeTensors {
     public static func read(path: String) throws(NeuralError) -> File {
         guard let handle = fopen(path, "rb") else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { fclose(handle) }
+        if let kind = FileKind(path: path), kind == .directory { throw .cannotOpen(path: path, reason: "it is a directory") }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -143,13 +145,13 @@ public enum SafeTensors {
             if n > 0 { bytes += chunk[0..<n] }
             if n < chunk.count { break }
         }
-        if ferror(handle) != 0 { throw .cannotOpen(path: path, reason: "read error") }
+        if ferror(handle) != 0 { throw .cannotOpen(path: path, reason: "read error: \(String(cString: strerror(errno)))") }
         return try decode(bytes, name: path)
     }
 
     /// Writes `file` to `path` with `SafeFile`: a crash never leaves half a file, and a
     /// target that is not a regular file is never replaced.
-    public static func write(_ file: File, to path: String) throws(NeuralError) {
+    public static func write(_ file: File, to path: String) throws(FileError) {
         try SafeFile.write(encode(file), to: path)
     }
 }

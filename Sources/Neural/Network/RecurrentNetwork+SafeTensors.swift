@@ -1,3 +1,5 @@
+import Files
+
 extension RecurrentNetwork {
     /// Every parameter as a safetensors tensor under its PyTorch name.
     public var namedTensors: [String: SafeTensors.Tensor] {
@@ -28,7 +30,7 @@ extension RecurrentNetwork {
     }
 
     /// Writes the weights and `metadata` to a safetensors file (atomically).
-    public func save(to path: String, metadata: [String: String] = [:]) throws(NeuralError) {
+    public func save(to path: String, metadata: [String: String] = [:]) throws(FileError) {
         try SafeTensors.write(SafeTensors.File(tensors: namedTensors, metadata: metadata), to: path)
     }
 }

@@ -17,16 +17,16 @@ private let systemWrite = Darwin.write
 /// output) are written in place, never replaced; a directory, socket or block device is
 /// refused. A crash mid-write leaves at most a `.NAME.XXXXXX` file beside the target.
 public enum SafeFile {
-    /// Writes `bytes` to `path` as described above; throws `.cannotWrite` naming the path
+    /// Writes `bytes` to `path` as described above; throws a `FileError` naming the path
     /// and the system's reason.
-    public static func write(_ bytes: [UInt8], to path: String) throws(NeuralError) {
+    public static func write(_ bytes: [UInt8], to path: String) throws(FileError) {
         switch try destination(path) {
         case .standardOutput:
             fflush(nil)  // what was printed before comes first
             try writeAll(bytes, to: STDOUT_FILENO, path: path)
         case .inPlace(let real):
             let descriptor = open(real, O_WRONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            guard descriptor >= 0 else { throw FileError(path: path, reason: reason(errno)) }
             defer { _ = close(descriptor) }
             try writeAll(bytes, to: descriptor, path: path)
         case .replace(let real, let mode):
@@ -36,19 +36,29 @@ public enum SafeFile {
 
     /// Checks, before any long work, that `write(_:to:)` can write `path`: the target is
     /// missing, a regular file, or written in place, and the directory a replacement goes
-    /// to exists and is writable. Throws `.cannotWrite` saying why not. Opens nothing (a
+    /// to exists and is writable. Throws a `FileError` saying why not. Opens nothing (a
     /// FIFO's reader would see its end).
-    public static func checkWritable(_ path: String) throws(NeuralError) {
+    public static func checkWritable(_ path: String) throws(FileError) {
         switch try destination(path) {
         case .standardOutput: return
         case .inPlace(let real):
-            guard access(real, W_OK) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            guard access(real, W_OK) == 0 else { throw FileError(path: path, reason: reason(errno)) }
         case .replace(let real, _):
-            let directory = directoryOf(real)
-            var info = stat()
-            guard stat(directory, &info) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
-            guard info.st_mode & S_IFMT == S_IFDIR else { throw .cannotWrite(path: path, reason: "\(directory) is not a directory") }
-            guard access(directory, W_OK | X_OK) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            try checkDirectory(of: real, reported: path)
+        }
+    }
+
+    /// Throws unless a file can be created beside `path`: its directory exists, is a
+    /// directory, and can be written and searched. `reported` is the path named in the error.
+    public static func checkDirectory(of path: String, reported: String) throws(FileError) {
+        let directory = directoryOf(path)
+        switch FileKind(path: directory) {
+        case nil:
+            throw FileError(path: reported, reason: errno == ENOENT ? "no such directory \(directory)" : "\(directory): \(reason(errno))")
+        case .directory?:
+            guard access(directory, W_OK | X_OK) == 0 else { throw FileError(path: reported, reason: "\(directory): \(reason(errno))") }
+        case let kind?:
+            throw FileError(path: reported, reason: "\(directory) is a \(kind.name), not a directory")
         }
     }
 
@@ -62,35 +72,35 @@ public enum SafeFile {
     }
 
     /// How `path` is written (symlinks followed); throws for what is refused.
-    private static func destination(_ path: String) throws(NeuralError) -> Destination {
+    private static func destination(_ path: String) throws(FileError) -> Destination {
         if path == "-" { return .standardOutput }
-        guard !path.isEmpty else { throw .cannotWrite(path: path, reason: "empty path") }
+        guard !path.isEmpty else { throw FileError(path: path, reason: "empty path") }
         let real = resolved(path)
         var info = stat()
         guard stat(real, &info) == 0 else {
-            guard errno == ENOENT else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            guard errno == ENOENT else { throw FileError(path: path, reason: reason(errno)) }
             let mask = umask(0)
             umask(mask)
             return .replace(real, mode: 0o666 & ~mask)
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return .replace(real, mode: info.st_mode & 0o7777)
-        case S_IFCHR, S_IFIFO: return .inPlace(real)
-        case S_IFDIR: throw .cannotWrite(path: path, reason: "is a directory")
-        default: throw .cannotWrite(path: path, reason: "not a regular file, device or FIFO; refusing to replace it")
+        switch FileKind(mode: info.st_mode) {
+        case .regular: return .replace(real, mode: info.st_mode & 0o7777)
+        case .characterDevice, .fifo: return .inPlace(real)
+        case .directory: throw FileError(path: path, reason: "is a directory")
+        case let kind: throw FileError(path: path, reason: "is a \(kind.name), not a regular file, device or FIFO; refusing to replace it")
         }
     }
 
-    private static func replace(_ real: String, with bytes: [UInt8], mode: mode_t, reported path: String) throws(NeuralError) {
+    private static func replace(_ real: String, with bytes: [UInt8], mode: mode_t, reported path: String) throws(FileError) {
         let directory = directoryOf(real)
         let name = real.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? real
         var template = Array((directory == "/" ? "/" : directory + "/").utf8CString.dropLast()) + Array(".\(name).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // non-empty: a literal above
-        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+        guard descriptor >= 0 else { throw FileError(path: path, reason: reason(errno)) }
         let temporary = String(cString: template)
-        do throws(NeuralError) {
+        do throws(FileError) {
             try writeAll(bytes, to: descriptor, path: path)
-            guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else { throw .cannotWrite(path: path, reason: reason(errno)) }
+            guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else { throw FileError(path: path, reason: reason(errno)) }
         } catch {
             _ = close(descriptor)
             unlink(temporary)
@@ -99,12 +109,12 @@ public enum SafeFile {
         guard close(descriptor) == 0 else {
             let error = errno
             unlink(temporary)
-            throw .cannotWrite(path: path, reason: reason(error))
+            throw FileError(path: path, reason: reason(error))
         }
         guard rename(temporary, real) == 0 else {
             let error = errno
             unlink(temporary)
-            throw .cannotWrite(path: path, reason: reason(error))
+            throw FileError(path: path, reason: reason(error))
         }
         // The rename itself is durable once the directory is synced (best effort: some
         // file systems refuse fsync on a directory).
@@ -115,13 +125,13 @@ public enum SafeFile {
         }
     }
 
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(NeuralError) {
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(FileError) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, bytes.count - offset) }  // count > 0
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .cannotWrite(path: path, reason: reason(errno))
+                throw FileError(path: path, reason: reason(errno))
             }
             offset += n
         }
@@ -135,7 +145,8 @@ public enum SafeFile {
         return String(cString: real)
     }
 
-    private static func directoryOf(_ path: String) -> String {
+    /// The directory a file at `path` is created in (`.` for a bare name).
+    public static func directoryOf(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
