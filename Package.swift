@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "Forecasting", "Ingestion", "TimeSeries"]),
         .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Neural"]),
         .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion", "TimeSeries", "SQLite", "Neural"]),
-        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural"], exclude: ["Fixtures"]),
+        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "ForecastingTests", dependencies: ["TestSupport", "Forecasting", "Ingestion", "TimeSeries", "Neural"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["TestSupport", "forecast"]),
     ]

@@ -44,7 +44,176 @@ DEFINE_KERNELS(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
 DEFINE_KERNELS(avx2, __attribute__((target("avx2,fma"))))
 DEFINE_KERNELS(baseline, )
 
+// ---------------------------------------------------------------------------------------
+// The per-step product of a recurrent layer: C[m, n] (+)= A[m, k] @ B[k, n], row-major, m the
+// batch (small), B the layer's W_hh^T [H, G] (forward) or W_hh [G, H] (backward). B is packed
+// once per sequence into panels of NR = 2 vectors of columns, each panel [k, NR] contiguous
+// (the last one padded with zeros), so a step reads B sequentially, once, and nothing is
+// repacked per step (OpenBLAS repacks B on every call; and B read in place with a 4 KB row
+// stride falls out of L1 between row blocks). Inside a panel the rows go MR at a time while
+// the panel (k x NR floats, 32 KB at k = 256 on AVX-512) stays in L1. Each C element is its
+// start value (0 or C) plus its k products added in order (FMA on the AVX paths): the same
+// bits on every run of one path.
+
+// Cases rows = R (for R <= MR) of `block_*`'s switch, one vector wide and two.
+#define TILE_CASE(suffix, MR, R)                                                          \
+    case R * 2:                                                                           \
+        if (R <= MR) tile_##suffix(R <= MR ? R : 1, 1, k, a, lda, b, c, ldc, beta);      \
+        break;                                                                            \
+    case R * 2 + 1:                                                                       \
+        if (R <= MR) tile_##suffix(R <= MR ? R : 1, 2, k, a, lda, b, c, ldc, beta);      \
+        break;
+#define DEFINE_STEP_GEMM(suffix, attr, VW, MR)                                           \
+    typedef float vec_##suffix __attribute__((vector_size(VW * 4), aligned(4)));       \
+    attr static inline vec_##suffix load_##suffix(const float *p) {                   \
+        return *(const vec_##suffix *)p;                                              \
+    }                                                                                 \
+    attr static inline void store_##suffix(float *p, vec_##suffix v) {                \
+        *(vec_##suffix *)p = v;                                                       \
+    }                                                                                 \
+    /* `rows` rows (<= MR) times `w` vectors (1 or 2) of a panel b ([k, 2 VW]); both */ \
+    /* constants after inlining into `block_*`, so each shape keeps its accumulators */ \
+    /* in registers. */                                                               \
+    attr static inline __attribute__((always_inline)) void tile_##suffix(              \
+        const int rows, const int w, long k, const float *a, long lda, const float *b,  \
+        float *c, long ldc, int beta) {                                               \
+        vec_##suffix acc0[MR], acc1[MR];                                              \
+        _Pragma("clang loop unroll(full)")                                            \
+        for (int r = 0; r < rows; r++) {                                              \
+            acc0[r] = beta ? load_##suffix(c + r * ldc) : (vec_##suffix){0};         \
+            acc1[r] = beta && w == 2 ? load_##suffix(c + r * ldc + VW) : (vec_##suffix){0}; \
+        }                                                                             \
+        for (long p = 0; p < k; p++) {                                                \
+            vec_##suffix b0 = load_##suffix(b + p * 2 * VW);                          \
+            vec_##suffix b1 = w == 2 ? load_##suffix(b + p * 2 * VW + VW) : (vec_##suffix){0}; \
+            _Pragma("clang loop unroll(full)")                                        \
+            for (int r = 0; r < rows; r++) {                                          \
+                float x = a[r * lda + p];                                             \
+                acc0[r] = acc0[r] + x * b0;                                           \
+                if (w == 2) acc1[r] = acc1[r] + x * b1;                               \
+            }                                                                         \
+        }                                                                             \
+        _Pragma("clang loop unroll(full)")                                            \
+        for (int r = 0; r < rows; r++) {                                              \
+            store_##suffix(c + r * ldc, acc0[r]);                                     \
+            if (w == 2) store_##suffix(c + r * ldc + VW, acc1[r]);                    \
+        }                                                                             \
+    }                                                                                 \
+    attr static void block_##suffix(long rows, int w, long k, const float *a, long lda, \
+                                    const float *b, float *c, long ldc, int beta) {   \
+        switch (rows * 2 + (w - 1)) {                                                 \
+        TILE_CASE(suffix, MR, 1) TILE_CASE(suffix, MR, 2) TILE_CASE(suffix, MR, 3)    \
+        TILE_CASE(suffix, MR, 4) TILE_CASE(suffix, MR, 5) TILE_CASE(suffix, MR, 6)    \
+        TILE_CASE(suffix, MR, 7) TILE_CASE(suffix, MR, 8)                             \
+        }                                                                             \
+    }                                                                                 \
+    attr static void step_gemm_##suffix(long m, long n, long k, const float *a, long lda, \
+                                        const float *packed, float *c, long ldc, int beta) { \
+        const long nr = 2 * VW;                                                       \
+        for (long j = 0; j < n; j += nr) {                                            \
+            const float *panel = packed + (j / nr) * k * nr;                          \
+            long cols = n - j < nr ? n - j : nr;                                      \
+            if (cols % VW == 0) {                                                     \
+                for (long i = 0; i < m; i += MR) {                                    \
+                    long rows = m - i < MR ? m - i : MR;                              \
+                    block_##suffix(rows, (int)(cols / VW), k, a + i * lda, lda, panel, \
+                                   c + i * ldc + j, ldc, beta);                       \
+                }                                                                     \
+            } else {                                                                  \
+                /* The last, partial panel: through a full-width scratch row block. */ \
+                float scratch[MR * 2 * VW];                                           \
+                for (long i = 0; i < m; i += MR) {                                    \
+                    long rows = m - i < MR ? m - i : MR;                              \
+                    for (long r = 0; r < rows; r++)                                   \
+                        for (long q = 0; q < nr; q++)                                 \
+                            scratch[r * nr + q] = beta && q < cols ? c[(i + r) * ldc + j + q] : 0.0f; \
+                    block_##suffix(rows, 2, k, a + i * lda, lda, panel, scratch, nr, beta); \
+                    for (long r = 0; r < rows; r++)                                   \
+                        for (long q = 0; q < cols; q++) c[(i + r) * ldc + j + q] = scratch[r * nr + q]; \
+                }                                                                     \
+            }                                                                         \
+        }                                                                             \
+    }
+
+DEFINE_STEP_GEMM(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))), 16, 8)
+DEFINE_STEP_GEMM(avx2, __attribute__((target("avx2,fma"))), 8, 6)
+DEFINE_STEP_GEMM(baseline, , 4, 4)
+
+// ---------------------------------------------------------------------------------------
+// The gate non-linearities and state update of one step, fused over the whole batch:
+// x holds the step's pre-activations [batch, G] (x-side and h-side summed, biases folded),
+// row stride G. With `gates` (training) the activated gates are kept [batch, G] for the
+// backward pass, else (inference) nothing but the new state is written.
+#define SIGMOID(v, out) { float h_ = 0.5f * (v); TANH_BODY(h_) out = 0.5f + 0.5f * (p / q); }
+#define TANH(v, out) { TANH_BODY(v) out = p / q; }
+#define DEFINE_GATES(suffix, attr)                                                     \
+    attr static void lstm_gates_##suffix(long batch, long h, const float *restrict x,  \
+                                         const float *restrict c_prev, float *restrict c_next, \
+                                         float *restrict h_next, float *restrict gates, \
+                                         float *restrict tanh_c) {                     \
+        long g = 4 * h;                                                                \
+        for (long b = 0; b < batch; b++) {                                             \
+            const float *xb = x + b * g;                                               \
+            const float *cp = c_prev + b * h;                                          \
+            float *cn = c_next + b * h, *hb = h_next + b * h;                          \
+            _Pragma("clang loop vectorize(enable) interleave(enable)")                 \
+            for (long j = 0; j < h; j++) {                                             \
+                float i, f, gg, o, tc;                                                 \
+                SIGMOID(xb[j], i)                                                      \
+                SIGMOID(xb[h + j], f)                                                  \
+                TANH(xb[2 * h + j], gg)                                                \
+                SIGMOID(xb[3 * h + j], o)                                              \
+                float c = f * cp[j] + i * gg;                                          \
+                TANH(c, tc)                                                            \
+                cn[j] = c;                                                             \
+                hb[j] = o * tc;                                                        \
+                if (gates) {                                                           \
+                    float *gb = gates + b * g;                                         \
+                    gb[j] = i; gb[h + j] = f; gb[2 * h + j] = gg; gb[3 * h + j] = o;   \
+                    tanh_c[b * h + j] = tc;                                            \
+                }                                                                      \
+            }                                                                          \
+        }                                                                              \
+    }                                                                                  \
+    attr static void gru_gates_##suffix(long batch, long h, const float *restrict x,   \
+                                        float *restrict hn, const float *restrict b_hn, \
+                                        const float *restrict h_prev, float *restrict h_next, \
+                                        float *restrict gates) {                       \
+        long g = 3 * h;                                                                \
+        for (long b = 0; b < batch; b++) {                                             \
+            const float *xb = x + b * g, *hp = h_prev + b * h;                         \
+            float *hnb = hn + b * h, *hb = h_next + b * h;                             \
+            _Pragma("clang loop vectorize(enable) interleave(enable)")                 \
+            for (long j = 0; j < h; j++) {                                             \
+                float r, z, n;                                                         \
+                SIGMOID(xb[j], r)                                                      \
+                SIGMOID(xb[h + j], z)                                                  \
+                float hnj = hnb[j] + b_hn[j];                                          \
+                float pre = xb[2 * h + j] + r * hnj;                                   \
+                TANH(pre, n)                                                           \
+                hb[j] = n + z * (hp[j] - n);                                           \
+                hnb[j] = hnj;                                                          \
+                if (gates) {                                                           \
+                    float *gb = gates + b * g;                                         \
+                    gb[j] = r; gb[h + j] = z; gb[2 * h + j] = n;                       \
+                }                                                                      \
+            }                                                                          \
+        }                                                                              \
+    }
+
+DEFINE_GATES(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
+DEFINE_GATES(avx2, __attribute__((target("avx2,fma"))))
+DEFINE_GATES(baseline, )
+
+typedef void (*lstm_gates_kernel)(long, long, const float *, const float *, float *, float *, float *, float *);
+typedef void (*gru_gates_kernel)(long, long, const float *, float *, const float *, const float *, float *, float *);
+static lstm_gates_kernel lstm_gates_impl;
+static gru_gates_kernel gru_gates_impl;
+
 typedef void (*kernel)(const float *restrict, float *restrict, long);
+typedef void (*step_gemm_kernel)(long, long, long, const float *, long, const float *, float *, long, int);
+static long step_panel_width;
+static step_gemm_kernel step_gemm_impl;
 typedef void (*inplace_kernel)(float *, long);
 static kernel tanh_impl, sigmoid_impl;
 static inplace_kernel tanh_inplace_impl, sigmoid_inplace_impl;
@@ -63,13 +232,19 @@ static int use(const char *name) {
         if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))) return 0;
         tanh_impl = tanh_avx512; sigmoid_impl = sigmoid_avx512; isa_name = "avx512"; blas_core = "SkylakeX";
         tanh_inplace_impl = tanh_inplace_avx512; sigmoid_inplace_impl = sigmoid_inplace_avx512;
+        step_gemm_impl = step_gemm_avx512; step_panel_width = 32;
+        lstm_gates_impl = lstm_gates_avx512; gru_gates_impl = gru_gates_avx512;
     } else if (!strcmp(name, "avx2")) {
         if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return 0;
         tanh_impl = tanh_avx2; sigmoid_impl = sigmoid_avx2; isa_name = "avx2"; blas_core = "Haswell";
         tanh_inplace_impl = tanh_inplace_avx2; sigmoid_inplace_impl = sigmoid_inplace_avx2;
+        step_gemm_impl = step_gemm_avx2; step_panel_width = 16;
+        lstm_gates_impl = lstm_gates_avx2; gru_gates_impl = gru_gates_avx2;
     } else {
         tanh_impl = tanh_baseline; sigmoid_impl = sigmoid_baseline; isa_name = "portable"; blas_core = "Prescott";
         tanh_inplace_impl = tanh_inplace_baseline; sigmoid_inplace_impl = sigmoid_inplace_baseline;
+        step_gemm_impl = step_gemm_baseline; step_panel_width = 8;
+        lstm_gates_impl = lstm_gates_baseline; gru_gates_impl = gru_gates_baseline;
     }
     return 1;
 }
@@ -111,3 +286,56 @@ void ck_blas_follow(void) {
 }
 const char *ck_blas_core(void) { return openblas_get_corename ? openblas_get_corename() : "unknown"; }
 const char *ck_request_error(void) { return request_error; }
+// Packs B ([k, n] with row stride ldb, or its transpose when `transposed`: B[p][j] =
+// b[j * ldb + p]) into panels of `width` columns, the last padded with zeros.
+static void pack_panels(long width, long n, long k, const float *b, long ldb, int transposed, float *packed) {
+    for (long j0 = 0; j0 < n; j0 += width) {
+        float *panel = packed + (j0 / width) * k * width;
+        for (long p = 0; p < k; p++) {
+            for (long q = 0; q < width; q++) {
+                long j = j0 + q;
+                panel[p * width + q] = j < n ? (transposed ? b[j * ldb + p] : b[p * ldb + j]) : 0.0f;
+            }
+        }
+    }
+}
+
+long ck_step_packed_floats(long n, long k) {
+    return (n + step_panel_width - 1) / step_panel_width * step_panel_width * k;
+}
+void ck_step_pack(long n, long k, const float *b, long ldb, int transposed, float *packed) {
+    pack_panels(step_panel_width, n, k, b, ldb, transposed, packed);
+}
+void ck_step_gemm(long m, long n, long k, const float *a, long lda, const float *packed,
+                  float *c, long ldc, int accumulate) {
+    if (m > 0 && n > 0) step_gemm_impl(m, n, k, a, lda, packed, c, ldc, accumulate);
+}
+int ck_step_gemm_on(const char *path, long m, long n, long k, const float *a, long lda, const float *b,
+                    long ldb, float *c, long ldc, int accumulate) {
+    step_gemm_kernel kernel;
+    long width;
+    if (!strcmp(path, "avx512") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
+        kernel = step_gemm_avx512; width = 32;
+    } else if (!strcmp(path, "avx2") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        kernel = step_gemm_avx2; width = 16;
+    } else if (!strcmp(path, "portable")) {
+        kernel = step_gemm_baseline; width = 8;
+    } else {
+        return 0;
+    }
+    if (m <= 0 || n <= 0) return 1;
+    float *packed = malloc(sizeof(float) * (size_t)((n + width - 1) / width * width * (k > 0 ? k : 1)));
+    if (!packed) return -1;
+    pack_panels(width, n, k, b, ldb, 0, packed);
+    kernel(m, n, k, a, lda, packed, c, ldc, accumulate);
+    free(packed);
+    return 1;
+}
+void ck_lstm_gates(long batch, long h, const float *x, const float *c_prev, float *c_next, float *h_next,
+                   float *gates, float *tanh_c) {
+    lstm_gates_impl(batch, h, x, c_prev, c_next, h_next, gates, tanh_c);
+}
+void ck_gru_gates(long batch, long h, const float *x, float *hn, const float *b_hn, const float *h_prev,
+                  float *h_next, float *gates) {
+    gru_gates_impl(batch, h, x, hn, b_hn, h_prev, h_next, gates);
+}

@@ -3,9 +3,10 @@ import CKernels
 
 /// Matrix products, all row-major Float32: `C = alpha * op(A) @ op(B) + beta * C`.
 ///
-/// Every product of the engine goes through `cblas_sgemm` (OpenBLAS picks an AVX-512 kernel
-/// at run time, 2.5-5x faster than hand-written Swift here); `naive` is the reference the
-/// tests hold it to.
+/// The large products of the engine (input projections over all T*B rows, weight
+/// gradients, the head) go through `cblas_sgemm` (OpenBLAS picks its kernel at run time);
+/// the small per-step products of a recurrent layer go through `ck_step_gemm` (CKernels),
+/// with W_hh packed once per sequence. `naive` is the reference the tests hold both to.
 public enum GEMM {
     /// Runs OpenBLAS on one thread (the second core is worth more to independent work:
     /// origins, series) and on the kernel path `FORECAST_KERNELS` forces, if any. Once, on

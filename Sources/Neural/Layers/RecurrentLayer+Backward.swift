@@ -1,3 +1,5 @@
+import CKernels
+
 extension RecurrentLayer {
     /// Backpropagation through time over the sequence of the last `forward`.
     ///
@@ -20,6 +22,9 @@ extension RecurrentLayer {
         let hs = cache.hs.pointer, gates = cache.gates.pointer, dPre = cache.dPre.pointer
         let dhNext = cache.dh.pointer, dcNext = cache.dc.pointer
         let wHH = p + weightHH
+        // W_hh [G, H] packed once for the per-step kernel: dh_{t-1} = dgates_t @ W_hh.
+        let packedBack = cache.packedBack.pointer
+        ck_step_pack(h, g, wHH, h, 0, packedBack)
         // For a GRU the h-side gate gradients differ from the x-side ones (r scales W_hn h).
         let dHPre = cell == .gru ? cache.dHPre.pointer : dPre
         if let dhFinal { dhNext.update(from: dhFinal, count: batch * h) } else { dhNext.update(repeating: 0, count: batch * h) }
@@ -45,13 +50,13 @@ extension RecurrentLayer {
                     let dh = dhNext + b * h, out = hCur + b * h, d = dp + b * g
                     for j in 0..<h { d[j] = dh[j] * (1 - out[j] * out[j]) }
                 }
-                GEMM.multiply(false, false, m: batch, n: h, k: g, dp, lda: g, wHH, ldb: h, dhNext, ldc: h)
+                ck_step_gemm(batch, h, g, dp, g, packedBack, dhNext, h, 0)
             case .rnnReLU:
                 for b in 0..<batch {
                     let dh = dhNext + b * h, out = hCur + b * h, d = dp + b * g
                     for j in 0..<h { d[j] = out[j] > 0 ? dh[j] : 0 }
                 }
-                GEMM.multiply(false, false, m: batch, n: h, k: g, dp, lda: g, wHH, ldb: h, dhNext, ldc: h)
+                ck_step_gemm(batch, h, g, dp, g, packedBack, dhNext, h, 0)
             case .gru:
                 let hnAll = cache.hn.pointer + t * batch * h
                 for b in 0..<batch {
@@ -73,7 +78,7 @@ extension RecurrentLayer {
                         dh[j] = d * z[j]                                    // direct path to h_{t-1}
                     }
                 }
-                GEMM.multiply(false, false, m: batch, n: h, k: g, dhp, lda: g, wHH, ldb: h, beta: 1, dhNext, ldc: h)
+                ck_step_gemm(batch, h, g, dhp, g, packedBack, dhNext, h, 1)
             case .lstm:
                 let cs = cache.cs.pointer, tanhC = cache.tanhC.pointer
                 let cPrev = cs + t * batch * h, tc = tanhC + t * batch * h
@@ -91,7 +96,7 @@ extension RecurrentLayer {
                         dcn[j] = dc * f[j]
                     }
                 }
-                GEMM.multiply(false, false, m: batch, n: h, k: g, dp, lda: g, wHH, ldb: h, dhNext, ldc: h)
+                ck_step_gemm(batch, h, g, dp, g, packedBack, dhNext, h, 0)
             }
         }
 

@@ -1,3 +1,5 @@
+import CKernels
+
 extension RecurrentLayer {
     /// Runs the layer over a whole sequence, keeping what the backward pass needs in `cache`.
     ///
@@ -23,11 +25,11 @@ extension RecurrentLayer {
         let sharedWidth = cell == .gru ? 2 * h : g
         for j in 0..<g { folded[j] = bIH[j] + (j < sharedWidth ? bHH[j] : 0) }
         addRowVector(folded, to: xProj, rows: rows, width: g)
-        // W_hh^T [H, G], so the per-step product needs no transposed (packed) operand.
-        let wHHT = cache.wHHT.pointer
-        for r in 0..<g {
-            for c in 0..<h { wHHT[c * g + r] = wHH[r * h + c] }
-        }
+        // W_hh^T [H, G] packed once for the per-step kernel (a GRU's n columns apart, as
+        // r scales W_hn h + b_hn), so no step repacks or transposes it.
+        let packed = cache.packedForward.pointer, packedN = cache.packedN.pointer
+        ck_step_pack(cell == .gru ? 2 * h : g, h, wHH, h, 1, packed)
+        if cell == .gru { ck_step_pack(h, h, wHH + 2 * h * h, h, 1, packedN) }
         if let h0 { hs.update(from: h0, count: batch * h) } else { hs.update(repeating: 0, count: batch * h) }
         if cell == .lstm {
             let cs = cache.cs.pointer
@@ -42,7 +44,7 @@ extension RecurrentLayer {
             case .rnnTanh, .rnnReLU:
                 // pre = xProj_t + h_{t-1} @ W_hh^T, accumulated in place (beta = 1): no
                 // separate sum pass and no zeroing of an output matrix every step.
-                GEMM.multiply(false, false, m: batch, n: g, k: h, hPrev, lda: h, wHHT, ldb: g, beta: 1, xp, ldc: g)
+                ck_step_gemm(batch, g, h, hPrev, h, packed, xp, g, 1)
                 if cell == .rnnTanh {
                     Activations.tanh(xp, hNext, count: batch * h)
                 } else {
@@ -51,37 +53,14 @@ extension RecurrentLayer {
             case .gru:
                 // r, z: pre-activations accumulated into xProj; n: W_hn h separately into hn.
                 let hnAll = cache.hn.pointer + t * batch * h
-                GEMM.multiply(false, false, m: batch, n: 2 * h, k: h, hPrev, lda: h, wHHT, ldb: g, beta: 1, xp, ldc: g)
-                GEMM.multiply(false, false, m: batch, n: h, k: h, hPrev, lda: h, wHHT + 2 * h, ldb: g, hnAll, ldc: h)
-                let bhn = bHH + 2 * h
-                for b in 0..<batch {
-                    let x = xp + b * g, gate = gt + b * g
-                    let hn = hnAll + b * h, prev = hPrev + b * h, out = hNext + b * h
-                    // Row pointers hoisted: an overflow-checked `2 * h + j` in a loop blocks vectorisation.
-                    let r = gate, z = gate + h, n = gate + 2 * h, xn = x + 2 * h
-                    Activations.sigmoid(x, gate, count: 2 * h)              // r, z
-                    for j in 0..<h {
-                        hn[j] += bhn[j]                                     // W_hn h + b_hn
-                        n[j] = xn[j] + r[j] * hn[j]
-                    }
-                    Activations.tanh(n, n, count: h)
-                    for j in 0..<h { out[j] = n[j] + z[j] * (prev[j] - n[j]) }  // (1-z)n + z h
-                }
+                ck_step_gemm(batch, 2 * h, h, hPrev, h, packed, xp, g, 1)
+                ck_step_gemm(batch, h, h, hPrev, h, packedN, hnAll, h, 0)
+                ck_gru_gates(batch, h, xp, hnAll, bHH + 2 * h, hPrev, hNext, gt)  // hn += b_hn in place
             case .lstm:
-                GEMM.multiply(false, false, m: batch, n: g, k: h, hPrev, lda: h, wHHT, ldb: g, beta: 1, xp, ldc: g)
+                ck_step_gemm(batch, g, h, hPrev, h, packed, xp, g, 1)
                 let cs = cache.cs.pointer, tanhC = cache.tanhC.pointer
                 let cPrev = cs + t * batch * h, cNext = cPrev + batch * h, tc = tanhC + t * batch * h
-                for b in 0..<batch {
-                    let x = xp + b * g, gate = gt + b * g
-                    Activations.sigmoid(x, gate, count: 2 * h)                       // i, f
-                    Activations.tanh(x + 2 * h, gate + 2 * h, count: h)              // g
-                    Activations.sigmoid(x + 3 * h, gate + 3 * h, count: h)           // o
-                    let i = gate, f = gate + h, gg = gate + 2 * h, o = gate + 3 * h
-                    let cp = cPrev + b * h, c = cNext + b * h, tcb = tc + b * h, out = hNext + b * h
-                    for j in 0..<h { c[j] = f[j] * cp[j] + i[j] * gg[j] }
-                    Activations.tanh(c, tcb, count: h)
-                    for j in 0..<h { out[j] = o[j] * tcb[j] }
-                }
+                ck_lstm_gates(batch, h, xp, cPrev, cNext, hNext, gt, tc)
             }
         }
     }

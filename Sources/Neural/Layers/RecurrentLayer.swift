@@ -1,3 +1,5 @@
+import CKernels
+
 /// One recurrent layer: its sizes and where its four PyTorch tensors sit in the flat buffer.
 ///
 /// `weight_ih_l{k}` [G*H, I], `weight_hh_l{k}` [G*H, H], `bias_ih_l{k}` [G*H],
@@ -49,12 +51,21 @@ final class RecurrentLayerCache {
     var dInput = AlignedBuffer(count: 0)     // [T*B, I]
     var dh = AlignedBuffer(count: 0)         // [B, H]
     var dc = AlignedBuffer(count: 0)         // [B, H]
-    let wHHT: AlignedBuffer                  // [H, G]  W_hh transposed
+    /// W_hh^T [H, G] packed for `ck_step_gemm` (a GRU: its r,z columns [H, 2H]), once per
+    /// forward call; `packedN` the GRU's n columns [H, H]; `packedBack` W_hh [G, H] as the
+    /// backward step's operand, once per backward call.
+    let packedForward: AlignedBuffer
+    let packedN: AlignedBuffer
+    let packedBack: AlignedBuffer
     let foldedBias: AlignedBuffer            // [G]  b_ih + the b_hh parts summed with it
 
     init(layer: RecurrentLayer) {
         self.layer = layer
-        wHHT = AlignedBuffer(count: layer.hiddenSize * layer.gateWidth)
+        let h = layer.hiddenSize, g = layer.gateWidth
+        let forwardWidth = layer.cell == .gru ? 2 * h : g
+        packedForward = AlignedBuffer(count: ck_step_packed_floats(forwardWidth, h))
+        packedN = AlignedBuffer(count: layer.cell == .gru ? ck_step_packed_floats(h, h) : 0)
+        packedBack = AlignedBuffer(count: ck_step_packed_floats(h, g))
         foldedBias = AlignedBuffer(count: layer.gateWidth)
     }
 
