@@ -72,7 +72,7 @@ func benchCase(_ c: RNNCase, cell: CellKind, mode: String, minTime: Double) {
     let trainPeak = peakRSSMegabytes()
     resetPeakRSS()
     let infer = timeSteps(warmup: 3, minTime: minTime / 2, minReps: 7, maxReps: 300) {
-        blackHole(network.forward(x, batch: c.B, steps: c.T))
+        blackHole(network.forward(x, batch: c.B, steps: c.T, differentiable: false))
     }
     let inferPeak = peakRSSMegabytes()
 

@@ -146,6 +146,36 @@ DEFINE_STEP_GEMM(baseline, , 4, 4)
 // backward pass, else (inference) nothing but the new state is written.
 #define SIGMOID(v, out) { float h_ = 0.5f * (v); TANH_BODY(h_) out = 0.5f + 0.5f * (p / q); }
 #define TANH(v, out) { TANH_BODY(v) out = p / q; }
+// One element j of an LSTM (GRU) row: STORE is 1 where the activated gates are kept. The
+// two loops of each kernel differ only in STORE, so each is vectorised without a branch.
+#define LSTM_ELEMENT(STORE)                                                            \
+    {                                                                                  \
+        float i, f, gg, o, tc;                                                         \
+        SIGMOID(xb[j], i)                                                              \
+        SIGMOID(xb[h + j], f)                                                          \
+        TANH(xb[2 * h + j], gg)                                                        \
+        SIGMOID(xb[3 * h + j], o)                                                      \
+        float c = f * cp[j] + i * gg;                                                  \
+        TANH(c, tc)                                                                    \
+        cn[j] = c;                                                                     \
+        hb[j] = o * tc;                                                                \
+        if (STORE) {                                                                   \
+            gb[j] = i; gb[h + j] = f; gb[2 * h + j] = gg; gb[3 * h + j] = o;           \
+            tcb[j] = tc;                                                               \
+        }                                                                              \
+    }
+#define GRU_ELEMENT(STORE)                                                             \
+    {                                                                                  \
+        float r, z, n;                                                                 \
+        SIGMOID(xb[j], r)                                                              \
+        SIGMOID(xb[h + j], z)                                                          \
+        float hnj = hnb[j] + b_hn[j];                                                  \
+        float pre = xb[2 * h + j] + r * hnj;                                           \
+        TANH(pre, n)                                                                   \
+        hb[j] = n + z * (hp[j] - n);                                                   \
+        hnb[j] = hnj;                                                                  \
+        if (STORE) { gb[j] = r; gb[h + j] = z; gb[2 * h + j] = n; }                    \
+    }
 #define DEFINE_GATES(suffix, attr)                                                     \
     attr static void lstm_gates_##suffix(long batch, long h, const float *restrict x,  \
                                          const float *restrict c_prev, float *restrict c_next, \
@@ -153,25 +183,18 @@ DEFINE_STEP_GEMM(baseline, , 4, 4)
                                          float *restrict tanh_c) {                     \
         long g = 4 * h;                                                                \
         for (long b = 0; b < batch; b++) {                                             \
-            const float *xb = x + b * g;                                               \
-            const float *cp = c_prev + b * h;                                          \
-            float *cn = c_next + b * h, *hb = h_next + b * h;                          \
-            _Pragma("clang loop vectorize(enable) interleave(enable)")                 \
-            for (long j = 0; j < h; j++) {                                             \
-                float i, f, gg, o, tc;                                                 \
-                SIGMOID(xb[j], i)                                                      \
-                SIGMOID(xb[h + j], f)                                                  \
-                TANH(xb[2 * h + j], gg)                                                \
-                SIGMOID(xb[3 * h + j], o)                                              \
-                float c = f * cp[j] + i * gg;                                          \
-                TANH(c, tc)                                                            \
-                cn[j] = c;                                                             \
-                hb[j] = o * tc;                                                        \
-                if (gates) {                                                           \
-                    float *gb = gates + b * g;                                         \
-                    gb[j] = i; gb[h + j] = f; gb[2 * h + j] = gg; gb[3 * h + j] = o;   \
-                    tanh_c[b * h + j] = tc;                                            \
-                }                                                                      \
+            const float *restrict xb = x + b * g;                                      \
+            const float *restrict cp = c_prev + b * h;                                 \
+            float *restrict cn = c_next + b * h, *restrict hb = h_next + b * h;        \
+            if (gates) {                                                               \
+                float *restrict gb = gates + b * g, *restrict tcb = tanh_c + b * h;    \
+                _Pragma("clang loop vectorize(enable) interleave(enable)")             \
+                for (long j = 0; j < h; j++) LSTM_ELEMENT(1)                           \
+            } else {                                                                   \
+                float *gb = 0, *tcb = 0;                                               \
+                (void)gb; (void)tcb;                                                   \
+                _Pragma("clang loop vectorize(enable) interleave(enable)")             \
+                for (long j = 0; j < h; j++) LSTM_ELEMENT(0)                           \
             }                                                                          \
         }                                                                              \
     }                                                                                  \
@@ -181,22 +204,17 @@ DEFINE_STEP_GEMM(baseline, , 4, 4)
                                         float *restrict gates) {                       \
         long g = 3 * h;                                                                \
         for (long b = 0; b < batch; b++) {                                             \
-            const float *xb = x + b * g, *hp = h_prev + b * h;                         \
-            float *hnb = hn + b * h, *hb = h_next + b * h;                             \
-            _Pragma("clang loop vectorize(enable) interleave(enable)")                 \
-            for (long j = 0; j < h; j++) {                                             \
-                float r, z, n;                                                         \
-                SIGMOID(xb[j], r)                                                      \
-                SIGMOID(xb[h + j], z)                                                  \
-                float hnj = hnb[j] + b_hn[j];                                          \
-                float pre = xb[2 * h + j] + r * hnj;                                   \
-                TANH(pre, n)                                                           \
-                hb[j] = n + z * (hp[j] - n);                                           \
-                hnb[j] = hnj;                                                          \
-                if (gates) {                                                           \
-                    float *gb = gates + b * g;                                         \
-                    gb[j] = r; gb[h + j] = z; gb[2 * h + j] = n;                       \
-                }                                                                      \
+            const float *restrict xb = x + b * g, *restrict hp = h_prev + b * h;       \
+            float *restrict hnb = hn + b * h, *restrict hb = h_next + b * h;           \
+            if (gates) {                                                               \
+                float *restrict gb = gates + b * g;                                    \
+                _Pragma("clang loop vectorize(enable) interleave(enable)")             \
+                for (long j = 0; j < h; j++) GRU_ELEMENT(1)                            \
+            } else {                                                                   \
+                float *gb = 0;                                                         \
+                (void)gb;                                                              \
+                _Pragma("clang loop vectorize(enable) interleave(enable)")             \
+                for (long j = 0; j < h; j++) GRU_ELEMENT(0)                            \
             }                                                                          \
         }                                                                              \
     }

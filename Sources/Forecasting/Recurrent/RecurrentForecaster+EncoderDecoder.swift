@@ -85,7 +85,7 @@ extension RecurrentForecaster {
     func decode(encoderInput: [Float], calendar: [Float], batch: Int) -> [Float] {
         guard let network, let decoder else { return [] }
         let c = configuration, f = decoderFeatureCount, h = c.horizon
-        _ = network.forward(encoderInput, batch: batch, steps: c.window)
+        _ = network.forward(encoderInput, batch: batch, steps: c.window, differentiable: false)
         var recurrent = network.finalState
         var previous = (0..<batch).map { b in encoderInput[(b * c.window + c.window - 1) * featureCount] }
         var outputs = [Float](repeating: 0, count: batch * h)
@@ -95,7 +95,7 @@ extension RecurrentForecaster {
                 input[b * f] = previous[b]
                 for k in 1..<f { input[b * f + k] = calendar[(b * h + step) * f + k] }
             }
-            let out = decoder.forward(input, batch: batch, steps: 1, initialState: recurrent)
+            let out = decoder.forward(input, batch: batch, steps: 1, initialState: recurrent, differentiable: false)
             recurrent = decoder.finalState
             for b in 0..<batch { outputs[b * h + step] = out[b] }
             previous = out

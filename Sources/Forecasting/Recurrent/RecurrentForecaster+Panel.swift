@@ -85,7 +85,7 @@ extension RecurrentForecaster {
         for (i, end) in validationIndex {
             let x = panel[i].target
             let (input, scaling) = views[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
-            let output = network.forward(input, batch: 1, steps: l)
+            let output = network.forward(input, batch: 1, steps: l, differentiable: false)
             for h in 0..<c.horizon {
                 let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + pointIndex])
                 total += abs(x[end + h] - forecast) / views[i].state.fallbackScale

@@ -52,7 +52,7 @@ extension RecurrentForecaster {
         var u = sequenceValues(x, scaler: state.sequenceScaler)
         if !configuration.stateful { u = Array(u.suffix(configuration.window)) }
         guard !u.isEmpty else { return }
-        let output = network.forward(u, batch: 1, steps: u.count)
+        let output = network.forward(u, batch: 1, steps: u.count, differentiable: false)
         let final = network.finalState
         state.hidden = final.hidden
         state.cell = final.cell
@@ -101,7 +101,7 @@ extension RecurrentForecaster {
                 }
             }
             if step + 1 < horizon {
-                let output = network.forward(drawn, batch: paths, steps: 1, initialState: recurrent)
+                let output = network.forward(drawn, batch: paths, steps: 1, initialState: recurrent, differentiable: false)
                 recurrent = network.finalState
                 means = (0..<paths).map { output[$0 * q] }
                 if q > 1 { scales = (0..<paths).map { output[$0 * q + 1] } }
@@ -158,7 +158,8 @@ extension RecurrentForecaster {
             let u = sequenceValues([state.lastValue] + filled, scaler: state.sequenceScaler)
             let inputs = configuration.normalization == .differences ? u : Array(u.dropFirst())
             let output = network.forward(inputs, batch: 1, steps: inputs.count,
-                                         initialState: RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1))
+                                         initialState: RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1),
+                                         differentiable: false)
             let final = network.finalState
             state.hidden = final.hidden
             state.cell = final.cell

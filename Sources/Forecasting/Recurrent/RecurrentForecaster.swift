@@ -270,7 +270,7 @@ public struct RecurrentForecaster: Forecaster {
         var total = 0.0, count = 0
         for sample in first..<samples {
             let (input, scaling) = encode(x, series.covariates, series.timestamps, end: sample + l)
-            let output = network.forward(input, batch: 1, steps: l)
+            let output = network.forward(input, batch: 1, steps: l, differentiable: false)
             for h in 0..<c.horizon {
                 let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + pointIndex])
                 total += abs(x[sample + l + h] - forecast)
@@ -340,7 +340,7 @@ public struct RecurrentForecaster: Forecaster {
             throw ForecastingError.invalidConfiguration("the model forecasts \(c.horizon) steps at once (many-to-one); \(horizon) were asked")
         }
         let (input, scaling) = encode(history, covariateHistory, state.timestampHistory, end: history.count)
-        let output = network.forward(input, batch: 1, steps: c.window)
+        let output = network.forward(input, batch: 1, steps: c.window, differentiable: false)
         let q = outputsPerStep
         func value(_ h: Int, _ k: Int) -> Double { scaling.baseline[h] + scaling.scale * Double(output[h * q + k]) }
         if c.gaussian {

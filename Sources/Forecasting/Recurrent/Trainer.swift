@@ -113,7 +113,7 @@ struct Trainer {
             while start < count {
                 let end = min(start + 256, count)
                 let (x, y) = batch((start..<end).map { $0 }[...])
-                let prediction = network.forward(x, batch: end - start, steps: steps)
+                let prediction = network.forward(x, batch: end - start, steps: steps, differentiable: false)
                 total += Double(loss.evaluate(prediction: prediction, target: y).loss) * Double(end - start)
                 start = end
             }
@@ -175,7 +175,7 @@ extension Trainer {
         let adam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: network.parameters.count)
 
         func validationLoss() -> Double {
-            let output = network.forward(Array(u[0..<(n - 1)]), batch: 1, steps: n - 1)
+            let output = network.forward(Array(u[0..<(n - 1)]), batch: 1, steps: n - 1, differentiable: false)
             let q = network.configuration.outputSize  // the mean is each step's first output
             var total = 0.0
             for t in (trainCount - 1)..<(n - 1) {

@@ -40,7 +40,7 @@ final class RecurrentLayerCache {
     private(set) var batchCapacity = 0
     let layer: RecurrentLayer
 
-    var xProj = AlignedBuffer(count: 0)      // [T*B, G]  W_ih x + b_ih
+    var xProj = AlignedBuffer(count: 0)      // [chunk*B, G]  W_ih x + b_ih, one chunk of steps
     var hs = AlignedBuffer(count: 0)         // [(T+1)*B, H]  h_0 ... h_T
     var cs = AlignedBuffer(count: 0)         // [(T+1)*B, H]  c_0 ... c_T (LSTM)
     var gates = AlignedBuffer(count: 0)      // [T*B, G]  activated gates
@@ -69,15 +69,19 @@ final class RecurrentLayerCache {
         foldedBias = AlignedBuffer(count: layer.gateWidth)
     }
 
+    /// The steps projected by one input GEMM: about 256 KB of projections, at least one step.
+    static func chunkSteps(batch: Int, gateWidth: Int) -> Int { max(1, 65_536 / max(1, batch * gateWidth)) }
+
     /// Makes room for `steps * batch` rows.
     func reserve(steps: Int, batch: Int) {
         let rows = steps * batch
         let h = layer.hiddenSize, g = layer.gateWidth
+        let projected = min(steps, RecurrentLayerCache.chunkSteps(batch: batch, gateWidth: g)) * batch * g
+        if xProj.count < projected { xProj = AlignedBuffer(count: projected) }
         if rows > capacity || batch > batchCapacity {
             capacity = max(rows, capacity)
             batchCapacity = max(batch, batchCapacity)
             let bc = batchCapacity
-            xProj = AlignedBuffer(count: capacity * g)
             hs = AlignedBuffer(count: (capacity + bc) * h)
             gates = AlignedBuffer(count: capacity * g)
             dPre = AlignedBuffer(count: capacity * g)

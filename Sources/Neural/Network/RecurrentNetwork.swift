@@ -23,7 +23,7 @@ public final class RecurrentNetwork {
     private var input = AlignedBuffer(count: 0)       // [T*B, F] time-major
     private var headOutput = AlignedBuffer(count: 0)  // [rows, O]
     private var dHead = AlignedBuffer(count: 0)       // [T*B, H] gradient into the last layer's outputs
-    private var lastSteps = 0, lastBatch = 0, lastTraining = false
+    private var lastSteps = 0, lastBatch = 0, lastTraining = false, lastDifferentiable = false
     private var dropoutGenerator: SplitMix64
 
     /// A network with weights drawn from `seed` by `initialization`.
@@ -81,9 +81,11 @@ public final class RecurrentNetwork {
     ///
     /// Returns the head's output: [B, O] for many-to-one, [B, T, O] for many-to-many.
     /// With `training`, dropout between layers is applied. The caches kept here are what
-    /// `backward` differentiates, and `finalState` is the state after the last step.
+    /// `backward` differentiates, and `finalState` is the state after the last step. With
+    /// `differentiable: false` (inference: forecasts, validation passes) the activated gates
+    /// are not kept, only the states, and `backward` may not follow.
     public func forward(_ x: [Float], batch: Int, steps: Int, initialState: RecurrentState? = nil,
-                        training: Bool = false) -> [Float] {
+                        training: Bool = false, differentiable: Bool = true) -> [Float] {
         let f = configuration.inputSize, h = configuration.hiddenSize, o = configuration.outputSize
         precondition(x.count == batch * steps * f, "forward: x has \(x.count) values, expected B*T*F = \(batch * steps * f)")
         if let s = initialState {
@@ -114,7 +116,7 @@ public final class RecurrentNetwork {
             }
             withExtendedLifetime(initialState) {
                 layer.forward(cache: caches[l], input: layerInput, h0: state?.0, c0: state?.1,
-                              parameters: parameters.pointer, steps: steps, batch: batch)
+                              parameters: parameters.pointer, steps: steps, batch: batch, keepGates: differentiable)
             }
             let output = caches[l].hs.pointer + batch * h   // [T*B, H]
             if l + 1 < layers.count {
@@ -134,6 +136,7 @@ public final class RecurrentNetwork {
         lastSteps = steps
         lastBatch = batch
         lastTraining = dropping
+        lastDifferentiable = differentiable
 
         let last = caches[layers.count - 1].hs.pointer
         switch configuration.outputMode {
@@ -192,6 +195,7 @@ public final class RecurrentNetwork {
     @discardableResult
     public func backward(_ dOutput: [Float], finalStateGradient: RecurrentState? = nil, inputGradient: Bool = false,
                          truncation: Int? = nil) -> [Float]? {
+        precondition(lastDifferentiable, "backward: the last forward was an inference pass (differentiable: false)")
         let steps = lastSteps, batch = lastBatch, rows = steps * batch
         let h = configuration.hiddenSize, o = configuration.outputSize, f = configuration.inputSize
         let last = caches[layers.count - 1].hs.pointer
