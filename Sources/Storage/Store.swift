@@ -164,8 +164,10 @@ public final class Store {
     }
 
     /// Throws unless `path` can hold a store: a regular file that can be written, or a name
-    /// that can be created in an existing, writable directory.
-    private static func checkWritable(_ path: String) throws {
+    /// that can be created in an existing, writable directory (`StoreError.cannotWrite`).
+    /// Creates nothing: a command checks a new store's place before long work and creates
+    /// the store only when it has something to record.
+    public static func checkWritable(_ path: String) throws {
         switch FileKind(path: path) {
         case .regular?:
             guard access(path, W_OK) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }

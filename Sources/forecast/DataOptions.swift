@@ -72,7 +72,7 @@ struct DataOptions: ParsableArguments {
             frames = try CSVReader(delimiter: delimiter?.byte, selection: selection).read(path: file ?? "")
         }
         if warnIrregular {
-            let notes = frames.lazy.compactMap { $0.irregularGridNote }
+            let notes = frames.compactMap { $0.irregularGridNote }
             if let note = notes.first {
                 let more = notes.count - 1
                 let rest = more > 0 ? " (and \(more) more series)" : ""

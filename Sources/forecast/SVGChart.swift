@@ -89,9 +89,14 @@ struct SVGChart {
         }
         svg += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(bottom + 32))\" text-anchor=\"middle\">\(escape(panel.xLabel))</text>\n"
         svg += "<text transform=\"translate(\(f(left - 52)),\(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(panel.yLabel))</text>\n"
+        // An unbounded bound (an infinity, or non-positive on a log axis) reaches the edge.
+        func edge(_ y: Double) -> Double {
+            let v = py(y)
+            return v.isNaN ? bottom : min(max(v, top), bottom)
+        }
         for band in panel.bands where !band.points.isEmpty {
-            let upper = band.points.map { "\(f(px($0.x))),\(f(py($0.upper)))" }
-            let lower = band.points.reversed().map { "\(f(px($0.x))),\(f(py($0.lower)))" }
+            let upper = band.points.map { "\(f(px($0.x))),\(f(edge($0.upper)))" }
+            let lower = band.points.reversed().map { "\(f(px($0.x))),\(f(edge($0.lower)))" }
             svg += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(band.color)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
         }
         for line in panel.lines {

@@ -72,6 +72,19 @@ import TestSupport
         let report = try run(["report", "--db", db, "--run", "1"])
         #expect(report.out == backtest.out, "\(report.out)")
         #expect(try sqlite(db, "SELECT count(*) FROM metrics WHERE metric = 'mase' AND value > 1e308") == "[(4,)]")
+        // An unbounded interval (upper bound +inf, read back as an infinity) is drawn to the
+        // panel's edge: valid SVG, no "inf" in its coordinates.
+        let edit = Process()
+        edit.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        edit.arguments = ["python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('UPDATE forecasts SET lower = forecast - 1, upper = 1e999'); c.commit()", db]
+        try edit.run()
+        edit.waitUntilExit()
+        #expect(try sqlite(db, "SELECT count(*) FROM forecasts WHERE upper > 1e308") == "[(3,)]")
+        let svg = temporaryPath("unbounded.svg")
+        let plot = try run(["plot", "--db", db, "--run", "1", "-o", svg])
+        #expect(plot.code == 0, "\(plot.err)")
+        let drawn = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(drawn.contains("<polygon") && !drawn.contains("inf") && !drawn.contains("nan"), "\(drawn.prefix(400))")
     }
 
     /// The engine's own threads: origins fitted on one or two threads give the same bits,

@@ -133,6 +133,8 @@ func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
         #expect(noNumber.code == 65)
         #expect(noNumber.err == "forecast: error: \(text): no numeric column to forecast (text columns: name)\n")
         #expect(!FileManager.default.fileExists(atPath: db))  // the store is opened after the data are read
+        let predicted = try run(["predict", text, "--db", db])
+        #expect(predicted.code == 65 && !FileManager.default.fileExists(atPath: db), "\(predicted.err)")
         let several = try run(["predict", "datasets/msft_daily.csv"])
         #expect(several.code == 64)
         #expect(several.err == "forecast: error: datasets/msft_daily.csv: 5 numeric columns (open, high, low, close, volume); name the one to forecast with --target\n")

@@ -23,9 +23,10 @@ import CKernels
     }
 
     /// The per-step kernel on every path this CPU has, against the reference, on shapes that
-    /// exercise every block and tail: 1x1x1, batch 1, odd sizes, strided operands (a row block
-    /// of W_hh^T inside a wider matrix, as the GRU's n gate reads it), with and without
-    /// accumulation. And one path gives the same bits on every call.
+    /// exercise every block and tail: 1x1x1, batch 1, odd sizes, strided operands, with and
+    /// without accumulation. (The transposed packing of W_hh and the gate kernels are held to a
+    /// reference by FusedKernelTests on the path in use, and on every path end to end by
+    /// TrainPredictTests.) And one path gives the same bits on every call.
     @Test func stepKernelEqualsTheNaiveKernelOnEveryPath() {
         var g = SplitMix64(seed: 21)
         var paths = 0
