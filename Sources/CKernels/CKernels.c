@@ -219,6 +219,67 @@ DEFINE_STEP_GEMM(baseline, , 4, 4)
         }                                                                              \
     }
 
+// The backward of one step's gates, fused over the batch (the derivatives of the forward
+// kernels above, from the activated gates the training pass kept).
+#define DEFINE_GATES_BACKWARD(suffix, attr)                                            \
+    attr static void lstm_backward_##suffix(long batch, long h, const float *restrict gates, \
+                                            const float *restrict tanh_c, const float *restrict c_prev, \
+                                            const float *restrict dh, float *restrict dc, \
+                                            float *restrict dpre) {                    \
+        long g = 4 * h;                                                                \
+        for (long b = 0; b < batch; b++) {                                             \
+            const float *restrict i = gates + b * g, *restrict f = i + h;              \
+            const float *restrict gg = i + 2 * h, *restrict o = i + 3 * h;             \
+            const float *restrict tc = tanh_c + b * h, *restrict cp = c_prev + b * h;  \
+            const float *restrict dhb = dh + b * h;                                    \
+            float *restrict dcb = dc + b * h;                                          \
+            float *restrict di = dpre + b * g, *restrict df = di + h;                  \
+            float *restrict dg = di + 2 * h, *restrict dO = di + 3 * h;                \
+            _Pragma("clang loop vectorize(enable) interleave(enable)")                 \
+            for (long j = 0; j < h; j++) {                                             \
+                float d = dhb[j];                                                      \
+                float c = dcb[j] + d * o[j] * (1 - tc[j] * tc[j]);                     \
+                di[j] = c * gg[j] * i[j] * (1 - i[j]);                                 \
+                df[j] = c * cp[j] * f[j] * (1 - f[j]);                                 \
+                dg[j] = c * i[j] * (1 - gg[j] * gg[j]);                                \
+                dO[j] = d * tc[j] * o[j] * (1 - o[j]);                                 \
+                dcb[j] = c * f[j];                                                     \
+            }                                                                          \
+        }                                                                              \
+    }                                                                                  \
+    attr static void gru_backward_##suffix(long batch, long h, const float *restrict gates, \
+                                           const float *restrict hn, const float *restrict h_prev, \
+                                           float *restrict dh, float *restrict dx,     \
+                                           float *restrict dhpre) {                    \
+        long g = 3 * h;                                                                \
+        for (long b = 0; b < batch; b++) {                                             \
+            const float *restrict r = gates + b * g, *restrict z = r + h, *restrict n = r + 2 * h; \
+            const float *restrict hnb = hn + b * h, *restrict hp = h_prev + b * h;     \
+            float *restrict dhb = dh + b * h;                                          \
+            float *restrict dxr = dx + b * g, *restrict dxz = dxr + h, *restrict dxn = dxr + 2 * h; \
+            float *restrict dhr = dhpre + b * g, *restrict dhz = dhr + h, *restrict dhn = dhr + 2 * h; \
+            _Pragma("clang loop vectorize(enable) interleave(enable)")                 \
+            for (long j = 0; j < h; j++) {                                             \
+                float d = dhb[j];                                                      \
+                float dn = d * (1 - z[j]) * (1 - n[j] * n[j]);                         \
+                float dz = d * (hp[j] - n[j]) * z[j] * (1 - z[j]);                     \
+                float dr = dn * hnb[j] * r[j] * (1 - r[j]);                            \
+                dxr[j] = dr; dxz[j] = dz; dxn[j] = dn;                                 \
+                dhr[j] = dr; dhz[j] = dz; dhn[j] = dn * r[j];                          \
+                dhb[j] = d * z[j];                                                     \
+            }                                                                          \
+        }                                                                              \
+    }
+
+DEFINE_GATES_BACKWARD(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
+DEFINE_GATES_BACKWARD(avx2, __attribute__((target("avx2,fma"))))
+DEFINE_GATES_BACKWARD(baseline, )
+
+typedef void (*lstm_backward_kernel)(long, long, const float *, const float *, const float *, const float *, float *, float *);
+typedef void (*gru_backward_kernel)(long, long, const float *, const float *, const float *, float *, float *, float *);
+static lstm_backward_kernel lstm_backward_impl;
+static gru_backward_kernel gru_backward_impl;
+
 DEFINE_GATES(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
 DEFINE_GATES(avx2, __attribute__((target("avx2,fma"))))
 DEFINE_GATES(baseline, )
@@ -252,17 +313,20 @@ static int use(const char *name) {
         tanh_inplace_impl = tanh_inplace_avx512; sigmoid_inplace_impl = sigmoid_inplace_avx512;
         step_gemm_impl = step_gemm_avx512; step_panel_width = 32;
         lstm_gates_impl = lstm_gates_avx512; gru_gates_impl = gru_gates_avx512;
+        lstm_backward_impl = lstm_backward_avx512; gru_backward_impl = gru_backward_avx512;
     } else if (!strcmp(name, "avx2")) {
         if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return 0;
         tanh_impl = tanh_avx2; sigmoid_impl = sigmoid_avx2; isa_name = "avx2"; blas_core = "Haswell";
         tanh_inplace_impl = tanh_inplace_avx2; sigmoid_inplace_impl = sigmoid_inplace_avx2;
         step_gemm_impl = step_gemm_avx2; step_panel_width = 16;
         lstm_gates_impl = lstm_gates_avx2; gru_gates_impl = gru_gates_avx2;
+        lstm_backward_impl = lstm_backward_avx2; gru_backward_impl = gru_backward_avx2;
     } else {
         tanh_impl = tanh_baseline; sigmoid_impl = sigmoid_baseline; isa_name = "portable"; blas_core = "Prescott";
         tanh_inplace_impl = tanh_inplace_baseline; sigmoid_inplace_impl = sigmoid_inplace_baseline;
         step_gemm_impl = step_gemm_baseline; step_panel_width = 8;
         lstm_gates_impl = lstm_gates_baseline; gru_gates_impl = gru_gates_baseline;
+        lstm_backward_impl = lstm_backward_baseline; gru_backward_impl = gru_backward_baseline;
     }
     return 1;
 }
@@ -356,4 +420,12 @@ void ck_lstm_gates(long batch, long h, const float *x, const float *c_prev, floa
 void ck_gru_gates(long batch, long h, const float *x, float *hn, const float *b_hn, const float *h_prev,
                   float *h_next, float *gates) {
     gru_gates_impl(batch, h, x, hn, b_hn, h_prev, h_next, gates);
+}
+void ck_lstm_gates_backward(long batch, long h, const float *gates, const float *tanh_c, const float *c_prev,
+                            const float *dh, float *dc, float *dpre) {
+    lstm_backward_impl(batch, h, gates, tanh_c, c_prev, dh, dc, dpre);
+}
+void ck_gru_gates_backward(long batch, long h, const float *gates, const float *hn, const float *h_prev,
+                           float *dh, float *dx, float *dhpre) {
+    gru_backward_impl(batch, h, gates, hn, h_prev, dh, dx, dhpre);
 }

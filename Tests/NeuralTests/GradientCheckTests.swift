@@ -24,6 +24,23 @@ import Testing
         #expect(worst < 2e-2, "\(cell) \(mode): worst relative error \(worst)")
     }
 
+    /// Sizes past a whole panel of the per-step kernel (hidden 37: one full AVX-512 panel of
+    /// 32 and a partial one; two full AVX2 panels of 16 and a partial one) and a batch past
+    /// one register tile of rows (9 > 8), so the backward product's full-panel path is
+    /// differentiated too, not only its tail.
+    @Test(arguments: [CellKind.gru, .lstm, .rnnTanh])
+    func gradientsThroughWholeKernelPanels(_ cell: CellKind) {
+        let (b, t, f, o) = (9, 4, 3, 2)
+        let config = NetworkConfiguration(cell: cell, inputSize: f, hiddenSize: 37, outputSize: o, outputMode: .everyStep)
+        let network = RecurrentNetwork(config, seed: 17)
+        var g = SplitMix64(seed: 23)
+        let x = (0..<(b * t * f)).map { _ in Float(g.nextUniform(in: -1, 1)) }
+        let y = (0..<(b * t * o)).map { _ in Float(g.nextUniform(in: -1, 1)) }
+        let worst = GradientCheck.worstRelativeError(network: network, x: x, target: y, batch: b, steps: t, loss: .mse,
+                                                     samples: 80)
+        #expect(worst < 2e-2, "\(cell): worst relative error \(worst)")
+    }
+
     @Test func headAloneAndEveryLossThroughTheNetwork() {
         let losses: [Loss] = [.mse, .mae, .huber(delta: 0.3), .pinball(quantiles: [0.1, 0.5, 0.9]), .gaussianNLL]
         for loss in losses {

@@ -52,5 +52,16 @@ void ck_lstm_gates(long batch, long h, const float *x, const float *c_prev, floa
 /// backward pass reads it); writes h_next [batch, H] and, with `gates`, r, z, n [batch, 3H].
 void ck_gru_gates(long batch, long h, const float *x, float *hn, const float *b_hn, const float *h_prev,
                   float *h_next, float *gates);
+/// The backward of `ck_lstm_gates` for one step: from the kept gates [batch, 4H], tanh(c_t)
+/// and c_{t-1} [batch, H], dLoss/dh_t (`dh`) and dLoss/dc_t (`dc`, replaced by dLoss/dc_{t-1}),
+/// writes dLoss/d(pre-activations) [batch, 4H] into `dpre`.
+void ck_lstm_gates_backward(long batch, long h, const float *gates, const float *tanh_c, const float *c_prev,
+                            const float *dh, float *dc, float *dpre);
+/// The backward of `ck_gru_gates`: from the kept r, z, n [batch, 3H], hn (W_hn h + b_hn) and
+/// h_{t-1} [batch, H] and dLoss/dh_t in `dh` (replaced by its direct part to h_{t-1}, z dh),
+/// writes the x-side pre-activation gradients [batch, 3H] into `dx` and the h-side ones
+/// (the n gate's scaled by r) into `dhpre`.
+void ck_gru_gates_backward(long batch, long h, const float *gates, const float *hn, const float *h_prev,
+                           float *dh, float *dx, float *dhpre);
 
 #endif

@@ -58,44 +58,11 @@ extension RecurrentLayer {
                 }
                 ck_step_gemm(batch, h, g, dp, g, packedBack, dhNext, h, 0)
             case .gru:
-                let hnAll = cache.hn.pointer + t * batch * h
-                for b in 0..<batch {
-                    let gate = gt + b * g, r = gate, z = gate + h, n = gate + 2 * h
-                    let hn = hnAll + b * h, prev = hPrev + b * h, dh = dhNext + b * h
-                    let dxr = dp + b * g, dxz = dxr + h, dxn = dxr + 2 * h
-                    let dhr = dhp + b * g, dhz = dhr + h, dhn = dhr + 2 * h
-                    for j in 0..<h {
-                        let d = dh[j]
-                        let dnPre = d * (1 - z[j]) * (1 - n[j] * n[j])
-                        let dzPre = d * (prev[j] - n[j]) * z[j] * (1 - z[j])
-                        let drPre = dnPre * hn[j] * r[j] * (1 - r[j])
-                        dxr[j] = drPre
-                        dxz[j] = dzPre
-                        dxn[j] = dnPre
-                        dhr[j] = drPre
-                        dhz[j] = dzPre
-                        dhn[j] = dnPre * r[j]
-                        dh[j] = d * z[j]                                    // direct path to h_{t-1}
-                    }
-                }
+                ck_gru_gates_backward(batch, h, gt, cache.hn.pointer + t * batch * h, hPrev, dhNext, dp, dhp)
                 ck_step_gemm(batch, h, g, dhp, g, packedBack, dhNext, h, 1)
             case .lstm:
-                let cs = cache.cs.pointer, tanhC = cache.tanhC.pointer
-                let cPrev = cs + t * batch * h, tc = tanhC + t * batch * h
-                for b in 0..<batch {
-                    let gate = gt + b * g, i = gate, f = gate + h, gg = gate + 2 * h, o = gate + 3 * h
-                    let dh = dhNext + b * h, dcn = dcNext + b * h, cp = cPrev + b * h, tcb = tc + b * h
-                    let di = dp + b * g, df = di + h, dg = di + 2 * h, dO = di + 3 * h
-                    for j in 0..<h {
-                        let d = dh[j]
-                        let dc = dcn[j] + d * o[j] * (1 - tcb[j] * tcb[j])
-                        di[j] = dc * gg[j] * i[j] * (1 - i[j])
-                        df[j] = dc * cp[j] * f[j] * (1 - f[j])
-                        dg[j] = dc * i[j] * (1 - gg[j] * gg[j])
-                        dO[j] = d * tcb[j] * o[j] * (1 - o[j])
-                        dcn[j] = dc * f[j]
-                    }
-                }
+                ck_lstm_gates_backward(batch, h, gt, cache.tanhC.pointer + t * batch * h, cache.cs.pointer + t * batch * h,
+                                       dhNext, dcNext, dp)
                 ck_step_gemm(batch, h, g, dp, g, packedBack, dhNext, h, 0)
             }
         }
