@@ -53,6 +53,9 @@ bench: deps bench-deps
 	.build/release/ForecastBench csv --rows 1000000 --file $(BENCH_OUT)/bench_1m.csv --repeat 1 >/dev/null
 	$(VENV)/bin/python bench/csv_pandas.py $(BENCH_OUT)/bench_1m.csv --swift-bench .build/release/ForecastBench
 	$(VENV)/bin/python bench/rnn_compare.py --swift-bench .build/release/ForecastBench --markdown $(BENCH_OUT)/rnn.md
+	$(VENV)/bin/python bench/rnn_compare.py --swift-bench .build/release/ForecastBench --peer-threads 2 --markdown $(BENCH_OUT)/rnn-2core.md
+	.build/release/ForecastBench kernels
+	FORECAST_KERNELS=avx2 .build/release/ForecastBench kernels
 
 # The 20-origin taylor backtest of the default GRU against the PyTorch loop of PROTOCOL.md
 # section 6 (one thread each). The peer takes about ten minutes per origin: EVERY=4 keeps 5.

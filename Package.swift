@@ -54,8 +54,11 @@ let package = Package(
         // libFuzzer target over model files (safetensors header, metadata, weights, fitted state).
         .executableTarget(name: "ModelFuzz", dependencies: ["Forecasting"]),
         // Release-only throughput benchmarks (`make bench`).
-        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries", "Neural", "Forecasting"],
+        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries", "Neural", "Forecasting",
+                                                                "CKernels", "CBench"],
                           path: "Benchmarks/ForecastBench"),
+        // The FMA-peak loop the kernel figures are read against (benchmark only).
+        .target(name: "CBench", path: "Benchmarks/CBench"),
 
         // Temporary files of the tests, removed when the test process exits.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

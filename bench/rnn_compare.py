@@ -24,6 +24,8 @@ p.add_argument("--cells", default="gru,lstm,rnn_tanh")
 p.add_argument("--modes", default="many2one,many2many")
 p.add_argument("--min-time", type=float, default=3.0)
 p.add_argument("--markdown")
+p.add_argument("--peer-threads", type=int, default=1,
+               help="PyTorch's threads (2: the second table, PyTorch on both cores against ours on one)")
 a = p.parse_args()
 
 
@@ -35,6 +37,8 @@ def last_result(text):
 
 rows = []
 env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+peer_threads = str(a.peer_threads)
+peer_env = dict(os.environ, OPENBLAS_NUM_THREADS=peer_threads, OMP_NUM_THREADS=peer_threads, MKL_NUM_THREADS=peer_threads)
 for cfg in a.configs.split(","):
     for mode in a.modes.split(","):
         for cell in a.cells.split(","):
@@ -42,10 +46,10 @@ for cfg in a.configs.split(","):
                 [a.swift_bench, "rnn", "--configs", cfg, "--cells", cell, "--modes", mode,
                  "--min-time", str(a.min_time)], env=env, capture_output=True, text=True, check=True).stdout)
             peer = last_result(subprocess.run(
-                [sys.executable, os.path.join(HERE, "peer_rnn.py"), "--threads", "1", "--configs", cfg,
+                [sys.executable, os.path.join(HERE, "peer_rnn.py"), "--threads", str(a.peer_threads), "--configs", cfg,
                  "--cells", cell, "--modes", mode, "--min-time", str(a.min_time),
                  "--min-time-infer", str(a.min_time / 2), "--quiet-wait", "0", "--retries", "0"],
-                env=env, capture_output=True, text=True, check=True).stdout)
+                env=peer_env, capture_output=True, text=True, check=True).stdout)
             print(json.dumps(ours), flush=True)
             print(json.dumps(peer), flush=True)
             ratio = dict(record="ratio", cell=cell, mode=mode, cfg=int(cfg),

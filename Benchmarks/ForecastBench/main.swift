@@ -111,11 +111,13 @@ let command = CommandLine.arguments.dropFirst().first ?? "csv"
 switch command {
 case "csv": try benchCSV()
 case "rnn": benchRNN()
+case "kernels": benchKernels()
 case "accuracy": try accuracyExperiment()
 default:
     FileHandle.standardError.write(Data("""
         usage: ForecastBench csv [--rows N] [--file PATH] [--repeat K]
                ForecastBench rnn [--configs 1,2,3] [--cells gru,lstm,rnn_tanh] [--modes many2one,many2many] [--min-time S]
+               ForecastBench kernels [--min-time S]   (FORECAST_KERNELS=avx2 for the AVX2 path)
 
         """.utf8))
     exit(64)

@@ -15,7 +15,7 @@ extension RecurrentLayer {
     func forward(cache: RecurrentLayerCache, input: UnsafePointer<Float>, h0: UnsafePointer<Float>?,
                  c0: UnsafePointer<Float>?, parameters p: UnsafePointer<Float>, steps: Int, batch: Int,
                  keepGates: Bool = true) {
-        cache.reserve(steps: steps, batch: batch)
+        cache.reserve(steps: steps, batch: batch, training: keepGates)
         let h = hiddenSize, g = gateWidth
         let xProj = cache.xProj.pointer, hs = cache.hs.pointer
         let wHH = p + weightHH, bIH = p + biasIH, bHH = p + biasHH

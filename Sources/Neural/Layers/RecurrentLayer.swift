@@ -36,8 +36,9 @@ public struct RecurrentLayer: Sendable {
 /// the activated gates, and the backward pass's gate gradients. Allocated for the largest
 /// (steps x batch) seen and reused, so the time loop never allocates.
 final class RecurrentLayerCache {
-    private(set) var capacity = 0  // rows = steps * batch
+    private(set) var capacity = 0  // rows = steps * batch, of the states
     private(set) var batchCapacity = 0
+    private var trainingCapacity = 0, trainingBatchCapacity = 0  // of the backward pass's buffers
     let layer: RecurrentLayer
 
     var xProj = AlignedBuffer(count: 0)      // [chunk*B, G]  W_ih x + b_ih, one chunk of steps
@@ -72,8 +73,10 @@ final class RecurrentLayerCache {
     /// The steps projected by one input GEMM: about 256 KB of projections, at least one step.
     static func chunkSteps(batch: Int, gateWidth: Int) -> Int { max(1, 65_536 / max(1, batch * gateWidth)) }
 
-    /// Makes room for `steps * batch` rows.
-    func reserve(steps: Int, batch: Int) {
+    /// Makes room for `steps * batch` rows: the states always, and with `training` the gate
+    /// cache and gradient buffers of the backward pass (an inference pass allocates none of
+    /// them, and a GRU's W_hn h only one step's worth).
+    func reserve(steps: Int, batch: Int, training: Bool = true) {
         let rows = steps * batch
         let h = layer.hiddenSize, g = layer.gateWidth
         let projected = min(steps, RecurrentLayerCache.chunkSteps(batch: batch, gateWidth: g)) * batch * g
@@ -83,19 +86,23 @@ final class RecurrentLayerCache {
             batchCapacity = max(batch, batchCapacity)
             let bc = batchCapacity
             hs = AlignedBuffer(count: (capacity + bc) * h)
-            gates = AlignedBuffer(count: capacity * g)
-            dPre = AlignedBuffer(count: capacity * g)
-            dInput = AlignedBuffer(count: capacity * layer.inputSize)
+            if layer.cell == .lstm { cs = AlignedBuffer(count: (capacity + bc) * h) }
+        }
+        if training && (rows > trainingCapacity || batch > trainingBatchCapacity) {
+            trainingCapacity = max(rows, trainingCapacity)
+            trainingBatchCapacity = max(batch, trainingBatchCapacity)
+            let rc = trainingCapacity, bc = trainingBatchCapacity
+            gates = AlignedBuffer(count: rc * g)
+            dPre = AlignedBuffer(count: rc * g)
+            dInput = AlignedBuffer(count: rc * layer.inputSize)
             dh = AlignedBuffer(count: bc * h)
             dc = AlignedBuffer(count: bc * h)
-            if layer.cell == .gru {
-                hn = AlignedBuffer(count: capacity * h)
-                dHPre = AlignedBuffer(count: capacity * g)
-            }
-            if layer.cell == .lstm {
-                cs = AlignedBuffer(count: (capacity + bc) * h)
-                tanhC = AlignedBuffer(count: capacity * h)
-            }
+            if layer.cell == .gru { dHPre = AlignedBuffer(count: rc * g) }
+            if layer.cell == .lstm { tanhC = AlignedBuffer(count: rc * h) }
+        }
+        if layer.cell == .gru {
+            let needed = (training ? steps : 1) * batch * h
+            if hn.count < needed { hn = AlignedBuffer(count: needed) }
         }
     }
 }
