@@ -81,13 +81,14 @@ extension RecurrentForecaster {
                           timestampHistory: c.calendar.isEmpty ? nil : s.timestamps.map { Array($0.suffix(l)) },
                           covariateScalers: view.state.covariateScalers, fallbackScale: view.state.fallbackScale, lastValue: s.target.last ?? 0, observations: s.target.count)
         }
+        // Every series' validation windows through the shared network in batches.
+        let encoded = validationIndex.map { i, end in views[i].encode(panel[i].target, panel[i].covariates, panel[i].timestamps, end: end) }
+        let outputs = RecurrentForecaster.forwardWindows(network, encoded.map(\.0), steps: l)
         var total = 0.0, count = 0
-        for (i, end) in validationIndex {
-            let x = panel[i].target
-            let (input, scaling) = views[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
-            let output = network.forward(input, batch: 1, steps: l, differentiable: false)
+        for (k, (i, end)) in validationIndex.enumerated() {
+            let x = panel[i].target, scaling = encoded[k].1, output = outputs[k]
             for h in 0..<c.horizon {
-                let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + pointIndex])
+                let forecast = scaling.baseline[h] + scaling.scale * Double(output[output.startIndex + h * outputsPerStep + pointIndex])
                 total += abs(x[end + h] - forecast) / views[i].state.fallbackScale
                 count += 1
             }

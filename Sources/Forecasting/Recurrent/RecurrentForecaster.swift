@@ -267,17 +267,37 @@ public struct RecurrentForecaster: Forecaster {
         let c = configuration, l = c.window, x = series.target
         let samples = x.count - l - c.horizon + 1
         let first = samples - report.validationSamples
+        let encoded = (first..<samples).map { encode(x, series.covariates, series.timestamps, end: $0 + l) }
+        let outputs = RecurrentForecaster.forwardWindows(network, encoded.map(\.0), steps: l)
         var total = 0.0, count = 0
-        for sample in first..<samples {
-            let (input, scaling) = encode(x, series.covariates, series.timestamps, end: sample + l)
-            let output = network.forward(input, batch: 1, steps: l, differentiable: false)
+        for (k, sample) in (first..<samples).enumerated() {
+            let scaling = encoded[k].1, output = outputs[k]
             for h in 0..<c.horizon {
-                let forecast = scaling.baseline[h] + scaling.scale * Double(output[h * outputsPerStep + pointIndex])
+                let forecast = scaling.baseline[h] + scaling.scale * Double(output[output.startIndex + h * outputsPerStep + pointIndex])
                 total += abs(x[sample + l + h] - forecast)
                 count += 1
             }
         }
         return count > 0 ? total / Double(count) : .infinity
+    }
+
+    /// The network's outputs for many windows of `steps` steps ([steps, F] inputs), an
+    /// inference pass over up to 256 windows at a time (one row of the batch each), in order.
+    /// Each row's numbers do not depend on the others in its batch (the step kernel and the
+    /// gates work row by row).
+    static func forwardWindows(_ network: RecurrentNetwork, _ inputs: [[Float]], steps: Int) -> [ArraySlice<Float>] {
+        var outputs: [ArraySlice<Float>] = []
+        outputs.reserveCapacity(inputs.count)
+        let width = network.configuration.outputSize
+        var start = 0
+        while start < inputs.count {
+            let end = min(start + 256, inputs.count)
+            let batch = Array(inputs[start..<end].joined())
+            let output = network.forward(batch, batch: end - start, steps: steps, differentiable: false)
+            for k in 0..<(end - start) { outputs.append(output[(k * width)..<((k + 1) * width)]) }
+            start = end
+        }
+        return outputs
     }
 
     /// Fits with the configured scaling. Many-to-one only: `steps` replaces `maxSteps`
