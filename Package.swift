@@ -28,8 +28,9 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"], exclude: ["README.md"]),
         .target(name: "TimeSeries", exclude: ["README.md"]),
         .target(name: "Ingestion", dependencies: ["CCSV", "SQLite", "TimeSeries"], exclude: ["README.md"]),
-        // Activations compiled for AVX-512 / AVX2 and chosen at run time (function target
-        // attributes: no unsafe flags, so the package stays usable as a dependency).
+        // The recurrent step kernels (per-step products, fused gates, activations) compiled for
+        // AVX-512 / AVX2 / baseline and chosen at run time (function target attributes: no
+        // unsafe flags, so the package stays usable as a dependency).
         .target(name: "CKernels", exclude: ["README.md"]),
         .target(name: "Files", exclude: ["README.md"]),
         .target(name: "Neural", dependencies: ["CBLAS", "CKernels", "Files"], exclude: ["README.md"]),
