@@ -277,8 +277,6 @@ DEFINE_GATES_BACKWARD(baseline, )
 
 typedef void (*lstm_backward_kernel)(long, long, const float *, const float *, const float *, const float *, float *, float *);
 typedef void (*gru_backward_kernel)(long, long, const float *, const float *, const float *, float *, float *, float *);
-static lstm_backward_kernel lstm_backward_impl;
-static gru_backward_kernel gru_backward_impl;
 
 DEFINE_GATES(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
 DEFINE_GATES(avx2, __attribute__((target("avx2,fma"))))
@@ -286,18 +284,48 @@ DEFINE_GATES(baseline, )
 
 typedef void (*lstm_gates_kernel)(long, long, const float *, const float *, float *, float *, float *, float *);
 typedef void (*gru_gates_kernel)(long, long, const float *, float *, const float *, const float *, float *, float *);
-static lstm_gates_kernel lstm_gates_impl;
-static gru_gates_kernel gru_gates_impl;
 
 typedef void (*kernel)(const float *restrict, float *restrict, long);
-typedef void (*step_gemm_kernel)(long, long, long, const float *, long, const float *, float *, long, int);
-static long step_panel_width;
-static step_gemm_kernel step_gemm_impl;
 typedef void (*inplace_kernel)(float *, long);
-static kernel tanh_impl, sigmoid_impl;
-static inplace_kernel tanh_inplace_impl, sigmoid_inplace_impl;
-static const char *isa_name, *blas_core, *request_error;
+typedef void (*step_gemm_kernel)(long, long, long, const float *, long, const float *, float *, long, int);
+
+// One kernel path: its name, the CPU features it needs, OpenBLAS's matching core, and every
+// kernel compiled for it. The one list of paths; `active` is chosen before main.
+struct path {
+    const char *name, *blas_core;
+    int (*supported)(void);
+    kernel tanh, sigmoid;
+    inplace_kernel tanh_inplace, sigmoid_inplace;
+    step_gemm_kernel step_gemm;
+    long panel_width;  // columns of a packed panel: two vectors
+    lstm_gates_kernel lstm_gates;
+    gru_gates_kernel gru_gates;
+    lstm_backward_kernel lstm_backward;
+    gru_backward_kernel gru_backward;
+};
+static int has_avx512(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"); }
+static int has_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+static int always(void) { return 1; }
+#define PATH(label, core, test, suffix, width)                                         \
+    {label, core, test, tanh_##suffix, sigmoid_##suffix, tanh_inplace_##suffix,        \
+     sigmoid_inplace_##suffix, step_gemm_##suffix, width, lstm_gates_##suffix,         \
+     gru_gates_##suffix, lstm_backward_##suffix, gru_backward_##suffix}
+static const struct path paths[] = {  // widest first
+    PATH("avx512", "SkylakeX", has_avx512, avx512, 32),
+    PATH("avx2", "Haswell", has_avx2, avx2, 16),
+    PATH("portable", "Prescott", always, baseline, 8),
+};
+static const struct path *active;
+static const char *request_error;
 static int forced;
+
+// The path called `name` when this CPU has it, else NULL.
+static const struct path *path_named(const char *name) {
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        if (!strcmp(paths[i].name, name)) return paths[i].supported() ? &paths[i] : NULL;
+    }
+    return NULL;
+}
 
 // OpenBLAS built with DYNAMIC_ARCH (Debian's) picks its kernels in its own constructor
 // (which may run after ours); these entry points let a forced path choose its core again. Weak: a
@@ -306,62 +334,37 @@ extern void gotoblas_dynamic_init(void) __attribute__((weak));
 extern void gotoblas_dynamic_quit(void) __attribute__((weak));
 extern char *openblas_get_corename(void) __attribute__((weak));
 
-static int use(const char *name) {
-    if (!strcmp(name, "avx512")) {
-        if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))) return 0;
-        tanh_impl = tanh_avx512; sigmoid_impl = sigmoid_avx512; isa_name = "avx512"; blas_core = "SkylakeX";
-        tanh_inplace_impl = tanh_inplace_avx512; sigmoid_inplace_impl = sigmoid_inplace_avx512;
-        step_gemm_impl = step_gemm_avx512; step_panel_width = 32;
-        lstm_gates_impl = lstm_gates_avx512; gru_gates_impl = gru_gates_avx512;
-        lstm_backward_impl = lstm_backward_avx512; gru_backward_impl = gru_backward_avx512;
-    } else if (!strcmp(name, "avx2")) {
-        if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return 0;
-        tanh_impl = tanh_avx2; sigmoid_impl = sigmoid_avx2; isa_name = "avx2"; blas_core = "Haswell";
-        tanh_inplace_impl = tanh_inplace_avx2; sigmoid_inplace_impl = sigmoid_inplace_avx2;
-        step_gemm_impl = step_gemm_avx2; step_panel_width = 16;
-        lstm_gates_impl = lstm_gates_avx2; gru_gates_impl = gru_gates_avx2;
-        lstm_backward_impl = lstm_backward_avx2; gru_backward_impl = gru_backward_avx2;
-    } else {
-        tanh_impl = tanh_baseline; sigmoid_impl = sigmoid_baseline; isa_name = "portable"; blas_core = "Prescott";
-        tanh_inplace_impl = tanh_inplace_baseline; sigmoid_inplace_impl = sigmoid_inplace_baseline;
-        step_gemm_impl = step_gemm_baseline; step_panel_width = 8;
-        lstm_gates_impl = lstm_gates_baseline; gru_gates_impl = gru_gates_baseline;
-        lstm_backward_impl = lstm_backward_baseline; gru_backward_impl = gru_backward_baseline;
-    }
-    return 1;
-}
-
 static void choose(void) {
     __builtin_cpu_init();
     const char *requested = getenv("FORECAST_KERNELS");
     if (requested && *requested) {
         if (strcmp(requested, "avx512") && strcmp(requested, "avx2") && strcmp(requested, "portable")) {
             request_error = "takes avx512, avx2 or portable";
-        } else if (!use(requested)) {
+        } else if (!(active = path_named(requested))) {
             request_error = "asks for an instruction set this CPU does not have";
         } else {
             forced = 1;
             return;
         }
     }
-    if (!use("avx512") && !use("avx2")) use("portable");
+    for (size_t i = 0; !active; i++) active = paths[i].supported() ? &paths[i] : NULL;  // portable always is
 }
 
 // Runs before main, so the pointers are set before any thread can call the kernels.
 __attribute__((constructor)) static void ck_init(void) { choose(); }
 
 void ck_tanh(const float *x, float *y, long n) {
-    if (x == y) tanh_inplace_impl(y, n); else tanh_impl(x, y, n);
+    if (x == y) active->tanh_inplace(y, n); else active->tanh(x, y, n);
 }
 void ck_sigmoid(const float *x, float *y, long n) {
-    if (x == y) sigmoid_inplace_impl(y, n); else sigmoid_impl(x, y, n);
+    if (x == y) active->sigmoid_inplace(y, n); else active->sigmoid(x, y, n);
 }
-const char *ck_isa(void) { return isa_name; }
+const char *ck_isa(void) { return active->name; }
 void ck_blas_follow(void) {
     // The same path for BLAS: FORECAST_KERNELS overrides OPENBLAS_CORETYPE (some images set
     // the latter for every program).
     if (forced && gotoblas_dynamic_init && gotoblas_dynamic_quit) {
-        setenv("OPENBLAS_CORETYPE", blas_core, 1);
+        setenv("OPENBLAS_CORETYPE", active->blas_core, 1);
         gotoblas_dynamic_quit();
         gotoblas_dynamic_init();
     }
@@ -383,49 +386,43 @@ static void pack_panels(long width, long n, long k, const float *b, long ldb, in
 }
 
 long ck_step_packed_floats(long n, long k) {
-    return (n + step_panel_width - 1) / step_panel_width * step_panel_width * k;
+    long width = active->panel_width;
+    return (n + width - 1) / width * width * k;
 }
 void ck_step_pack(long n, long k, const float *b, long ldb, int transposed, float *packed) {
-    pack_panels(step_panel_width, n, k, b, ldb, transposed, packed);
+    pack_panels(active->panel_width, n, k, b, ldb, transposed, packed);
 }
 void ck_step_gemm(long m, long n, long k, const float *a, long lda, const float *packed,
                   float *c, long ldc, int accumulate) {
-    if (m > 0 && n > 0) step_gemm_impl(m, n, k, a, lda, packed, c, ldc, accumulate);
+    if (m > 0 && n > 0) active->step_gemm(m, n, k, a, lda, packed, c, ldc, accumulate);
 }
 int ck_step_gemm_on(const char *path, long m, long n, long k, const float *a, long lda, const float *b,
                     long ldb, float *c, long ldc, int accumulate) {
-    step_gemm_kernel kernel;
-    long width;
-    if (!strcmp(path, "avx512") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
-        kernel = step_gemm_avx512; width = 32;
-    } else if (!strcmp(path, "avx2") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        kernel = step_gemm_avx2; width = 16;
-    } else if (!strcmp(path, "portable")) {
-        kernel = step_gemm_baseline; width = 8;
-    } else {
-        return 0;
-    }
+    __builtin_cpu_init();
+    const struct path *chosen = path_named(path);
+    if (!chosen) return 0;
+    long width = chosen->panel_width;
     if (m <= 0 || n <= 0) return 1;
     float *packed = malloc(sizeof(float) * (size_t)((n + width - 1) / width * width * (k > 0 ? k : 1)));
     if (!packed) return -1;
     pack_panels(width, n, k, b, ldb, 0, packed);
-    kernel(m, n, k, a, lda, packed, c, ldc, accumulate);
+    chosen->step_gemm(m, n, k, a, lda, packed, c, ldc, accumulate);
     free(packed);
     return 1;
 }
 void ck_lstm_gates(long batch, long h, const float *x, const float *c_prev, float *c_next, float *h_next,
                    float *gates, float *tanh_c) {
-    lstm_gates_impl(batch, h, x, c_prev, c_next, h_next, gates, tanh_c);
+    active->lstm_gates(batch, h, x, c_prev, c_next, h_next, gates, tanh_c);
 }
 void ck_gru_gates(long batch, long h, const float *x, float *hn, const float *b_hn, const float *h_prev,
                   float *h_next, float *gates) {
-    gru_gates_impl(batch, h, x, hn, b_hn, h_prev, h_next, gates);
+    active->gru_gates(batch, h, x, hn, b_hn, h_prev, h_next, gates);
 }
 void ck_lstm_gates_backward(long batch, long h, const float *gates, const float *tanh_c, const float *c_prev,
                             const float *dh, float *dc, float *dpre) {
-    lstm_backward_impl(batch, h, gates, tanh_c, c_prev, dh, dc, dpre);
+    active->lstm_backward(batch, h, gates, tanh_c, c_prev, dh, dc, dpre);
 }
 void ck_gru_gates_backward(long batch, long h, const float *gates, const float *hn, const float *h_prev,
                            float *dh, float *dx, float *dhpre) {
-    gru_backward_impl(batch, h, gates, hn, h_prev, dh, dx, dhpre);
+    active->gru_backward(batch, h, gates, hn, h_prev, dh, dx, dhpre);
 }
