@@ -145,12 +145,13 @@ public final class Store {
     /// A missing file is `StoreError.missing`, a directory or device `StoreError.notAFile`, and
     /// anything but a store of this tool `StoreError.notAStore`.
     public init(readingFrom path: String) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
+        switch FileKind(path: path) {
+        case .regular?: break
+        case let kind?: throw StoreError.notAFile(path: path, kind: kind.name)
+        case nil:
             if errno == ENOENT || errno == ENOTDIR { throw StoreError.missing(path: path) }
             throw StoreError.notAStore(path: path, reason: String(cString: strerror(errno)))
         }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw StoreError.notAFile(path: path, kind: FileKind(mode: info.st_mode).name) }
         connection = try Connection(path: path, mode: .readOnly)
         let connection = connection
         try Store.guarding(path) {
@@ -163,11 +164,27 @@ public final class Store {
         }
     }
 
+    /// A store to be written once there is something to record: an existing one is opened
+    /// at once (so a foreign or damaged file is refused before any long work), a missing one's
+    /// place is checked at once and the file created only by `open()`. Bad data or a failed
+    /// run leave no new, empty store behind.
+    public struct Deferred {
+        public let path: String
+        private let existing: Store?
+
+        public init(path: String) throws {
+            self.path = path
+            existing = FileKind(path: path) != nil ? try Store(path: path) : nil
+            if existing == nil { try Store.checkWritable(path) }
+        }
+
+        /// The store: the one opened at `init`, or a new one created now.
+        public func open() throws -> Store { try existing ?? Store(path: path) }
+    }
+
     /// Throws unless `path` can hold a store: a regular file that can be written, or a name
     /// that can be created in an existing, writable directory (`StoreError.cannotWrite`).
-    /// Creates nothing: a command checks a new store's place before long work and creates
-    /// the store only when it has something to record.
-    public static func checkWritable(_ path: String) throws {
+    private static func checkWritable(_ path: String) throws {
         switch FileKind(path: path) {
         case .regular?:
             guard access(path, W_OK) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }

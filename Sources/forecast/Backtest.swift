@@ -104,7 +104,8 @@ struct BacktestCommand: ParsableCommand {
             stored.format = format
             try stored.execute(store: { store }, resuming: run)
         } else {
-            try execute(store: { try db.map { try Store(path: $0) } }, resuming: nil)
+            let store = try db.map(Store.Deferred.init)
+            try execute(store: { try store?.open() }, resuming: nil)
         }
     }
 

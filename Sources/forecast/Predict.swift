@@ -23,10 +23,7 @@ struct Predict: ParsableCommand {
     var db: String?
 
     func run() throws {
-        // Before the training: an existing store is opened (so a foreign or damaged one is
-        // refused now), a new one's place checked; it is created only with a forecast to record.
-        let existing = try db.flatMap { FileManager.default.fileExists(atPath: $0) ? try Store(path: $0) : nil }
-        if let db, existing == nil { try Store.checkWritable(db) }
+        let store = try db.map(Store.Deferred.init)  // checked before the training, created after it
         var outputs: [ForecastOutput] = []
         if let modelPath {
             let file = try ModelFile.read(path: modelPath)
@@ -59,8 +56,7 @@ struct Predict: ParsableCommand {
                                               style: file.timestampStyle, lastIndex: series.target.count - 1))
             }
         }
-        if let db {
-            let store = try existing ?? Store(path: db)
+        if let store = try store?.open() {
             let config = modelPath.map { JSONValue.object([("model_file", .string($0))]).text }
                 ?? JSONValue.object([("horizon", .finite(model.horizon.map(Double.init))), ("cell", .string(model.cell.rawValue)),
                                      ("mode", .string(model.mode.rawValue)), ("seed", .integer(Int(model.seed)))]).text

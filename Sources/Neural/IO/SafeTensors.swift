@@ -137,7 +137,10 @@ public enum SafeTensors {
     public static func read(path: String) throws(NeuralError) -> File {
         guard let handle = fopen(path, "rb") else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { fclose(handle) }
-        if let kind = FileKind(path: path), kind == .directory { throw .cannotOpen(path: path, reason: "it is a directory") }
+        var info = stat()
+        if fstat(fileno(handle), &info) == 0, FileKind(mode: info.st_mode) == .directory {
+            throw .cannotOpen(path: path, reason: "it is a directory")
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
