@@ -35,24 +35,30 @@ struct Predict: ParsableCommand {
             if frames.count > 1 && !global {
                 throw CommandError(message: "\(data.sourceName): \(frames.count) series, but the model was trained on one")
             }
+            var forecasters: [RecurrentForecaster] = [], conditioned: [(frame: Frame, series: SeriesData)] = []
             for frame in frames {
                 try file.checkCompatible(with: frame, modelPath: modelPath)
                 let series = try SeriesData(frame: frame, target: file.target, covariates: file.covariates, policy: model.missing)
                 var forecaster = global ? try file.forecaster.forecaster(forSeries: frame.displayName) : file.forecaster
                 try forecaster.condition(on: series)
-                let horizon = model.horizon ?? forecaster.configuration.horizon
-                outputs.append(ForecastOutput(series: frame.displayName, target: file.target, model: forecaster.name,
-                                              forecast: try forecaster.predict(horizon: horizon), frequency: file.frequency,
+                forecasters.append(forecaster)
+                conditioned.append((frame, series))
+            }
+            // The series of a global model share its network: one inference pass for all.
+            let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? file.forecaster.configuration.horizon)
+            for ((frame, series), forecast) in zip(conditioned, forecasts) {
+                outputs.append(ForecastOutput(series: frame.displayName, target: file.target, model: file.forecaster.name,
+                                              forecast: forecast, frequency: file.frequency,
                                               lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,
                                               lastIndex: frame.rowCount - 1))
             }
         } else {
             let (file, forecaster, panel) = try fitModel(data: data, model: model)
-            for series in panel {
-                let one = panel.count > 1 ? try forecaster.forecaster(forSeries: series.name) : forecaster
+            let forecasters = try panel.count > 1 ? panel.map { try forecaster.forecaster(forSeries: $0.name) } : [forecaster]
+            let forecasts = try RecurrentForecaster.predict(forecasters, horizon: forecaster.configuration.horizon)
+            for (series, forecast) in zip(panel, forecasts) {
                 outputs.append(ForecastOutput(series: series.name, target: file.target, model: forecaster.name,
-                                              forecast: try one.predict(horizon: forecaster.configuration.horizon),
-                                              frequency: file.frequency, lastTimestamp: series.timestamps?.last,
+                                              forecast: forecast, frequency: file.frequency, lastTimestamp: series.timestamps?.last,
                                               style: file.timestampStyle, lastIndex: series.target.count - 1))
             }
         }

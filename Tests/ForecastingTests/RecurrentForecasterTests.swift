@@ -351,4 +351,25 @@ import TimeSeries
         let loaded = try ModelFile.read(path: path).forecaster
         #expect(try loaded.forecaster(forSeries: "large").predict(horizon: 6).point == large)
     }
+
+    @Test func everySeriesInOnePassEqualsOneByOne() throws {
+        var g = SplitMix64(seed: 5)
+        let panel = (0..<5).map { i in
+            SeriesData(name: "s\(i)", target: (0..<90).map { t in
+                Double(10 * (i + 1)) * (1 + 0.3 * sin(2 * Double.pi * Double(t) / 6)) + g.nextNormal()
+            })
+        }
+        var c = RecurrentConfiguration(horizon: 4, season: 6)
+        c.hiddenSize = 7
+        c.maxSteps = 60
+        c.quantiles = [0.1, 0.5, 0.9]
+        var model = RecurrentForecaster(c)
+        try model.fit(panel: panel)
+        let views = try panel.map { try model.forecaster(forSeries: $0.name) }
+        let together = try RecurrentForecaster.predict(views, horizon: 3)
+        let alone = try views.map { try $0.predict(horizon: 3) }
+        #expect(together == alone)  // bit for bit
+        #expect(Set(together.map(\.point)).count == 5)  // each series its own forecast
+        #expect(throws: ForecastingError.self) { try RecurrentForecaster.predict(views, horizon: 5) }
+    }
 }

@@ -355,20 +355,43 @@ public struct RecurrentForecaster: Forecaster {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         if configuration.mode == .manyToMany { return try predictSequence(network: network, horizon: horizon) }
         if configuration.mode == .encoderDecoder { return try predictEncoderDecoder(horizon: horizon) }
-        let c = configuration
-        guard horizon <= c.horizon else {
-            throw ForecastingError.invalidConfiguration("the model forecasts \(c.horizon) steps at once (many-to-one); \(horizon) were asked")
-        }
+        try checkDirectHorizon(horizon)
         let (input, scaling) = encode(history, covariateHistory, state.timestampHistory, end: history.count)
-        let output = network.forward(input, batch: 1, steps: c.window, differentiable: false)
-        let q = outputsPerStep
-        func value(_ h: Int, _ k: Int) -> Double { scaling.baseline[h] + scaling.scale * Double(output[h * q + k]) }
+        let output = network.forward(input, batch: 1, steps: configuration.window, differentiable: false)
+        return directForecast(output[...], scaling: scaling, horizon: horizon)
+    }
+
+    /// Forecasts of several fitted forecasters, in order. Those that share one many-to-one
+    /// network and configuration, without members (the series of a global model), run
+    /// through it in one inference pass (`forwardWindows`, whose rows do not depend on each
+    /// other: the same numbers as one by one); any others forecast one by one.
+    public static func predict(_ forecasters: [RecurrentForecaster], horizon: Int) throws -> [Forecast] {
+        guard let first = forecasters.first, let network = first.network, first.configuration.mode == .manyToOne,
+              forecasters.allSatisfy({ $0.network === network && $0.members.isEmpty && $0.configuration == first.configuration })
+        else { return try forecasters.map { try $0.predict(horizon: horizon) } }
+        try first.checkDirectHorizon(horizon)
+        let encoded = forecasters.map { $0.encode($0.history, $0.covariateHistory, $0.state.timestampHistory, end: $0.history.count) }
+        let outputs = forwardWindows(network, encoded.map(\.input), steps: first.configuration.window)
+        return zip(encoded, outputs).map { first.directForecast($1, scaling: $0.scaling, horizon: horizon) }
+    }
+
+    func checkDirectHorizon(_ horizon: Int) throws {
+        guard horizon <= configuration.horizon else {
+            throw ForecastingError.invalidConfiguration("the model forecasts \(configuration.horizon) steps at once (many-to-one); \(horizon) were asked")
+        }
+    }
+
+    /// The forecast of a many-to-one network's output for one window ([H, outputs per step])
+    /// and that window's scaling.
+    func directForecast(_ output: ArraySlice<Float>, scaling: WindowScaling, horizon: Int) -> Forecast {
+        let c = configuration, q = outputsPerStep, base = output.startIndex
+        func value(_ h: Int, _ k: Int) -> Double { scaling.baseline[h] + scaling.scale * Double(output[base + h * q + k]) }
         if c.gaussian {
             // Paths: for every step its own Gaussian (direct forecasts are drawn step by step).
             var generator = SplitMix64(seed: c.seed ^ 0x9A7_45)
             let paths = (0..<c.samples).map { _ in
                 (0..<horizon).map { h in
-                    let sigma = (Loss.softplus(Double(output[h * q + 1])) + 1e-6).squareRoot() * scaling.scale
+                    let sigma = (Loss.softplus(Double(output[base + h * q + 1])) + 1e-6).squareRoot() * scaling.scale
                     return value(h, 0) + sigma * generator.nextNormal()
                 }
             }
