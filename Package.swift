@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "forecast",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "forecast", targets: ["forecast"]),
         .library(name: "TimeSeries", targets: ["TimeSeries"]),
@@ -33,14 +33,16 @@ let package = Package(
         // unsafe flags, so the package stays usable as a dependency).
         .target(name: "CKernels", exclude: ["README.md"]),
         .target(name: "Files", exclude: ["README.md"]),
-        .target(name: "Neural", dependencies: ["CBLAS", "CKernels", "Files"], exclude: ["README.md"]),
-        .target(name: "Forecasting", dependencies: ["TimeSeries", "Neural"], exclude: ["README.md"]),
+        // JSON and the seeded generator: the bottom layer every module may import.
+        .target(name: "Support", exclude: ["README.md"]),
+        .target(name: "Neural", dependencies: ["CBLAS", "CKernels", "Files", "Support"], exclude: ["README.md"]),
+        .target(name: "Forecasting", dependencies: ["Support", "TimeSeries", "Neural"], exclude: ["README.md"]),
         .target(name: "Storage", dependencies: ["SQLite", "Files"], exclude: ["README.md"]),
         .target(name: "Backtesting", dependencies: ["TimeSeries", "Forecasting"], exclude: ["README.md"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
-                "TimeSeries", "Ingestion", "Files", "Neural", "Forecasting", "Storage", "Backtesting", "SQLite",
+                "Support", "TimeSeries", "Ingestion", "Files", "Neural", "Forecasting", "Storage", "Backtesting", "SQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]),
@@ -55,8 +57,8 @@ let package = Package(
         // libFuzzer target over model files (safetensors header, metadata, weights, fitted state).
         .executableTarget(name: "ModelFuzz", dependencies: ["Forecasting"]),
         // Release-only throughput benchmarks (`make bench`).
-        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "TimeSeries", "Neural", "Forecasting",
-                                                                "CKernels", "CBench"],
+        .executableTarget(name: "ForecastBench", dependencies: ["Ingestion", "Support", "TimeSeries", "Neural",
+                                                                "Forecasting", "CKernels", "CBench"],
                           path: "Benchmarks/ForecastBench"),
         // The FMA-peak loop the kernel figures are read against (benchmark only).
         .target(name: "CBench", path: "Benchmarks/CBench"),
@@ -66,10 +68,10 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["TestSupport", "SQLite"]),
         .testTarget(name: "StorageTests", dependencies: ["TestSupport", "Storage", "SQLite"]),
         .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "Forecasting", "Ingestion", "TimeSeries"]),
-        .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Neural"]),
-        .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion", "TimeSeries", "SQLite", "Neural"]),
-        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CKernels"], exclude: ["Fixtures"]),
-        .testTarget(name: "ForecastingTests", dependencies: ["TestSupport", "Forecasting", "Ingestion", "TimeSeries", "Neural"]),
+        .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Support"]),
+        .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion", "TimeSeries", "SQLite", "Support"]),
+        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CKernels", "Support"], exclude: ["Fixtures"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["TestSupport", "Forecasting", "Ingestion", "TimeSeries", "Neural", "Support"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["TestSupport", "forecast"]),
     ]
 )

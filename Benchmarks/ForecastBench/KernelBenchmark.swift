@@ -2,6 +2,7 @@ import CBench
 import CKernels
 import Foundation
 import Neural
+import Support
 
 /// `ForecastBench kernels`: the per-step products of every configuration of `rnn` (forward
 /// h @ W_hh^T, backward dgates @ W_hh; the GRU's forward as its r,z and n products) through

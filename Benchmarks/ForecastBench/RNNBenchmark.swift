@@ -1,5 +1,6 @@
 import Foundation
 import Neural
+import Support
 
 /// The cases of the PyTorch peer (`bench/peer_rnn.py`): same sizes, same JSON fields.
 struct RNNCase {

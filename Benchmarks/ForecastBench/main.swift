@@ -3,10 +3,11 @@
 //   ForecastBench csv --rows N --file PATH [--repeat K]
 //
 // Every benchmark writes its inputs itself from a fixed seed, so runs are comparable.
-import Foundation
 import Forecasting
+import Foundation
 import Ingestion
 import Neural
+import Support
 import TimeSeries
 
 /// swift-numerics' `blackHole`: keeps a result alive so the optimiser cannot drop the work.

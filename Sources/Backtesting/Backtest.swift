@@ -1,8 +1,6 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 import Forecasting
+import Synchronization
 import TimeSeries
 
 /// A walk-forward run: every model fitted on the protocol's model input at an origin (the
@@ -91,12 +89,7 @@ public struct Backtest {
         let collected = Collected()
         let runBlock = { (range: Range<Int>) throws in
             let outcomes = try self.runBlock(range, models: models, input: input, done: done)
-            try collected.lock.withLock {
-                for (index, perModel) in outcomes.sorted(by: { $0.key < $1.key }) {
-                    try record?(index, perModel)
-                    collected.outcomes[index] = perModel
-                }
-            }
+            try collected.add(outcomes, record: record)
         }
         if jobs == 1 || blocks.count <= 1 {
             for range in blocks { try runBlock(range) }
@@ -177,37 +170,40 @@ public struct Backtest {
 }
 
 /// What the workers share: the next block to take, the outcomes, the first failure.
-private final class Collected: @unchecked Sendable {
-    let lock = PThreadMutex()
-    var outcomes: [Int: [Metrics.Outcome]] = [:]
-    private var next = 0
-    private var failure: (index: Int, error: any Error)?
+private final class Collected: Sendable {
+    private struct State {
+        var outcomes: [Int: [Metrics.Outcome]] = [:]
+        var next = 0
+        var failure: (index: Int, error: any Error)?
+    }
+    private let state = Mutex(State())
+
+    /// Records a block's outcomes in origin order (`record` runs under the lock, so the
+    /// store sees one block at a time).
+    func add(_ outcomes: [Int: [Metrics.Outcome]], record: ((Int, [Metrics.Outcome]) throws -> Void)?) throws {
+        try state.withLock { s in
+            for (index, perModel) in outcomes.sorted(by: { $0.key < $1.key }) {
+                try record?(index, perModel)
+                s.outcomes[index] = perModel
+            }
+        }
+    }
+
+    var outcomes: [Int: [Metrics.Outcome]] { state.withLock { $0.outcomes } }
 
     /// The next block index below `limit`, or nil when all are taken or a block failed.
     func take(below limit: Int) -> Int? {
-        lock.withLock {
-            guard next < limit, failure == nil else { return nil }
-            defer { next += 1 }
-            return next
+        state.withLock { s in
+            guard s.next < limit, s.failure == nil else { return nil }
+            defer { s.next += 1 }
+            return s.next
         }
     }
 
     /// Keeps the failure of the earliest block, so the error does not depend on timing.
     func fail(_ index: Int, _ error: any Error) {
-        lock.withLock { if failure == nil || index < failure!.index { failure = (index, error) } }
+        state.withLock { s in if s.failure == nil || index < s.failure!.index { s.failure = (index, error) } }
     }
 
-    var firstError: (any Error)? { lock.withLock { failure?.error } }
-}
-
-/// A mutex over pthread, so Backtesting needs no Foundation.
-final class PThreadMutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
+    var firstError: (any Error)? { state.withLock { $0.failure?.error } }
 }

@@ -98,12 +98,37 @@ public final class Store {
         }
     }
 
+    /// What a run is: the values of `runs.kind`.
+    public enum RunKind: String, Sendable, CaseIterable {
+        case predict, backtest
+    }
+
+    /// Where a run is: the values of `runs.status` (the schema's CHECK).
+    public enum RunStatus: String, Sendable, CaseIterable {
+        case running, complete, failed
+    }
+
+    /// The one rule for the interval a forecast row keeps in `lower`/`upper`: of the central
+    /// intervals a model has, the one whose coverage is nearest this (80%; the narrower on a
+    /// tie). Every interval stays in `quantiles`.
+    public static let storedCoverage = 0.8
+
+    /// The index in `coverages` of the interval `lower`/`upper` keep (`storedCoverage`);
+    /// nil when there is none.
+    public static func storedInterval(_ coverages: [Double]) -> Int? {
+        // Distances to 1e-9, so 0.7 and 0.9 tie as they do on paper.
+        func distance(_ i: Int) -> Double { (abs(coverages[i] - storedCoverage) * 1e9).rounded() }
+        return coverages.indices.min { a, b in
+            distance(a) != distance(b) ? distance(a) < distance(b) : coverages[a] < coverages[b]
+        }
+    }
+
     /// A run as `runs` lists it.
     public struct RunRow: Sendable, Equatable {
         public var id: Int64
         public var createdAt: String
-        public var kind: String
-        public var status: String
+        public var kind: RunKind
+        public var status: RunStatus
         public var dataset: String
         public var target: String
         public var configJSON: String
@@ -117,8 +142,8 @@ public final class Store {
     /// Opens the store at `path` for writing, creating it when missing, and brings its schema
     /// up to date. Refused, and left byte-for-byte unchanged: a file that is not SQLite, a SQLite
     /// database of another program (tables of its own and no schema version of this tool) and a
-    /// newer schema (`StoreError.notAStore`). A directory or other non-regular file, a missing or
-    /// read-only directory and a read-only file are `StoreError.cannotWrite`, as is any later
+    /// newer schema (`StorageError.notAStore`). A directory or other non-regular file, a missing or
+    /// read-only directory and a read-only file are `StorageError.cannotWrite`, as is any later
     /// failure to write (a full disk, an I/O error). The schema is read and migrated inside one
     /// `BEGIN IMMEDIATE` transaction, so processes creating the same store at once all succeed.
     public init(path: String) throws {
@@ -126,9 +151,9 @@ public final class Store {
         do {
             connection = try Connection(path: path)
         } catch {
-            throw StoreError.cannotWrite(path: path, reason: error.systemReason ?? "SQLite cannot open it")
+            throw StorageError.cannotWrite(path: path, reason: error.systemReason ?? "SQLite cannot open it")
         }
-        if connection.isReadOnly { throw StoreError.cannotWrite(path: path, reason: "the file is read-only") }
+        if connection.isReadOnly { throw StorageError.cannotWrite(path: path, reason: "the file is read-only") }
         let connection = connection
         try Store.guarding(path) {
             try connection.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
@@ -142,25 +167,25 @@ public final class Store {
     }
 
     /// Opens an existing store for reading only (its schema must be this version or older).
-    /// A missing file is `StoreError.missing`, a directory or device `StoreError.notAFile`, and
-    /// anything but a store of this tool `StoreError.notAStore`.
+    /// A missing file is `StorageError.missing`, a directory or device `StorageError.notAFile`, and
+    /// anything but a store of this tool `StorageError.notAStore`.
     public init(readingFrom path: String) throws {
         switch FileKind(path: path) {
         case .regular?: break
-        case let kind?: throw StoreError.notAFile(path: path, kind: kind.name)
+        case let kind?: throw StorageError.notAFile(path: path, kind: kind.name)
         case nil:
-            if errno == ENOENT || errno == ENOTDIR { throw StoreError.missing(path: path) }
-            throw StoreError.notAStore(path: path, reason: String(cString: strerror(errno)))
+            if errno == ENOENT || errno == ENOTDIR { throw StorageError.missing(path: path) }
+            throw StorageError.notAStore(path: path, reason: String(cString: strerror(errno)))
         }
         connection = try Connection(path: path, mode: .readOnly)
         let connection = connection
         try Store.guarding(path) {
             let version = try connection.userVersion
             guard version <= Schema.version else {
-                throw StoreError.notAStore(path: path, reason: "schema version \(version), newer than this tool's \(Schema.version)")
+                throw StorageError.notAStore(path: path, reason: "schema version \(version), newer than this tool's \(Schema.version)")
             }
             try Store.verifyOwnership(connection, version: version)
-            guard version >= 1 else { throw StoreError.notAStore(path: path, reason: "an empty SQLite database") }
+            guard version >= 1 else { throw StorageError.notAStore(path: path, reason: "an empty SQLite database") }
         }
     }
 
@@ -183,17 +208,17 @@ public final class Store {
     }
 
     /// Throws unless `path` can hold a store: a regular file that can be written, or a name
-    /// that can be created in an existing, writable directory (`StoreError.cannotWrite`).
+    /// that can be created in an existing, writable directory (`StorageError.cannotWrite`).
     private static func checkWritable(_ path: String) throws {
         switch FileKind(path: path) {
         case .regular?:
-            guard access(path, W_OK) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            guard access(path, W_OK) == 0 else { throw StorageError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         case let kind?:
-            throw StoreError.cannotWrite(path: path, reason: "is a \(kind.name), not a file")
+            throw StorageError.cannotWrite(path: path, reason: "is a \(kind.name), not a file")
         case nil:
-            guard errno == ENOENT else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            guard errno == ENOENT else { throw StorageError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
             do { try SafeFile.checkDirectory(of: path, reported: path) } catch {
-                throw StoreError.cannotWrite(path: path, reason: error.reason)
+                throw StorageError.cannotWrite(path: path, reason: error.reason)
             }
         }
     }
@@ -206,16 +231,16 @@ public final class Store {
         while try statement.step() { tables.append(statement.text(at: 0) ?? "") }
         if version == 0, !tables.isEmpty {
             let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")
-            throw StoreError.notAStore(path: connection.path,
+            throw StorageError.notAStore(path: connection.path,
                                        reason: "a SQLite database with tables of its own (\(shown)); it was left unchanged")
         }
         if version >= 1, version <= Schema.version, !tables.contains("runs") {
-            throw StoreError.notAStore(path: connection.path,
+            throw StorageError.notAStore(path: connection.path,
                                        reason: "schema version \(version) but no runs table (another program's database); it was left unchanged")
         }
     }
 
-    /// Runs `body`, turning SQLite's failures to read or write the file into `StoreError`s
+    /// Runs `body`, turning SQLite's failures to read or write the file into `StorageError`s
     /// that name the store: not a database or damaged (`notAStore`), read-only, full, I/O
     /// errors, cannot open a journal, or locked past the busy timeout (`cannotWrite`).
     static func guarding<T>(_ path: String, _ body: () throws -> T) throws -> T {
@@ -223,24 +248,24 @@ public final class Store {
             return try body()
         } catch let error as SQLiteError {
             if error.isNotADatabase {
-                throw StoreError.notAStore(path: path, reason: "not a SQLite database, or a damaged one (\(error.reason))")
+                throw StorageError.notAStore(path: path, reason: "not a SQLite database, or a damaged one (\(error.reason))")
             }
-            if error.isWriteFailure { throw StoreError.cannotWrite(path: path, reason: error.reason) }
+            if error.isWriteFailure { throw StorageError.cannotWrite(path: path, reason: error.reason) }
             if error.isBusy {
-                throw StoreError.cannotWrite(path: path, reason: "locked by another process for longer than the busy timeout")
+                throw StorageError.cannotWrite(path: path, reason: "locked by another process for longer than the busy timeout")
             }
             throw error
         }
     }
 
     /// Records a new run as `running` and returns its id.
-    public func beginRun(kind: String, dataset: String, target: String, configJSON: String, toolVersion: String,
+    public func beginRun(kind: RunKind, dataset: String, target: String, configJSON: String, toolVersion: String,
                          createdAt: String) throws -> Int64 {
         try transaction {
             try connection.prepare("""
                 INSERT INTO runs(created_at, kind, status, dataset, target, config_json, tool_version)
                 VALUES (?, ?, 'running', ?, ?, ?, ?)
-                """).run([.text(createdAt), .text(kind), .text(dataset), .text(target), .text(configJSON), .text(toolVersion)])
+                """).run([.text(createdAt), .text(kind.rawValue), .text(dataset), .text(target), .text(configJSON), .text(toolVersion)])
             return connection.lastInsertRowID
         }
     }
@@ -282,15 +307,15 @@ public final class Store {
                 try statement.run([.integer(run), .text(m.model), .text(m.series), m.step.map { .integer(Int64($0)) } ?? .null,
                                    .text(m.metric), m.value.map(Store.real) ?? .null, .integer(Int64(m.n))])
             }
-            try finishRun(run, status: "complete")
+            try finishRun(run, status: .complete)
         }
     }
 
     /// Marks a run `complete` or `failed`.
-    public func finishRun(_ run: Int64, status: String) throws {
-        precondition(["complete", "failed"].contains(status), "finishRun: status must be complete or failed")
+    public func finishRun(_ run: Int64, status: RunStatus) throws {
+        precondition(status != .running, "finishRun: a run finishes complete or failed")
         try Store.guarding(connection.path) {
-            try connection.prepare("UPDATE runs SET status = ? WHERE id = ?").run([.text(status), .integer(run)])
+            try connection.prepare("UPDATE runs SET status = ? WHERE id = ?").run([.text(status.rawValue), .integer(run)])
         }
     }
 
@@ -360,18 +385,23 @@ public final class Store {
             SELECT r.id, r.created_at, r.kind, r.status, r.dataset, r.target, r.config_json, r.tool_version, \(done)
             FROM runs r \(clause) ORDER BY r.id
             """, values) { s in
-            RunRow(id: s.int64(at: 0), createdAt: s.text(at: 1) ?? "", kind: s.text(at: 2) ?? "", status: s.text(at: 3) ?? "",
+            // Another program's or a later version's values: not a store this tool can read.
+            let id = s.int64(at: 0), kindText = s.text(at: 2) ?? "", statusText = s.text(at: 3) ?? ""
+            guard let kind = RunKind(rawValue: kindText), let status = RunStatus(rawValue: statusText) else {
+                throw StorageError.notAStore(path: connection.path, reason: "run \(id) has kind \"\(kindText)\" and status \"\(statusText)\"")
+            }
+            return RunRow(id: id, createdAt: s.text(at: 1) ?? "", kind: kind, status: status,
                    dataset: s.text(at: 4) ?? "", target: s.text(at: 5) ?? "", configJSON: s.text(at: 6) ?? "{}",
                    toolVersion: s.text(at: 7) ?? "", originsDone: Int(s.int64(at: 8)))
         }
     }
 
-    private func rows<T>(_ sql: String, _ values: [Value], _ make: (Statement) -> T) throws -> [T] {
+    private func rows<T>(_ sql: String, _ values: [Value], _ make: (Statement) throws -> T) throws -> [T] {
         try Store.guarding(connection.path) {
             let statement = try connection.prepare(sql)
             try statement.bind(values)
             var out: [T] = []
-            while try statement.step() { out.append(make(statement)) }
+            while try statement.step() { out.append(try make(statement)) }
             return out
         }
     }

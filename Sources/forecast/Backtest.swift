@@ -4,6 +4,7 @@ import Forecasting
 import Foundation
 import Neural
 import Storage
+import Support
 import TimeSeries
 
 /// `forecast backtest`: walk-forward evaluation with errors per horizon step, optionally
@@ -20,8 +21,8 @@ struct BacktestCommand: ParsableCommand {
             others forecast from the new origin with the last fit, stateful models carrying their \
             state forward) on the rows before it, missing values filled as PROTOCOL.md section 3. \
             --gap G leaves G rows between the training end and the first scored step. \
-            Models: naive, seasonal-naive, drift, mean, and the recurrent forecaster under its cell \
-            name (rnn, gru, lstm) with the model flags of `train`. Skill is 1 - MASE / MASE of \
+            Models (--models): the baselines and the recurrent networks by kind, the networks with \
+            the model flags of `train`. Skill is 1 - MASE / MASE of \
             seasonal naive (positive: better than seasonal naive). With --db the run is written \
             origin by origin; an interrupted run finishes with --resume RUN --db DB and gives the \
             numbers an uninterrupted run gives.
@@ -30,9 +31,8 @@ struct BacktestCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Models, comma-separated: gru, lstm, rnn, naive, seasonal-naive, drift, mean.",
-            transform: { $0.split(separator: ",").map(String.init) })
-    var models: [String] = ["gru", "naive", "seasonal-naive", "drift"]
+    @Option(help: "Models, comma-separated: \(ModelKind.names()).", transform: ModelKind.parseList)
+    var models: [ModelKind] = [.gru, .naive, .seasonalNaive, .drift]
 
     @Option(help: "Number of origins, the last one's test window ending at the last row (every --step rows, default the horizon).")
     var origins: Int?
@@ -64,8 +64,6 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Finish the interrupted run with this id in --db (its data and flags come from the store).")
     var resume: Int64?
 
-    static let modelNames = ["gru", "lstm", "rnn", "naive", "seasonal-naive", "drift", "mean"]
-
     func validate() throws {
         if resume != nil {
             guard db != nil else { throw ValidationError("--resume needs --db.") }
@@ -78,9 +76,6 @@ struct BacktestCommand: ParsableCommand {
         if origins != nil && start != nil { throw ValidationError("--origins and --start exclude each other.") }
         if step != nil && origins == nil && start == nil { throw ValidationError("--step goes with --origins or --start.") }
         if models.isEmpty { throw ValidationError("--models needs at least one model.") }
-        for name in models where !Self.modelNames.contains(name) {
-            throw ValidationError("Unknown model \"\(name)\"; choose from \(Self.modelNames.joined(separator: ", ")).")
-        }
         if Set(models).count != models.count { throw ValidationError("--models names a model twice.") }
     }
 
@@ -92,10 +87,10 @@ struct BacktestCommand: ParsableCommand {
             }
             let store = try Store(path: db)
             let run = try requireRun(resume, in: store, db: db)
-            guard run.kind == "backtest" else {
+            guard run.kind == .backtest else {
                 throw CommandError(message: "\(db): run \(resume) is a \(run.kind) run, not a backtest", code: ExitStatus.usage)
             }
-            guard run.status != "complete" else {
+            guard run.status != .complete else {
                 throw CommandError(message: "\(db): run \(resume) is already complete (forecast report --db \(db) --run \(resume))",
                                    code: ExitStatus.usage)
             }
@@ -168,19 +163,9 @@ struct BacktestCommand: ParsableCommand {
         guard let first = originSet.trainLengths.first, first >= 2 else {
             throw CommandError(message: "\(data.sourceName): \(y.count) rows are too few for these origins and a horizon of \(h)")
         }
-        let makers: [Backtest.Model] = models.map { name in
-            switch name {
-            case "naive": return Backtest.Model(name: name) { Naive() }
-            case "seasonal-naive": return Backtest.Model(name: name) { SeasonalNaive(period: m) }
-            case "drift": return Backtest.Model(name: name) { Drift() }
-            case "mean": return Backtest.Model(name: name) { HistoricMean() }
-            default:
-                var c = base
-                c.cell = ModelOptions.Cell(rawValue: name)?.kind ?? c.cell
-                c.horizon = h + gap  // the gap's steps are forecast, then dropped
-                return Backtest.Model(name: name) { RecurrentForecaster(c) }
-            }
-        }
+        var settings = base
+        settings.horizon = h + gap  // networks forecast the gap's steps, then they are dropped
+        let makers = models.map { kind in Backtest.Model(name: kind.rawValue) { kind.make(settings) } }
         let input = Backtest.Input(name: frame.displayName, target: y, covariates: covariates,
                                    covariateNames: model.covariates, timestamps: frame.timestamps, frequency: frequency)
         return Plan(input: input, backtest: Backtest(origins: originSet, horizon: h, season: m,
@@ -228,7 +213,7 @@ struct BacktestCommand: ParsableCommand {
             try store?.reopenRun(resuming.id)
         } else if let store {
             let target = try frames.first.map { try resolveTarget(data.target, $0) } ?? ""
-            runID = try store.beginRun(kind: "backtest", dataset: data.sourceName, target: target,
+            runID = try store.beginRun(kind: .backtest, dataset: data.sourceName, target: target,
                                        configJSON: configJSON(plans, hash: hash), toolVersion: toolVersion,
                                        createdAt: Timestamp.nowUTC())
         }
@@ -266,7 +251,7 @@ struct BacktestCommand: ParsableCommand {
             print(BacktestReport.render(tables, run: runID, format: format))
         } catch {
             ProgressBar.finish()
-            if let runID { try? store?.finishRun(runID, status: "failed") }
+            if let runID { try? store?.finishRun(runID, status: .failed) }
             throw error
         }
     }
@@ -279,8 +264,8 @@ struct BacktestCommand: ParsableCommand {
         let originTime = time(first.trainLength - 1)
         var forecasts: [Store.ForecastRow] = [], quantiles: [Store.QuantileRow] = []
         for (model, outcome) in zip(plan.makers.map(\.name), perModel) {
-            let interval = Metrics.centralIntervals(outcome.quantiles.map(\.level))
-                .min { abs($0.coverage - 0.8) < abs($1.coverage - 0.8) }
+            let intervals = Metrics.centralIntervals(outcome.quantiles.map(\.level))
+            let interval = Store.storedInterval(intervals.map(\.coverage)).map { intervals[$0] }
             for (i, value) in outcome.forecast.enumerated() {
                 let row = outcome.row(step: i + 1)
                 let actual = row < input.target.count && !input.target[row].isNaN ? input.target[row] : nil
@@ -332,13 +317,13 @@ struct BacktestCommand: ParsableCommand {
         var pairs: [(String, JSONValue)] = [
             ("argv", .array(BacktestCommand.recordedArguments().map(JSONValue.string))),
             ("cwd", .string(FileManager.default.currentDirectoryPath)),
-            ("models", .array(models.map(JSONValue.string))),
+            ("models", .array(models.map { .string($0.rawValue) })),
             ("horizon", .integer(first?.backtest.horizon ?? 0)), ("season", .integer(first?.backtest.season ?? 0)),
             ("origins", .array((first?.backtest.origins.trainLengths ?? []).map(JSONValue.integer))),
             ("gap", .integer(gap)), ("window", window.map(JSONValue.integer) ?? .null),
             ("refit_every", .integer(refitEvery)), ("data_hash", .string(hash)),
         ]
-        if models.contains(where: { ["gru", "lstm", "rnn"].contains($0) }) {
+        if models.contains(where: \.isNetwork) {
             pairs += [("hidden", .integer(model.hidden)), ("layers", .integer(model.layers)),
                       ("mode", .string(model.mode.rawValue)), ("loss", .string(model.loss)),
                       ("normalization", .string(model.normalization.rawValue)), ("seed", .integer(Int(model.seed)))]

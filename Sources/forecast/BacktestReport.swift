@@ -1,6 +1,8 @@
 import Backtesting
+import Forecasting
 import Neural
 import Storage
+import Support
 
 /// The per-horizon report of a backtest, for one series: printed by `backtest` and,
 /// from the store, by `report`.
@@ -10,7 +12,7 @@ struct BacktestReport {
     var models: [(name: String, metrics: Metrics)]
 
     /// The seasonal-naive rows that skill is measured against, when that model ran.
-    var reference: Metrics? { models.first { $0.name == "seasonal-naive" }?.metrics }
+    var reference: Metrics? { models.first { $0.name == ModelKind.seasonalNaive.rawValue }?.metrics }
 
     /// 1 - MASE / MASE of seasonal naive at the same step.
     func skill(_ row: Metrics.Row) -> Double? {

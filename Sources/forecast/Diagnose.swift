@@ -2,6 +2,7 @@ import ArgumentParser
 import Forecasting
 import Foundation
 import Neural
+import Support
 import TimeSeries
 
 /// `forecast diagnose`: how far back in time the loss's gradient reaches, for a saved
@@ -23,14 +24,9 @@ struct Diagnose: ParsableCommand {
     @Argument(help: "With --model: the data to take the windows from.")
     var file: String?
 
-    @Option(help: "Without --model: cells to compare, comma-separated (rnn, gru, lstm).",
-            transform: { text in try text.split(separator: ",").map { name in
-                guard let cell = ModelOptions.Cell(rawValue: String(name)) else {
-                    throw ValidationError("--cells takes rnn, gru, lstm, not \"\(name)\".")
-                }
-                return cell
-            } })
-    var cells: [ModelOptions.Cell] = [.rnn, .gru, .lstm]
+    @Option(help: "Without --model: cells to compare, comma-separated (\(ModelKind.names(ModelKind.networks))).",
+            transform: { text in try text.split(separator: ",").map { try ModelKind.parseNetwork(String($0), flag: "--cells") } })
+    var cells: [ModelKind] = [.rnn, .gru, .lstm]
 
     @Option(help: "Without --model: input steps.")
     var steps = 50
@@ -80,10 +76,11 @@ struct Diagnose: ParsableCommand {
             var generator = SplitMix64(seed: seed ^ 0xD1A6)
             let x = (0..<(batch * steps)).map { _ in Float(generator.nextNormal()) }
             let y = (0..<batch).map { _ in Float(generator.nextNormal()) }
-            for cell in cells {
-                let network = RecurrentNetwork(NetworkConfiguration(cell: cell.kind, inputSize: 1, hiddenSize: hidden,
+            for kind in cells {
+                guard let cell = kind.cell else { continue }  // parseNetwork admits network kinds only
+                let network = RecurrentNetwork(NetworkConfiguration(cell: cell, inputSize: 1, hiddenSize: hidden,
                                                                     outputSize: 1, outputMode: .lastStep), seed: seed)
-                flows.append((cell.rawValue, network.gradientFlow(x, target: y, batch: batch, steps: steps)))
+                flows.append((kind.rawValue, network.gradientFlow(x, target: y, batch: batch, steps: steps)))
             }
         }
         print(render(flows))

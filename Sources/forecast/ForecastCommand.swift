@@ -83,7 +83,7 @@ enum ExitStatus {
         case let error as IngestionError: (error.description, error.isMissingInput ? noInput : dataError)
         case let error as TimeSeriesError: (error.description, dataError)
         case let error as SQLiteError: (error.description, error.isCannotOpen ? noInput : 1)
-        case let error as StoreError:
+        case let error as StorageError:
             switch error {
             case .missing, .notAFile: (error.description, noInput)
             case .notAStore: (error.description, dataError)

@@ -2,6 +2,7 @@ import Forecasting
 import Foundation
 import Neural
 import Storage
+import Support
 import TimeSeries
 
 /// Prints a forecast as a table, CSV or JSON, with timestamps that continue the series.
@@ -75,27 +76,28 @@ struct ForecastOutput {
     }
 
     /// Stores `outputs` as one `predict` run of `store` (opened before the work, so a store
-    /// that cannot be written fails at once): a row per series and step, the first interval
-    /// (80% for the default levels) as lower and upper. `predict --db` and `update --db`
+    /// that cannot be written fails at once): a row per series and step, with the interval
+    /// of `Store.storedInterval` (nearest 80%) as lower and upper. `predict --db` and `update --db`
     /// record through here.
     static func record(_ outputs: [ForecastOutput], in store: Store, dataset: String, configJSON: String) throws {
         let now = Timestamp.nowUTC()
-        let run = try store.beginRun(kind: "predict", dataset: dataset, target: outputs.first?.target ?? "",
+        let run = try store.beginRun(kind: .predict, dataset: dataset, target: outputs.first?.target ?? "",
                                      configJSON: configJSON, toolVersion: toolVersion, createdAt: now)
         do {
             let rows = outputs.flatMap { o in
-                (1...o.forecast.horizon).map { h in
+                let interval = Store.storedInterval(o.forecast.intervals.map(\.coverage)).map { o.forecast.intervals[$0] }
+                return (1...o.forecast.horizon).map { h in
                     Store.ForecastRow(model: o.model, series: o.series, origin: 1,
                                       originTime: o.lastTimestamp.map { $0.formatted(.utc) }, step: h,
                                       targetTime: o.lastTimestamp.map { _ in o.timestamp(step: h) },
-                                      forecast: o.forecast.point[h - 1], lower: o.forecast.intervals.first?.lower[h - 1],
-                                      upper: o.forecast.intervals.first?.upper[h - 1])
+                                      forecast: o.forecast.point[h - 1], lower: interval?.lower[h - 1],
+                                      upper: interval?.upper[h - 1])
                 }
             }
             try store.insert(rows, run: run)
-            try store.finishRun(run, status: "complete")
+            try store.finishRun(run, status: .complete)
         } catch {
-            try? store.finishRun(run, status: "failed")
+            try? store.finishRun(run, status: .failed)
             throw error
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Neural
+import Support
 import TimeSeries
 
 /// `forecast inspect`: what is in a file: rows, span, frequency, gaps, columns and their statistics.

@@ -18,8 +18,8 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Many-to-many: carry the hidden state across windows while training and keep it after the history, for `forecast update`.")
     var stateful = false
 
-    @Option(help: "Recurrent cell: rnn, gru or lstm.")
-    var cell: Cell = .gru
+    @Option(help: "Recurrent cell: \(ModelKind.names(ModelKind.networks)).", transform: { try ModelKind.parseNetwork($0) })
+    var cell: ModelKind = .gru
 
     @Option(help: "Hidden units per layer.")
     var hidden = 64
@@ -86,17 +86,6 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Missing values in the training data: error, drop, ffill or interpolate (datasets/PROTOCOL.md section 3).")
     var missing: MissingPolicy = .interpolate
 
-    enum Cell: String, ExpressibleByArgument, CaseIterable {
-        case rnn, gru, lstm
-        var kind: CellKind {
-            switch self {
-            case .rnn: .rnnTanh
-            case .gru: .gru
-            case .lstm: .lstm
-            }
-        }
-    }
-
     func validate() throws {
         // The range each numeric flag accepts: bounds a user can reach and memory can hold
         // (`--hidden 100000000` would allocate petabytes), checked before anything runs.
@@ -125,7 +114,7 @@ struct ModelOptions: ParsableArguments {
     func configuration(frequency: Frequency) -> RecurrentConfiguration {
         let defaults = frequency.protocolDefaults
         var c = RecurrentConfiguration(horizon: horizon ?? defaults.horizon, season: season ?? defaults.season)
-        c.cell = cell.kind
+        if let kind = cell.cell { c.cell = kind }  // a network kind (parseNetwork)
         c.mode = mode
         c.stateful = stateful
         c.hiddenSize = hidden
@@ -154,6 +143,26 @@ struct ModelOptions: ParsableArguments {
         // A test hook: `make test` runs every notebook command in a small setting.
         if ProcessInfo.processInfo.environment["FORECAST_QUICK"] != nil { c.maxSteps = min(c.maxSteps, 5) }
         return c
+    }
+}
+
+extension ModelKind: ExpressibleByArgument {
+    /// A network kind for `--cell`; a baseline or an unknown name is a usage error naming the kinds.
+    static func parseNetwork(_ text: String, flag: String = "--cell") throws -> ModelKind {
+        guard let kind = ModelKind(rawValue: text), kind.isNetwork else {
+            throw ValidationError("\(flag) takes \(ModelKind.names(ModelKind.networks)), not \"\(text)\".")
+        }
+        return kind
+    }
+
+    /// The kinds of `--models`, comma-separated; an unknown name is a usage error listing them.
+    static func parseList(_ text: String) throws -> [ModelKind] {
+        try text.split(separator: ",").map { part in
+            guard let kind = ModelKind(rawValue: String(part)) else {
+                throw ValidationError("Unknown model \"\(part)\"; choose from \(ModelKind.names()).")
+            }
+            return kind
+        }
     }
 }
 

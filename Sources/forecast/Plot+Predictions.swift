@@ -10,7 +10,7 @@ extension Plot {
     /// run's absolute error by horizon step. Prints each run's error over the steps that
     /// have actuals.
     func plotPredictions(_ runs: [Store.RunRow], of store: Store, against path: String) throws {
-        for run in runs where run.kind != "predict" {
+        for run in runs where run.kind != .predict {
             throw CommandError(message: "\(db): run \(run.id) is a \(run.kind) run; --actuals goes with predict runs (a backtest holds its actuals)",
                                code: ExitStatus.usage)
         }

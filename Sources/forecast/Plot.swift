@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Neural
 import Storage
+import Support
 
 /// `forecast plot`: a stored run as an SVG: actuals against the forecasts of chosen
 /// origins (with their intervals), and each model's error by horizon step. `predict` runs

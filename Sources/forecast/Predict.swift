@@ -3,6 +3,7 @@ import Forecasting
 import Foundation
 import Neural
 import Storage
+import Support
 import TimeSeries
 
 /// `forecast predict`: forecast the steps after a series, with a saved model or one trained now.

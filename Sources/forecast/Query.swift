@@ -2,6 +2,7 @@ import ArgumentParser
 import Neural
 import SQLite
 import Storage
+import Support
 
 /// `forecast query`: SQL over a store, on a read-only connection.
 struct Query: ParsableCommand {

@@ -15,11 +15,11 @@ struct Report: ParsableCommand {
         let (db, runID) = (stored.db, stored.runID)
         let store = try Store(readingFrom: db)
         let row = try requireRun(runID, in: store, db: db)
-        guard row.kind == "backtest" else {
+        guard row.kind == .backtest else {
             throw CommandError(message: "\(db): run \(runID) is a \(row.kind) run; query its forecasts with `forecast query`",
                                code: ExitStatus.usage)
         }
-        guard row.status == "complete" else {
+        guard row.status == .complete else {
             throw CommandError(message: "\(db): run \(runID) is \(row.status) with \(row.originsDone) origins recorded; finish it with `forecast backtest --resume \(runID) --db \(db)`",
                                code: 1)
         }

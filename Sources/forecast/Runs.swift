@@ -1,6 +1,7 @@
 import ArgumentParser
 import Neural
 import Storage
+import Support
 
 /// `forecast runs`: the runs in a store.
 struct Runs: ParsableCommand {
@@ -22,8 +23,8 @@ struct Runs: ParsableCommand {
             let models = config?["models"]?.array?.compactMap(\.string).joined(separator: ",")
                 ?? config?["cell"]?.string ?? ""
             let planned = config?["origins"]?.array?.count
-            let origins = run.kind == "backtest" ? "\(run.originsDone)/\(planned.map(String.init) ?? "?")" : ""
-            return [String(run.id), run.createdAt, run.kind, run.status, run.dataset, run.target, models, origins]
+            let origins = run.kind == .backtest ? "\(run.originsDone)/\(planned.map(String.init) ?? "?")" : ""
+            return [String(run.id), run.createdAt, run.kind.rawValue, run.status.rawValue, run.dataset, run.target, models, origins]
         }
         print(renderRows(header: header, rows: rows, numeric: [0], format: format))
     }

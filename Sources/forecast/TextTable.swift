@@ -1,5 +1,6 @@
 import Foundation
 import Neural
+import Support
 
 /// A plain-text table with left-aligned text and right-aligned numbers.
 struct TextTable {

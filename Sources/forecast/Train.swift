@@ -23,7 +23,7 @@ struct Train: ParsableCommand {
         try file.write(to: modelOut)
         let r = forecaster.report
         print("""
-            trained \(forecaster.configuration.cell.rawValue) (\(forecaster.configuration.normalization.rawValue) scaling) on \
+            trained \(forecaster.name) (\(forecaster.configuration.normalization.rawValue) scaling) on \
             \(r.trainingSamples) windows, validated on \(r.validationSamples): \(r.epochs) epochs, best epoch \(r.bestEpoch), \
             validation loss \(formatNumber(r.bestValidationLoss))
             """)

@@ -1,10 +1,11 @@
 import ArgumentParser
+import Files
 import Forecasting
 import Foundation
 import Neural
 import Storage
+import Support
 import TimeSeries
-import Files
 
 /// `forecast update`: feed new observations to a saved model and forecast again.
 struct Update: ParsableCommand {

@@ -106,3 +106,23 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         #expect(good.code == 0, "\(good.err)")
     }
 }
+
+/// Issue 15, the model registry: models and cells are named by `ModelKind` only; an unknown
+/// name is a usage error listing the kinds, and every network kind can be chosen.
+@Suite struct ModelKindFlagTests {
+    @Test func unknownModelsAndCellsAreUsageErrorsListingTheKinds() throws {
+        let db = temporaryPath("never.db")
+        try expectUsageErrors(["backtest", "datasets/air_passengers_monthly.csv", "--db", db], [
+            (["--models", "gru,arima"], "Unknown model \"arima\"; choose from naive, seasonal-naive, drift, mean, rnn, rnn-relu, gru, lstm."),
+            (["--cell", "naive"], "--cell takes rnn, rnn-relu, gru, lstm, not \"naive\"."),
+            (["--models", "naive,naive"], "--models names a model twice."),
+        ], output: db)
+    }
+
+    @Test func theReLUCellIsAModelKindOfItsOwn() throws {
+        let result = try run(["backtest", "datasets/air_passengers_monthly.csv", "--models", "rnn-relu,rnn,seasonal-naive",
+                              "--origins", "1", "--hidden", "4", "--max-steps", "3", "--format", "csv"])
+        #expect(result.code == 0, "\(result.err)")
+        for kind in ["rnn-relu", "rnn", "seasonal-naive"] { #expect(result.out.contains("\n\(kind),"), "\(result.out)") }
+    }
+}

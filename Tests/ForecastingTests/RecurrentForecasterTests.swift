@@ -1,9 +1,10 @@
-import Foundation
-import Testing
-import TestSupport
-import TimeSeries
 @testable import Forecasting
+import Foundation
 @testable import Neural
+import Support
+import TestSupport
+import Testing
+import TimeSeries
 
 @Suite struct RecurrentForecasterTests {
     /// A noisy seasonal series with a trend.

@@ -1,6 +1,6 @@
-import Neural
-import Testing
 @testable import Ingestion
+import Support
+import Testing
 import TimeSeries
 
 /// The direct split of quote-free lines must give exactly what libcsv gives.

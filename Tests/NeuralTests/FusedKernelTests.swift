@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import Neural
+import Support
+import Testing
 
 /// Issue 18: the fused engine (packed per-step products, fused gates, input projections in
 /// chunks of steps, inference without the gate cache) against a plain reference written

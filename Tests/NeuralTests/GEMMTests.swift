@@ -1,6 +1,7 @@
-import Testing
 import CKernels
 @testable import Neural
+import Support
+import Testing
 
 @Suite struct GEMMTests {
     @Test func blasEqualsTheNaiveKernelOnRandomShapes() {

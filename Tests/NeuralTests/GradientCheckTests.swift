@@ -1,5 +1,6 @@
-import Testing
 @testable import Neural
+import Support
+import Testing
 
 /// Central differences against the backward pass for every cell, both head modes, stacked
 /// layers, an initial state and the final state's own gradient.

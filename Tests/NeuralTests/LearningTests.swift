@@ -1,5 +1,6 @@
-import Testing
 @testable import Neural
+import Support
+import Testing
 
 /// Small problems that show the engine learns what the RNN articles say each cell learns.
 /// They train for a few seconds in release builds (`make test`).

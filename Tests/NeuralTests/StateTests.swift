@@ -1,5 +1,6 @@
-import Testing
 @testable import Neural
+import Support
+import Testing
 
 @Suite struct StateTests {
     @Test(arguments: CellKind.allCases)

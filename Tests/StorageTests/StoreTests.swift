@@ -8,7 +8,7 @@ import TestSupport
     @Test func runsAndForecastsAsASQLUserSeesThem() throws {
         let path = temporaryPath("store.db")
         let store = try Store(path: path)
-        let run = try store.beginRun(kind: "predict", dataset: "x.csv", target: "y", configJSON: "{\"cell\":\"gru\"}",
+        let run = try store.beginRun(kind: .predict, dataset: "x.csv", target: "y", configJSON: "{\"cell\":\"gru\"}",
                                      toolVersion: "0.1.0", createdAt: "2026-11-22T00:00:00Z")
         try store.insert([
             .init(model: "gru", series: "x", origin: 1, originTime: "2020-01-01", step: 1, targetTime: "2020-02-01",
@@ -16,7 +16,7 @@ import TestSupport
             .init(model: "gru", series: "x", origin: 1, originTime: "2020-01-01", step: 2, targetTime: "2020-03-01",
                   forecast: 2.5, lower: nil, upper: .infinity),
         ], run: run)
-        try store.finishRun(run, status: "complete")
+        try store.finishRun(run, status: .complete)
 
         let reader = try Connection(path: path, mode: .readOnly)
         let statement = try reader.prepare("""
@@ -40,7 +40,7 @@ import TestSupport
 
     @Test func reopeningKeepsTheSchemaAndRejectsDuplicateRows() throws {
         let path = temporaryPath("store.db")
-        let run = try Store(path: path).beginRun(kind: "predict", dataset: "d", target: "t", configJSON: "{}",
+        let run = try Store(path: path).beginRun(kind: .predict, dataset: "d", target: "t", configJSON: "{}",
                                                  toolVersion: "0", createdAt: "now")
         let store = try Store(path: path)  // migrations already applied: nothing runs twice
         let row = Store.ForecastRow(model: "m", series: "s", origin: 1, originTime: nil, step: 1, targetTime: nil, forecast: 1)
@@ -56,7 +56,7 @@ import TestSupport
     @Test func aReaderReadsCommittedRowsWhileAWriterHoldsATransaction() throws {
         let path = temporaryPath("store.db")
         let store = try Store(path: path)
-        let run = try store.beginRun(kind: "backtest", dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
+        let run = try store.beginRun(kind: .backtest, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
                                      createdAt: "now")
         let row = Store.ForecastRow(model: "m", series: "s", origin: 1, originTime: nil, step: 1, targetTime: nil, forecast: 1)
         try store.recordOrigin(.init(series: "s", origin: 1, trainStart: 0, trainLength: 10, originTime: nil, completedAt: "now"),
@@ -79,14 +79,34 @@ import TestSupport
     @Test func completeWritesMetricsAndStatusTogether() throws {
         let path = temporaryPath("store.db")
         let store = try Store(path: path)
-        let run = try store.beginRun(kind: "backtest", dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
+        let run = try store.beginRun(kind: .backtest, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
                                      createdAt: "now")
         let metric = Store.MetricRow(model: "m", series: "s", step: nil, metric: "mae", value: 1.5, n: 4)
         // A duplicate key fails the transaction: neither the metrics nor the status change.
         #expect(throws: SQLiteError.self) { try store.complete(run, metrics: [metric, metric]) }
-        #expect(try store.run(run)?.status == "running" && store.metrics(run: run).isEmpty)
+        #expect(try store.run(run)?.status == .running && store.metrics(run: run).isEmpty)
         try store.complete(run, metrics: [metric, Store.MetricRow(model: "m", series: "s", step: 1, metric: "mae", value: .nan, n: 0)])
-        #expect(try store.run(run)?.status == "complete")
+        #expect(try store.run(run)?.status == .complete)
         #expect(try store.metrics(run: run) == [metric, Store.MetricRow(model: "m", series: "s", step: 1, metric: "mae", value: nil, n: 0)])
+    }
+
+    @Test func aRunOfAnUnknownKindIsNotAStoreOfThisTool() throws {
+        let path = temporaryPath("store.db")
+        let store = try Store(path: path)
+        _ = try store.beginRun(kind: .predict, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0", createdAt: "now")
+        try Connection(path: path).execute("UPDATE runs SET kind = 'tune'")
+        #expect(throws: StorageError.notAStore(path: path, reason: "run 1 has kind \"tune\" and status \"running\"")) {
+            try store.runs()
+        }
+    }
+
+    @Test func lowerAndUpperKeepTheIntervalNearest80Percent() {
+        #expect(Store.storedInterval([]) == nil)
+        #expect(Store.storedInterval([0.9, 0.8]) == 1)   // quantiles 0.05, 0.1, ..., 0.9, 0.95
+        #expect(Store.storedInterval([0.8, 0.9]) == 0)   // a Gaussian head's 80% and 90%
+        #expect(Store.storedInterval([0.5]) == 0)
+        #expect(Store.storedInterval([0.9, 0.7]) == 1)   // a tie: the narrower
+        #expect(Store.storedInterval([0.7, 0.9]) == 0)
+        #expect(Store.storedInterval([0.98, 0.6, 0.95]) == 2)
     }
 }

@@ -1,4 +1,4 @@
-import Neural
+import Support
 import Testing
 @testable import TimeSeries
 

@@ -1,7 +1,7 @@
 /// The random walk with drift: f(h) = x_n + h (x_n - x_1) / (n - 1) (statsforecast
 /// `RandomWalkWithDrift`).
 public struct Drift: Forecaster {
-    public var name: String { "drift" }
+    public var name: String { ModelKind.drift.rawValue }
     private var last: Double?
     private var slope = 0.0
 

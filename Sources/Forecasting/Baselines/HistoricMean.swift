@@ -1,6 +1,6 @@
 /// The mean of the whole history, for every step (statsforecast `HistoricAverage`).
 public struct HistoricMean: Forecaster {
-    public var name: String { "mean" }
+    public var name: String { ModelKind.mean.rawValue }
     private var mean: Double?
 
     /// An unfitted historic-mean forecaster.

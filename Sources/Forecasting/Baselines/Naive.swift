@@ -1,6 +1,6 @@
 /// The last observed value, for every step (statsforecast `Naive`).
 public struct Naive: Forecaster {
-    public var name: String { "naive" }
+    public var name: String { ModelKind.naive.rawValue }
     private var last: Double?
 
     /// An unfitted naive forecaster.

@@ -2,7 +2,7 @@
 /// `SeasonalNaive(season_length=m)`; m = 1 is `Naive`).
 public struct SeasonalNaive: Forecaster {
     public let period: Int
-    public var name: String { "seasonal-naive" }
+    public var name: String { ModelKind.seasonalNaive.rawValue }
     private var lastSeason: [Double] = []
 
     /// An unfitted seasonal naive forecaster with seasonal period `period`.

@@ -1,4 +1,5 @@
 import Neural
+import Support
 import TimeSeries
 
 /// Encoder-decoder forecasting: the encoder reads the window (scaled by `encode`), its

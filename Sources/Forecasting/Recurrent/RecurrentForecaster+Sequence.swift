@@ -1,4 +1,5 @@
 import Neural
+import Support
 import TimeSeries
 
 /// Many-to-many forecasting: teacher-forced training on the next value at every step,

@@ -1,4 +1,5 @@
 import Neural
+import Support
 import TimeSeries
 
 /// A recurrent network forecaster (RNN, GRU or LSTM) trained on windows of one series.
@@ -10,7 +11,9 @@ import TimeSeries
 /// counting that starting point.
 public struct RecurrentForecaster: Forecaster {
     public let configuration: RecurrentConfiguration
-    public var name: String { configuration.cell.rawValue }
+    /// The registry's kind of this network (`gru`, `lstm`, `rnn`, `rnn-relu`).
+    public var kind: ModelKind { ModelKind(cell: configuration.cell) }
+    public var name: String { kind.rawValue }
     /// The trained network (nil before `fit`); the encoder in encoder-decoder mode.
     public internal(set) var network: RecurrentNetwork?
     /// The decoder in encoder-decoder mode.

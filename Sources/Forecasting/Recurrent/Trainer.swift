@@ -1,4 +1,5 @@
 import Neural
+import Support
 import TimeSeries
 
 /// What a training run did.

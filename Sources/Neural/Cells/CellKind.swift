@@ -19,15 +19,4 @@ public enum CellKind: String, Sendable, Codable, CaseIterable {
         case .lstm: 4
         }
     }
-
-    /// Accepts `rnn` for `rnn_tanh`, as users say it.
-    public init?(name: String) {
-        switch name.lowercased() {
-        case "rnn", "rnn_tanh", "rnn-tanh", "elman": self = .rnnTanh
-        case "rnn_relu", "rnn-relu": self = .rnnReLU
-        case "gru": self = .gru
-        case "lstm": self = .lstm
-        default: return nil
-        }
-    }
 }

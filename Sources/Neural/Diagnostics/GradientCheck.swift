@@ -1,3 +1,5 @@
+import Support
+
 /// Central-difference checks of the analytic gradients (min-char-rnn's `gradCheck`).
 public enum GradientCheck {
     /// The worst relative error between the backward pass and central differences

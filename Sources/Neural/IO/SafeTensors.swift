@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Files
+import Support
 
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON
 /// header naming each tensor's dtype, shape and byte range, then the raw little-endian data.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Support
 
 /// How a network's weights are drawn.
 public struct Initialization: Sendable, Codable, Equatable {

@@ -1,3 +1,5 @@
+import Support
+
 /// Stacked recurrent layers and a dense head over one flat parameter buffer, with the
 /// caches of the last forward pass for the backward pass.
 ///
@@ -89,8 +91,9 @@ public final class RecurrentNetwork {
         let f = configuration.inputSize, h = configuration.hiddenSize, o = configuration.outputSize
         precondition(x.count == batch * steps * f, "forward: x has \(x.count) values, expected B*T*F = \(batch * steps * f)")
         if let s = initialState {
-            precondition(s.batch == batch && s.hidden.count == configuration.layers * batch * h,
-                         "forward: initial state is for batch \(s.batch), not \(batch)")
+            precondition(s.batch == batch && s.hidden.count == configuration.layers * batch * h
+                             && (s.cell?.count ?? s.hidden.count) == s.hidden.count,
+                         "forward: the initial state (batch \(s.batch)) does not fit batch \(batch) of this network")
         }
         let rows = steps * batch
         if input.count < rows * f { input = AlignedBuffer(count: rows * f) }
@@ -107,16 +110,21 @@ public final class RecurrentNetwork {
         }
         var layerInput = UnsafePointer(input.pointer)
         for (l, layer) in layers.enumerated() {
-            let state = initialState.map { s -> (UnsafePointer<Float>?, UnsafePointer<Float>?) in
-                let offset = l * batch * h
-                return s.hidden.withUnsafeBufferPointer { hb in
-                    // Copied into the cache by `forward` below before the arrays can go away.
-                    (hb.baseAddress! + offset, s.cell?.withUnsafeBufferPointer { $0.baseAddress! + offset })
-                }
-            }
-            withExtendedLifetime(initialState) {
-                layer.forward(cache: caches[l], input: layerInput, h0: state?.0, c0: state?.1,
+            func run(h0: UnsafePointer<Float>?, c0: UnsafePointer<Float>?) {
+                layer.forward(cache: caches[l], input: layerInput, h0: h0, c0: c0,
                               parameters: parameters.pointer, steps: steps, batch: batch, keepGates: differentiable)
+            }
+            if let s = initialState {  // this layer's [batch, H] rows of the state (sizes checked above)
+                let offset = l * batch * h
+                s.hidden.withUnsafeBufferPointer { hb in
+                    if let cell = s.cell {
+                        cell.withUnsafeBufferPointer { cb in run(h0: hb.baseAddress! + offset, c0: cb.baseAddress! + offset) }
+                    } else {
+                        run(h0: hb.baseAddress! + offset, c0: nil)
+                    }
+                }
+            } else {
+                run(h0: nil, c0: nil)
             }
             let output = caches[l].hs.pointer + batch * h   // [T*B, H]
             if l + 1 < layers.count {

@@ -1,5 +1,5 @@
 /// Why a store could not be opened, read or written. Each case names the store's path.
-public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
     /// There is no store at the path (reading, or resuming).
     case missing(path: String)
     /// The path is a directory, device or other non-regular file.

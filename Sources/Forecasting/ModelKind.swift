@@ -1,0 +1,62 @@
+import Neural
+
+/// The one list of models the tool fits: their names in flags, tables, JSON and the store,
+/// and how each is made from the shared model settings. Everything that names or makes a
+/// model goes through this enum (no other list of model names in the code).
+public enum ModelKind: String, CaseIterable, Sendable, Codable {
+    case naive
+    case seasonalNaive = "seasonal-naive"
+    case drift
+    case mean
+    case rnn
+    case rnnReLU = "rnn-relu"
+    case gru
+    case lstm
+
+    /// The recurrent cell of a network kind; nil for a baseline.
+    public var cell: CellKind? {
+        switch self {
+        case .rnn: .rnnTanh
+        case .rnnReLU: .rnnReLU
+        case .gru: .gru
+        case .lstm: .lstm
+        case .naive, .seasonalNaive, .drift, .mean: nil
+        }
+    }
+
+    /// Whether the kind is a trained network (not a baseline).
+    public var isNetwork: Bool { cell != nil }
+
+    /// The kind of a recurrent network with `cell`.
+    public init(cell: CellKind) {
+        switch cell {
+        case .rnnTanh: self = .rnn
+        case .rnnReLU: self = .rnnReLU
+        case .gru: self = .gru
+        case .lstm: self = .lstm
+        }
+    }
+
+    /// The network kinds, in the order of this list.
+    public static var networks: [ModelKind] { allCases.filter(\.isNetwork) }
+
+    /// The names of `kinds` for messages and help: "naive, seasonal-naive, ...".
+    public static func names(_ kinds: [ModelKind] = allCases) -> String {
+        kinds.map(\.rawValue).joined(separator: ", ")
+    }
+
+    /// A new, unfitted model of this kind: baselines take the seasonal period of
+    /// `configuration`, networks all of it with this kind's cell.
+    public func make(_ configuration: RecurrentConfiguration) -> any Forecaster {
+        switch self {
+        case .naive: return Naive()
+        case .seasonalNaive: return SeasonalNaive(period: configuration.season)
+        case .drift: return Drift()
+        case .mean: return HistoricMean()
+        case .rnn, .rnnReLU, .gru, .lstm:
+            var c = configuration
+            c.cell = cell ?? c.cell  // set for every network kind
+            return RecurrentForecaster(c)
+        }
+    }
+}
