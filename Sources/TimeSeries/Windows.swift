@@ -68,14 +68,19 @@ public struct Windows: Sendable, Equatable {
     /// The number of samples.
     public var count: Int { starts.count }
 
+    /// The validation samples of `samples` (the last ones, in time order) for every trainer:
+    /// `round(fraction * samples)` (halves to even, as Python's `round`), at least 1 and at
+    /// most `samples - 1`; 0 below two samples.
+    public static func validationCount(samples: Int, fraction: Double) -> Int {
+        guard samples >= 2 else { return 0 }
+        return min(max(Int((fraction * Double(samples)).rounded(.toNearestOrEven)), 1), samples - 1)
+    }
+
     /// Time-ordered split: the last `round(fraction * count)` samples (halves to even, as
     /// Python's `round`; at least one when `fraction > 0` and there are two samples or more)
     /// validate, the rest train.
     public func split(validationFraction fraction: Double) -> (train: Windows, validation: Windows) {
-        var n = Int((fraction * Double(count)).rounded(.toNearestOrEven))
-        if fraction > 0 && count >= 2 { n = max(n, 1) }
-        n = min(n, count - 1)
-        n = max(n, 0)
+        let n = fraction > 0 ? Self.validationCount(samples: count, fraction: fraction) : 0
         return (Windows(shape: shape, starts: Array(starts[..<(count - n)])),
                 Windows(shape: shape, starts: Array(starts[(count - n)...])))
     }

@@ -326,6 +326,7 @@ struct BacktestCommand: ParsableCommand {
         if models.contains(where: \.isNetwork) {
             pairs += [("hidden", .integer(model.hidden)), ("layers", .integer(model.layers)),
                       ("mode", .string(model.mode.rawValue)), ("loss", .string(model.loss)),
+                      ("optimizer", .string(model.optimizer.rawValue)),
                       ("normalization", .string(model.normalization.rawValue)), ("seed", .integer(Int(model.seed)))]
         }
         return JSONValue.object(pairs).text

@@ -59,8 +59,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Training loss: mse, mae or huber (a quantile head uses the pinball loss).")
     var loss = "huber"
 
-    @Option(help: "Adam learning rate.")
+    @Option(help: "Learning rate of the optimizer.")
     var learningRate = 1e-3
+
+    @Option(help: "Optimizer: adam, adamw (weight decay 0.01), sgd (momentum 0.9) or rmsprop.")
+    var optimizer: RecurrentConfiguration.OptimizerKind = .adam
 
     @Option(help: "Learning-rate schedule: plateau (halve after 3 epochs without improvement), cosine, step (halve every 10 epochs) or constant.")
     var schedule: RecurrentConfiguration.Schedule = .plateau
@@ -133,6 +136,7 @@ struct ModelOptions: ParsableArguments {
         }
         c.loss = loss
         c.learningRate = learningRate
+        c.optimizer = optimizer
         c.schedule = schedule
         c.batchSize = batchSize
         c.maxEpochs = epochs
@@ -169,4 +173,5 @@ extension ModelKind: ExpressibleByArgument {
 extension RecurrentConfiguration.Normalization: ExpressibleByArgument {}
 extension RecurrentConfiguration.Mode: ExpressibleByArgument {}
 extension RecurrentConfiguration.Schedule: ExpressibleByArgument {}
+extension RecurrentConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}

@@ -102,6 +102,27 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
 
     public var schedule: Schedule = .plateau
 
+    /// The optimizer (`--optimizer`), with PyTorch's defaults (SGD with momentum 0.9).
+    public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
+        case adam, adamw, sgd, rmsprop
+
+        /// The update rule: Adam (0.9, 0.999, 1e-8); AdamW the same with weight decay 0.01;
+        /// SGD with momentum 0.9; RMSprop with alpha 0.99, epsilon 1e-8.
+        public var rule: Optimizer.Rule {
+            switch self {
+            case .adam: .adam
+            case .adamw: .adamW(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01)
+            case .sgd: .sgd(momentum: 0.9)
+            case .rmsprop: .rmsprop(alpha: 0.99, epsilon: 1e-8)
+            }
+        }
+    }
+
+    /// The optimizer; nil is Adam (model files written before the choice existed have none).
+    public var optimizer: OptimizerKind?
+    /// The optimizer training runs with.
+    public var optimizerKind: OptimizerKind { optimizer ?? .adam }
+
     /// Clip the gradients' global norm to this (0: no clipping).
     public var clipNorm = 1.0
     public var seed: UInt64 = 0

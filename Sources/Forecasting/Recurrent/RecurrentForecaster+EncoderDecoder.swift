@@ -141,18 +141,15 @@ struct EncoderDecoderSample {
 }
 
 extension RecurrentForecaster {
-    /// Trains encoder and decoder together: the decoder's gradient with respect to its
+    /// Trains encoder and decoder together through `Trainer.run` (one optimizer each, the
+    /// gradients of both clipped as one): the decoder's gradient with respect to its
     /// initial state flows into the encoder's final state. Early stopping on the free-running
-    /// (forecasts fed back) validation loss, best weights of both restored.
+    /// (forecasts fed back) validation loss in the training loss, best weights of both restored.
     mutating func trainEncoderDecoder(_ samples: [EncoderDecoderSample], series: SeriesData) throws -> TrainingReport {
         guard let encoder = network, let decoder else { throw ForecastingError.notFitted(model: name) }
         let c = configuration, l = c.window, h = c.horizon, count = samples.count
-        var validation = Int((c.validationFraction * Double(count)).rounded(.toNearestOrEven))
-        validation = min(max(validation, 1), count - 1)
+        let validation = Windows.validationCount(samples: count, fraction: c.validationFraction)
         let trainCount = count - validation
-        let encoderAdam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: encoder.parameters.count)
-        let decoderAdam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: decoder.parameters.count)
-        var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED)
         let loss = c.trainingLoss
 
         func validationLoss() -> Double {
@@ -165,44 +162,22 @@ extension RecurrentForecaster {
             }
             return total / Double(validation)
         }
-
-        var stopping = EarlyStopping(report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
-                                     startingLoss: validationLoss(), patience: c.patience,
-                                     parameters: [encoder.parameters, decoder.parameters])
-        let epochs = c.epochs(batchesPerEpoch: c.batches(samples: trainCount))
-        for epoch in 1...epochs {
-            let order = shuffledIndices(trainCount, using: &generator)
-            var epochLoss = 0.0
-            for start in stride(from: 0, to: trainCount, by: c.batchSize) {
-                let batch = order[start..<min(start + c.batchSize, trainCount)]
-                let b = batch.count
-                var ex: [Float] = [], dx: [Float] = [], y: [Float] = []
-                for i in batch { ex += samples[i].encoder; dx += samples[i].teacher; y += samples[i].target }
-                encoder.zeroGradients()
-                decoder.zeroGradients()
-                _ = encoder.forward(ex, batch: b, steps: l, training: true)
-                let prediction = decoder.forward(dx, batch: b, steps: h, initialState: encoder.finalState, training: true)
-                let (value, gradient) = loss.evaluate(prediction: prediction, target: y)
-                guard value.isFinite else { throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)") }
-                epochLoss += Double(value) * Double(b)
-                decoder.backward(gradient)
-                // The encoder's head is unused: only its final state reaches the loss.
-                encoder.backward(Array(repeating: 0, count: b * encoder.configuration.outputSize),
-                                 finalStateGradient: decoder.initialStateGradient)
-                if c.clipNorm > 0 {
-                    GradientClipping.clipByGlobalNorm([encoder.gradients, decoder.gradients], maxNorm: c.clipNorm)
-                }
-                encoderAdam.update(encoder.parameters, gradients: encoder.gradients)
-                decoderAdam.update(decoder.parameters, gradients: decoder.gradients)
-            }
-            let current = validationLoss()
-            progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss / Double(trainCount),
-                                       validationLoss: current,
-                                       bestValidationLoss: min(current, stopping.report.bestValidationLoss),
-                                       learningRate: c.learningRate))
-            if try stopping.endEpoch(epoch, validationLoss: current) { break }
+        var trainer = Trainer(configuration: c, networks: [encoder, decoder], progress: progress)
+        return try trainer.run(.shuffled(samples: trainCount),
+                               report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
+                               validation: validationLoss) { batch in
+            let b = batch.count
+            var ex: [Float] = [], dx: [Float] = [], y: [Float] = []
+            for i in batch { ex += samples[i].encoder; dx += samples[i].teacher; y += samples[i].target }
+            _ = encoder.forward(ex, batch: b, steps: l, training: true)
+            let prediction = decoder.forward(dx, batch: b, steps: h, initialState: encoder.finalState, training: true)
+            let (value, gradient) = loss.evaluate(prediction: prediction, target: y)
+            guard value.isFinite else { return (value, Double(b)) }
+            decoder.backward(gradient)
+            // The encoder's head is unused: only its final state reaches the loss.
+            encoder.backward(Array(repeating: 0, count: b * encoder.configuration.outputSize),
+                             finalStateGradient: decoder.initialStateGradient)
+            return (value, Double(b))
         }
-        stopping.restoreBest()
-        return stopping.report
     }
 }

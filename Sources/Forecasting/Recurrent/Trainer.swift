@@ -52,21 +52,43 @@ public struct TrainingProgress: Sendable {
     public var learningRate: Double
 }
 
-/// Mini-batch training with a time-ordered validation split, early stopping that restores
-/// the best weights, a learning-rate schedule, gradient clipping, Adam, and a stop with a
-/// clear error on a NaN loss.
+/// The one training engine: epochs of batches (shuffled windows, or contiguous batches
+/// that carry a state), the optimizer (`configuration.optimizer`), the learning-rate
+/// schedule, gradient clipping over every network trained together, a stop with a clear
+/// error on a NaN loss, the validation pass after every epoch with early stopping that
+/// restores the best weights (the starting weights count as epoch 0), progress reports, and
+/// training in several parts (`resuming`). Every strategy trains through `run`, with its
+/// own batch step and validation pass; the rules they share (the validation criterion is
+/// the training loss, the batch order's seed, the schedule) live here only.
 struct Trainer {
     let configuration: RecurrentConfiguration
-    let network: RecurrentNetwork
+    /// The networks trained together: one, or an encoder and its decoder.
+    let networks: [RecurrentNetwork]
     var progress: (@Sendable (TrainingProgress) -> Void)?
-    /// Whether the last `train` ended by early stopping (patience ran out).
+    /// Whether the last run ended by early stopping (patience ran out).
     private(set) var stoppedEarly = false
+
+    init(configuration: RecurrentConfiguration, networks: [RecurrentNetwork],
+         progress: (@Sendable (TrainingProgress) -> Void)? = nil) {
+        precondition(!networks.isEmpty, "Trainer: no network to train")
+        self.configuration = configuration
+        self.networks = networks
+        self.progress = progress
+    }
 
     init(configuration: RecurrentConfiguration, network: RecurrentNetwork,
          progress: (@Sendable (TrainingProgress) -> Void)? = nil) {
-        self.configuration = configuration
-        self.network = network
-        self.progress = progress
+        self.init(configuration: configuration, networks: [network], progress: progress)
+    }
+
+    /// How the batches of an epoch are laid out.
+    enum Batches {
+        /// Mini-batches of `batchSize` of the training samples 0..<samples, in a new shuffled
+        /// order every epoch.
+        case shuffled(samples: Int)
+        /// Batches 0..<count in order every epoch (each a one-element slice: its index), for
+        /// stateful training, whose rows carry their state from one batch to the next.
+        case contiguous(count: Int)
     }
 
     /// The schedule of `configuration` for `epochs` epochs.
@@ -80,26 +102,89 @@ struct Trainer {
         }
     }
 
-    /// Trains on samples 0..<count; `sample(i)` gives sample i's input [L, F] and target.
-    /// The last round(fraction * count) samples, in time order, validate.
-    /// `validationCount` overrides the count of validation samples (the last ones).
-    /// `resuming` is the report of earlier training of the same network on the same samples:
-    /// epochs then continue its count (and `maxEpochs` counts them all), with a fresh
-    /// optimiser and schedule (a warm restart).
-    mutating func train(samples count: Int, validationCount: Int? = nil, resuming earlier: TrainingReport? = nil,
-                        _ sample: (Int) -> (input: [Float], target: [Float])) throws -> TrainingReport {
+    /// The engine. `step` runs one batch (the sample indices of a shuffled batch, or the
+    /// batch index of a contiguous one): forward, loss and backward into the networks'
+    /// gradients, zeroed before; it returns the batch's loss (a non-finite one stops
+    /// training with `diverged`) and its weight in the epoch's mean. The engine then clips
+    /// and steps the optimizer. `validation` is the validation loss of the current weights
+    /// (in the training loss), run before training and after every epoch; `startEpoch`
+    /// runs before each epoch's first batch (a stateful strategy resets its state there).
+    /// `report` holds the sample counts of a new run; `resuming` is the report of earlier
+    /// training of the same networks on the same samples: epochs then continue its count
+    /// (and `maxEpochs` counts them all), with a fresh optimizer and schedule (a warm
+    /// restart).
+    mutating func run(_ batches: Batches, report: TrainingReport, resuming earlier: TrainingReport? = nil,
+                      validation: () -> Double, startEpoch: () -> Void = {},
+                      step: (ArraySlice<Int>) throws -> (loss: Float, weight: Double)) throws -> TrainingReport {
         let c = configuration
         stoppedEarly = false
-        var validation = validationCount ?? Int((c.validationFraction * Double(count)).rounded(.toNearestOrEven))
-        validation = min(max(validation, 1), count - 1)
+        let optimizers = networks.map { Optimizer(c.optimizerKind.rule, learningRate: c.learningRate, parameterCount: $0.parameters.count) }
+        let done = earlier?.epochs ?? 0
+        var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED ^ UInt64(done))
+        var stopping = EarlyStopping(report: earlier ?? report, startingLoss: validation(), patience: c.patience,
+                                     parameters: networks.map(\.parameters))
+        let perEpoch = switch batches {
+        case .shuffled(let samples): c.batches(samples: samples)
+        case .contiguous(let count): count
+        }
+        var limits = c
+        limits.maxEpochs = max(c.maxEpochs - done, 1)
+        let epochs = limits.epochs(batchesPerEpoch: perEpoch)
+        var schedule = makeSchedule(epochs: epochs)
+        for epoch in (done + 1)...(done + max(epochs, 1)) {
+            let rate = schedule.rate(epoch: epoch - done - 1)
+            for optimizer in optimizers { optimizer.learningRate = rate }
+            startEpoch()
+            let order: [ArraySlice<Int>]
+            switch batches {
+            case .shuffled(let samples):
+                let shuffled = shuffledIndices(samples, using: &generator)
+                order = stride(from: 0, to: samples, by: c.batchSize).map { shuffled[$0..<min($0 + c.batchSize, samples)] }
+            case .contiguous(let count):
+                order = (0..<count).map { [$0][...] }
+            }
+            var epochLoss = 0.0, epochWeight = 0.0
+            for indices in order {
+                for network in networks { network.zeroGradients() }
+                let (value, weight) = try step(indices)
+                guard value.isFinite else {
+                    throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)")
+                }
+                epochLoss += Double(value) * weight
+                epochWeight += weight
+                if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(networks.map(\.gradients), maxNorm: c.clipNorm) }
+                for (optimizer, network) in zip(optimizers, networks) {
+                    optimizer.update(network.parameters, gradients: network.gradients)
+                }
+            }
+            let current = validation()
+            schedule.observe(validationLoss: current)
+            progress?(TrainingProgress(epoch: epoch, epochs: done + epochs, trainingLoss: epochLoss / max(epochWeight, 1e-300),
+                                       validationLoss: current,
+                                       bestValidationLoss: min(current, stopping.report.bestValidationLoss),
+                                       learningRate: rate))
+            if try stopping.endEpoch(epoch, validationLoss: current) {
+                stoppedEarly = true
+                break
+            }
+        }
+        stopping.restoreBest()
+        return stopping.report
+    }
+
+    /// Windowed training (many-to-one, many-to-many without state, a global model's
+    /// windows): samples 0..<count, `sample(i)` giving sample i's input [L, F] and target;
+    /// the last `validationCount` samples (default `Windows.validationCount`), in time
+    /// order, validate, in batches of up to 256 windows.
+    mutating func train(samples count: Int, validationCount: Int? = nil, resuming earlier: TrainingReport? = nil,
+                        _ sample: (Int) -> (input: [Float], target: [Float])) throws -> TrainingReport {
+        let c = configuration, network = networks[0]
+        let validation = validationCount ?? Windows.validationCount(samples: count, fraction: c.validationFraction)
         let trainCount = count - validation
         let encoded = (0..<count).map(sample)   // every sample once; reused every epoch
         let steps = c.window, loss = c.trainingLoss
-        let adam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: network.parameters.count)
-        let done = earlier?.epochs ?? 0
-        var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED ^ UInt64(done))
 
-        func batch(_ indices: ArraySlice<Int>) -> ([Float], [Float]) {
+        func batch(_ indices: some Collection<Int>) -> ([Float], [Float]) {
             var x: [Float] = [], y: [Float] = []
             x.reserveCapacity(indices.count * encoded[0].input.count)
             for i in indices {
@@ -113,51 +198,22 @@ struct Trainer {
             var start = trainCount
             while start < count {
                 let end = min(start + 256, count)
-                let (x, y) = batch((start..<end).map { $0 }[...])
+                let (x, y) = batch(start..<end)
                 let prediction = network.forward(x, batch: end - start, steps: steps, differentiable: false)
                 total += Double(loss.evaluate(prediction: prediction, target: y).loss) * Double(end - start)
                 start = end
             }
             return total / Double(validation)
         }
-
-        var stopping = EarlyStopping(report: earlier ?? TrainingReport(trainingSamples: trainCount, validationSamples: validation),
-                                     startingLoss: validationLoss(), patience: c.patience, parameters: [network.parameters])
-        var limits = c
-        limits.maxEpochs = max(c.maxEpochs - done, 1)
-        let epochs = limits.epochs(batchesPerEpoch: c.batches(samples: trainCount))
-        var schedule = makeSchedule(epochs: epochs)
-        for epoch in (done + 1)...(done + max(epochs, 1)) {
-            adam.learningRate = schedule.rate(epoch: epoch - done - 1)
-            var epochLoss = 0.0
-            let order = shuffledIndices(trainCount, using: &generator)
-            for start in stride(from: 0, to: trainCount, by: c.batchSize) {
-                let indices = order[start..<min(start + c.batchSize, trainCount)]
-                let (x, y) = batch(indices)
-                network.zeroGradients()
-                let prediction = network.forward(x, batch: indices.count, steps: steps, training: true)
-                let (value, gradient) = loss.evaluate(prediction: prediction, target: y)
-                guard value.isFinite else {
-                    throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)")
-                }
-                epochLoss += Double(value) * Double(indices.count)
-                network.backward(gradient)
-                if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: c.clipNorm) }
-                adam.update(network.parameters, gradients: network.gradients)
-            }
-            let current = validationLoss()
-            schedule.observe(validationLoss: current)
-            progress?(TrainingProgress(epoch: epoch, epochs: done + epochs, trainingLoss: epochLoss / Double(trainCount),
-                                       validationLoss: current,
-                                       bestValidationLoss: min(current, stopping.report.bestValidationLoss),
-                                       learningRate: adam.learningRate))
-            if try stopping.endEpoch(epoch, validationLoss: current) {
-                stoppedEarly = true
-                break
-            }
+        return try run(.shuffled(samples: trainCount),
+                       report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
+                       resuming: earlier, validation: validationLoss) { indices in
+            let (x, y) = batch(indices)
+            let prediction = network.forward(x, batch: indices.count, steps: steps, training: true)
+            let (value, gradient) = loss.evaluate(prediction: prediction, target: y)
+            if value.isFinite { network.backward(gradient) }
+            return (value, Double(indices.count))
         }
-        stopping.restoreBest()
-        return stopping.report
     }
 }
 
@@ -166,56 +222,32 @@ extension Trainer {
     /// cut into contiguous segments, one per batch row, and batch k holds window k of every
     /// segment, so each row's state carries from one batch to the next (its gradient does
     /// not: truncated backpropagation at batch boundaries). The state is reset every epoch.
-    /// Validation: one-step errors on the last 10%, the state warmed over everything before.
+    /// Validation: the training loss of the one-step forecasts of the last 10%, the state
+    /// warmed over everything before.
     mutating func trainStateful(_ u: [Float]) throws -> TrainingReport {
-        let c = configuration, l = c.window, n = u.count
-        let validation = max(1, Int((c.validationFraction * Double(n)).rounded(.toNearestOrEven)))
+        let c = configuration, l = c.window, n = u.count, network = networks[0], loss = c.trainingLoss
+        let validation = Windows.validationCount(samples: n, fraction: c.validationFraction)
         let trainCount = n - validation
         let rows = max(1, min(c.batchSize, trainCount / (4 * l)))
         let batches = try StatefulBatches(seriesLength: trainCount, rows: rows, length: l)
-        let adam = Optimizer(.adam, learningRate: c.learningRate, parameterCount: network.parameters.count)
 
         func validationLoss() -> Double {
             let output = network.forward(Array(u[0..<(n - 1)]), batch: 1, steps: n - 1, differentiable: false)
-            let q = network.configuration.outputSize  // the mean is each step's first output
-            var total = 0.0
-            for t in (trainCount - 1)..<(n - 1) {
-                let e = Double(output[t * q] - u[t + 1])
-                total += e * e
-            }
-            return total / Double(validation)
+            let q = network.configuration.outputSize  // outputs per step (a Gaussian head's mean and scale)
+            return Double(loss.evaluate(prediction: Array(output[((trainCount - 1) * q)..<((n - 1) * q)]),
+                                        target: Array(u[trainCount..<n])).loss)
         }
-
-        var stopping = EarlyStopping(report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validation),
-                                     startingLoss: validationLoss(), patience: c.patience, parameters: [network.parameters])
-        let epochs = c.epochs(batchesPerEpoch: batches.count)
-        var schedule = makeSchedule(epochs: epochs)
-        for epoch in 1...epochs {
-            adam.learningRate = schedule.rate(epoch: epoch - 1)
-            var epochLoss = 0.0
-            var carried = RecurrentState.zeros(network.configuration, batch: rows)
-            for k in 0..<batches.count {
-                let batch = batches.batch(k, features: u, featureCount: 1, target: u)
-                network.zeroGradients()
-                let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true)
-                let (value, gradient) = c.trainingLoss.evaluate(prediction: prediction, target: batch.y)
-                guard value.isFinite else {
-                    throw ForecastingError.diverged(epoch: epoch, detail: "the training loss is \(value)")
-                }
-                epochLoss += Double(value) / Double(batches.count)
-                network.backward(gradient)
-                if c.clipNorm > 0 { GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: c.clipNorm) }
-                adam.update(network.parameters, gradients: network.gradients)
-                carried = network.finalState
-            }
-            let current = validationLoss()
-            schedule.observe(validationLoss: current)
-            progress?(TrainingProgress(epoch: epoch, epochs: epochs, trainingLoss: epochLoss, validationLoss: current,
-                                       bestValidationLoss: min(current, stopping.report.bestValidationLoss),
-                                       learningRate: adam.learningRate))
-            if try stopping.endEpoch(epoch, validationLoss: current) { break }
+        var carried = RecurrentState.zeros(network.configuration, batch: rows)
+        return try run(.contiguous(count: batches.count),
+                       report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validation),
+                       validation: validationLoss,
+                       startEpoch: { carried = RecurrentState.zeros(network.configuration, batch: rows) }) { k in
+            let batch = batches.batch(k[k.startIndex], features: u, featureCount: 1, target: u)
+            let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true)
+            let (value, gradient) = loss.evaluate(prediction: prediction, target: batch.y)
+            if value.isFinite { network.backward(gradient) }
+            carried = network.finalState
+            return (value, 1)
         }
-        stopping.restoreBest()
-        return stopping.report
     }
 }
