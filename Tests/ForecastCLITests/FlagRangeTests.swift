@@ -126,3 +126,18 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         for kind in ["rnn-relu", "rnn", "seasonal-naive"] { #expect(result.out.contains("\n\(kind),"), "\(result.out)") }
     }
 }
+
+/// Issue 15, must not change: a model file written by the release before the redesign
+/// (`Resources/release-0.1-gru.safetensors`, GRU with `auto` scaling, its combination members
+/// included, trained on air passengers by commit 3caf073's binary) still loads and gives
+/// the forecast that release gave, byte for byte.
+@Suite struct LegacyModelFileTests {
+    @Test func aReleaseZeroOneModelFileForecastsAsItDid() throws {
+        let resources = "Tests/ForecastCLITests/Resources"
+        let result = try run(["predict", "--model", "\(resources)/release-0.1-gru.safetensors",
+                              "datasets/air_passengers_monthly.csv", "--format", "csv"])
+        #expect(result.code == 0, "\(result.err)")
+        let expected = try String(contentsOfFile: "\(resources)/release-0.1-gru.forecast.csv", encoding: .utf8)
+        #expect(result.out == expected)
+    }
+}
