@@ -15,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "many-to-one (a window in, H values out at once) or many-to-many (next value at every step, forecasts fed back).")
     var mode: RecurrentConfiguration.Mode = .manyToOne
 
-    @Flag(help: "Many-to-many: carry the hidden state across windows while training and keep it after the history, for `forecast update`.")
+    @Flag(help: "Carry the hidden state across consecutive windows while training (many-to-one or many-to-many; global scaling) and keep it after the history, for `forecast update`.")
     var stateful = false
 
     @Option(help: "Recurrent cell: \(ModelKind.names(ModelKind.networks)).", transform: { try ModelKind.parseNetwork($0) })
@@ -105,7 +105,7 @@ struct ModelOptions: ParsableArguments {
         if !(learningRate > 0 && learningRate <= 10) { throw ValidationError("--learning-rate must be in (0, 10], got \(learningRate).") }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be a finite number >= 0 (0: off), got \(clip).") }
         if gaussian && !quantiles.isEmpty { throw ValidationError("Choose --gaussian or --quantiles, not both.") }
-        if stateful && mode != .manyToMany { throw ValidationError("--stateful goes with --mode many-to-many.") }
+        if stateful && mode == .encoderDecoder { throw ValidationError("--stateful goes with --mode many-to-one or many-to-many.") }
         if let calendar, calendar != "auto" {
             for name in calendar.split(separator: ",") where CalendarFeature(rawValue: String(name)) == nil {
                 throw ValidationError("--calendar takes hour, weekday, yearday or auto, not \"\(name)\".")

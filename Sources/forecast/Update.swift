@@ -13,9 +13,9 @@ struct Update: ParsableCommand {
         abstract: "Advance a saved model with the rows after its last timestamp, rewrite it, and forecast again.",
         discussion: """
             Rows at or before the model's last timestamp are skipped, so the same growing file can be \
-            given again. A stateful many-to-many model advances its saved hidden state over the new \
-            rows only; other models slide their input window. Missing values and skipped steps carry \
-            the last value.
+            given again. A stateful model (many-to-one or many-to-many) advances its saved hidden \
+            state over the new rows only; other models slide their input window. The new rows bring \
+            the model's covariates with them. Missing values and skipped steps carry the last value.
             """)
 
     @OptionGroup var data: DataOptions
@@ -49,23 +49,28 @@ struct Update: ParsableCommand {
         }
         try file.checkCompatible(with: frame, modelPath: modelPath)
         let values = try frame.values(of: file.target)
+        let covariateValues = try file.covariates.map { try frame.values(of: $0) }
         var newValues: [Double] = []
+        var newCovariates = [[Double]](repeating: [], count: covariateValues.count)
         var newTimestamps: [Timestamp] = []
         var last = file.lastTimestamp
         if let stamps = frame.timestamps, let modelLast = file.lastTimestamp {
-            for (t, v) in zip(stamps, values) where t > modelLast {
+            for (row, (t, v)) in zip(stamps, values).enumerated() where t > modelLast {
                 guard let steps = file.frequency.steps(from: last ?? modelLast, to: t), steps >= 1 else {
                     throw CommandError(message: "\(data.sourceName): \(t.formatted(frame.timestampStyle)) is not on the model's \(file.frequency.name) grid after \(modelLast.formatted(file.timestampStyle))")
                 }
                 newValues += Array(repeating: .nan, count: steps - 1) + [v]  // skipped steps carry the last value
+                for k in newCovariates.indices { newCovariates[k] += Array(repeating: .nan, count: steps - 1) + [covariateValues[k][row]] }
                 newTimestamps += (1...steps).map { file.frequency.advance(last ?? modelLast, by: $0) }
                 last = t
             }
         } else {
             // No time axis: the rows after the ones the model has seen.
             newValues = Array(values.dropFirst(file.forecaster.state.observations))
+            newCovariates = covariateValues.map { Array($0.dropFirst(file.forecaster.state.observations)) }
         }
-        try file.forecaster.update(with: newValues, timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
+        try file.forecaster.update(with: newValues, covariates: newCovariates,
+                                   timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
         file.lastTimestamp = last
         if !newValues.isEmpty { try file.write(to: modelPath) }
         FileHandle.standardError.write(Data("\(modelPath): \(newValues.count) new step\(newValues.count == 1 ? "" : "s")\n".utf8))

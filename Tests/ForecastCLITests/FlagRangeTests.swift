@@ -141,3 +141,37 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         #expect(result.out == expected)
     }
 }
+
+/// Issue 15: `forecast train --stateful` in either mode, then `forecast update` over new rows
+/// in two chunks gives the forecast of one update with all of them.
+@Suite struct StatefulUpdateCLITests {
+    @Test(arguments: ["many-to-one", "many-to-many"])
+    func twoUpdatesGiveTheForecastOfOne(_ mode: String) throws {
+        let directory = temporaryPath("stateful-\(mode)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        let lines = try String(contentsOfFile: packageRoot.appendingPathComponent("datasets/air_passengers_monthly.csv").path,
+                               encoding: .utf8).split(separator: "\n")
+        func write(_ name: String, rows: ClosedRange<Int>) throws -> String {
+            let path = directory + "/" + name
+            try (([lines[0]] + lines[rows]).joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+            return path
+        }
+        let past = try write("past.csv", rows: 1...120), middle = try write("middle.csv", rows: 1...132)
+        let all = try write("all.csv", rows: 1...144)
+        let once = directory + "/once.safetensors", twice = directory + "/twice.safetensors"
+        let train = try run(["train", past, "--model-out", once, "--stateful", "--mode", mode, "--hidden", "8", "--max-steps", "60"])
+        #expect(train.code == 0, "\(train.err)")
+        try FileManager.default.copyItem(atPath: once, toPath: twice)
+        let one = try run(["update", "--model", once, all, "--format", "csv"])
+        #expect(one.code == 0 && one.err.contains("24 new steps"), "\(one.err)")
+        #expect(try run(["update", "--model", twice, middle]).err.contains("12 new steps"))
+        let two = try run(["update", "--model", twice, all, "--format", "csv"])
+        #expect(two.code == 0 && two.err.contains("12 new steps"), "\(two.err)")
+        func forecasts(_ csv: String) -> [Double] {
+            csv.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+        }
+        let a = forecasts(one.out), b = forecasts(two.out)
+        #expect(a.count == 12 && b.count == 12, "\(one.out)")
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }, "\(a) \(b)")
+    }
+}

@@ -67,4 +67,17 @@ import Testing
         #expect(b1.y == [4, 5, 6, 14, 15, 16])
         #expect(throws: TimeSeriesError.self) { try StatefulBatches(seriesLength: 5, rows: 4, length: 3) }
     }
+
+    @Test func directStatefulBatchesTargetTheValuesAfterEachWindow() throws {
+        // Segments of 10 rows; windows of 3 with the 2 values after each inside the segment.
+        let s = try StatefulBatches(seriesLength: 20, rows: 2, length: 3, horizon: 2)
+        #expect(s.segmentLength == 10 && s.count == 2)
+        let values: [Float] = (0..<20).map(Float.init)
+        let b1 = s.batch(1, features: values, featureCount: 1, target: values)
+        #expect(b1.x == [3, 4, 5, 13, 14, 15] && b1.y == [6, 7, 16, 17] && b1.targetLength == 2)
+        // Two features per row: each window's rows keep both.
+        let two: [Float] = (0..<40).map(Float.init)
+        #expect(s.batch(0, features: two, featureCount: 2, target: values).x == [0, 1, 2, 3, 4, 5, 20, 21, 22, 23, 24, 25])
+        #expect(throws: TimeSeriesError.self) { try StatefulBatches(seriesLength: 8, rows: 2, length: 3, horizon: 2) }
+    }
 }

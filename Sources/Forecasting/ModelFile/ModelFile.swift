@@ -206,7 +206,13 @@ public struct ModelFile {
                         timestamps: series.timestampHistory, scalers: series.covariateScalers,
                         fallbackScale: series.fallbackScale, lastValue: series.lastValue)
         }
-        if c.mode == .manyToMany {
+        if c.mode == .manyToOne && c.stateful {
+            let outputs = c.horizon * (c.gaussian ? 2 : max(c.quantiles.count, 1))
+            guard let output = state.directOutput, output.count == outputs, output.allSatisfy(\.isFinite) else {
+                throw bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")
+            }
+        }
+        if c.mode == .manyToMany || c.stateful {
             let size = c.layers * c.hiddenSize
             guard state.hidden.count == size, state.hidden.allSatisfy(\.isFinite),
                   (state.cell == nil) == (c.cell != .lstm), state.cell.map({ $0.count == size && $0.allSatisfy(\.isFinite) }) ?? true

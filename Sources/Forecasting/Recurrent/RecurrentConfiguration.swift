@@ -51,9 +51,9 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var layers = 1
     public var dropout: Float = 0
     public var mode: Mode = .manyToOne
-    /// Many-to-many only: carry the hidden state across consecutive windows while training
-    /// (Keras `stateful=True`: contiguous segments per batch row, reset every epoch), keep
-    /// the state after the whole history, and advance it with new observations (`update`).
+    /// Many-to-many and many-to-one: carry the hidden state across consecutive windows while
+    /// training (Keras `stateful=True`: contiguous segments per batch row, reset every epoch),
+    /// keep the state after the whole history, and advance it with new observations (`update`).
     public var stateful = false
     /// Forecast horizon H, in steps.
     public var horizon: Int
@@ -173,6 +173,9 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
               quantiles.allSatisfy({ $0 > 0 && $0 < 1 }) else {
             throw .invalidConfiguration("a rate or level out of range (learning rate \(learningRate), clip \(clipNorm), dropout \(dropout), quantiles \(quantiles))")
         }
+        guard !(stateful && mode == .encoderDecoder) else {
+            throw .invalidConfiguration("a stateful model is many-to-one or many-to-many, not encoder-decoder")
+        }
         // Sizes are bounded above, so these products fit an Int.
         let gates = cell.gates, features = 1 + covariates.count + 2 * calendar.count
         let perLayer = gates * hiddenSize * (max(features, hiddenSize) + hiddenSize + 2)
@@ -191,6 +194,7 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     /// The scalings `auto` chooses among for this mode.
     public var normalizationCandidates: [Normalization] {
         switch mode {
+        case .manyToOne where stateful: [.global]  // the state runs across windows: one scaling for all rows
         case .manyToOne: season > 1 ? [.windowSeasonal, .windowNaive, .global] : [.windowNaive, .global]
         case .manyToMany: [.global, .differences]
         case .encoderDecoder: [.windowNaive, .global]

@@ -131,33 +131,40 @@ extension RecurrentForecaster {
         return count > 0 ? total / Double(count) : .infinity
     }
 
-    /// Takes new observations after the history (NaN: carry the last value), with their
-    /// timestamps when the model uses calendar features. A stateful many-to-many model
-    /// advances its saved state over the new values only (cost proportional to their
-    /// number); other models slide their input window.
-    public mutating func update(with values: [Double], timestamps: [Timestamp]? = nil) throws {
+    /// Takes new observations after the history (NaN: carry the last value), with the
+    /// covariates' values of the same rows (one array per covariate, NaN: carry) and their
+    /// timestamps when the model uses calendar features. A stateful model advances its
+    /// saved state over the new rows only (cost proportional to their number); other models
+    /// slide their input window.
+    public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         guard !values.isEmpty else { return }
-        guard configuration.covariates.isEmpty else {
-            throw ForecastingError.invalidConfiguration("update takes models without covariates; predict --model with the whole file instead")
+        let c = configuration, l = c.window
+        guard covariates.count == c.covariates.count, covariates.allSatisfy({ $0.count == values.count }) else {
+            throw ForecastingError.invalidConfiguration(
+                "the model has \(c.covariates.count) covariate(s); the new rows have \(covariates.count) with \(values.count) values each expected")
         }
-        for i in members.indices { try members[i].update(with: values, timestamps: timestamps) }
-        if !configuration.calendar.isEmpty {
+        for i in members.indices { try members[i].update(with: values, covariates: covariates, timestamps: timestamps) }
+        if !c.calendar.isEmpty {
             guard let timestamps, timestamps.count == values.count else {
                 throw ForecastingError.invalidConfiguration("the model uses calendar features: new rows need timestamps")
             }
-            state.timestampHistory = Array(((state.timestampHistory ?? []) + timestamps).suffix(configuration.window))
+            state.timestampHistory = Array(((state.timestampHistory ?? []) + timestamps).suffix(l))
         }
-        var filled = values
-        var previous = state.lastValue
-        for i in filled.indices {
-            if filled[i].isNaN { filled[i] = previous }
-            previous = filled[i]
+        func carried(_ column: [Double], from start: Double) -> [Double] {
+            var previous = start
+            return column.map { value in
+                if !value.isNaN { previous = value }
+                return previous
+            }
         }
-        let l = configuration.window
-        if configuration.mode == .manyToMany && configuration.stateful {
+        let filled = carried(values, from: state.lastValue)
+        let filledCovariates = covariates.enumerated().map { k, column in
+            carried(column, from: state.covariateHistory[k].last ?? 0)
+        }
+        if c.mode == .manyToMany && c.stateful {
             let u = sequenceValues([state.lastValue] + filled, scaler: state.sequenceScaler)
-            let inputs = configuration.normalization == .differences ? u : Array(u.dropFirst())
+            let inputs = c.normalization == .differences ? u : Array(u.dropFirst())
             let output = network.forward(inputs, batch: 1, steps: inputs.count,
                                          initialState: RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1),
                                          differentiable: false)
@@ -166,10 +173,14 @@ extension RecurrentForecaster {
             state.cell = final.cell
             setNextOutputs(output)
         }
-        state.history = Array((state.history + filled).suffix(configuration.mode == .manyToMany ? l + 1 : l))
+        if c.mode == .manyToOne && c.stateful { advanceDirect(filled, covariates: filledCovariates, timestamps: timestamps) }
+        state.history = Array((state.history + filled).suffix(c.mode == .manyToMany ? l + 1 : l))
+        for k in state.covariateHistory.indices {
+            state.covariateHistory[k] = Array((state.covariateHistory[k] + filledCovariates[k]).suffix(l))
+        }
         state.lastValue = filled[filled.count - 1]
         state.observations += filled.count
-        if configuration.mode == .manyToMany && !configuration.stateful { warmUp(state.history) }
+        if c.mode == .manyToMany && !c.stateful { warmUp(state.history) }
     }
 }
 
@@ -177,8 +188,8 @@ extension RecurrentForecaster: Refreshable {
     /// A stateful model advances its saved state over the new rows (`update`); any other
     /// takes its input window from the end of `series` (`condition(on:)`).
     public mutating func refresh(with series: SeriesData, newRows: Int) throws {
-        if configuration.stateful && configuration.covariates.isEmpty && newRows > 0 {
-            try update(with: Array(series.target.suffix(newRows)),
+        if configuration.stateful && newRows > 0 {
+            try update(with: Array(series.target.suffix(newRows)), covariates: series.covariates.map { Array($0.suffix(newRows)) },
                        timestamps: series.timestamps.map { Array($0.suffix(newRows)) })
         } else {
             try condition(on: series)

@@ -58,6 +58,9 @@ public struct RecurrentForecaster: Forecaster {
         public var frequencyCode = "index"
         /// A global model's series, each with the history it forecasts from.
         public var seriesHistories: [SeriesHistory] = []
+        /// Stateful many-to-one: the network's output after the whole history (the scaled
+        /// H-step forecast, outputs per step interleaved); nil for other models.
+        public var directOutput: [Float]?
     }
 
     public internal(set) var state = FittedState()
@@ -104,6 +107,7 @@ public struct RecurrentForecaster: Forecaster {
         state.lastValue = series.target.last ?? state.lastValue
         state.observations = series.target.count
         if configuration.mode == .manyToMany { warmUp(series.target) }
+        if configuration.mode == .manyToOne && configuration.stateful { warmUpDirect(series) }
     }
 
     var featureCount: Int { 1 + configuration.covariates.count + 2 * configuration.calendar.count }
@@ -132,9 +136,9 @@ public struct RecurrentForecaster: Forecaster {
     func encode(_ x: [Double], _ covariates: [[Double]], _ timestamps: [Timestamp]?, end: Int)
         -> (input: [Float], scaling: WindowScaling)
     {
-        let c = configuration, l = c.window, f = featureCount
+        let c = configuration, l = c.window
         let window = x[(end - l)..<end]
-        var scaling: WindowScaling
+        let scaling: WindowScaling
         switch c.normalization {
         case .windowSeasonal, .auto:
             scaling = WindowScaling(window: window, season: c.season, anchor: c.season, horizon: c.horizon,
@@ -146,23 +150,33 @@ public struct RecurrentForecaster: Forecaster {
             scaling = WindowScaling(center: globalScaler.center, scale: globalScaler.scale,
                                     baseline: Array(repeating: globalScaler.center, count: c.horizon))
         }
-        var input = [Float](repeating: 0, count: l * f)
-        for t in 0..<l {
-            input[t * f] = Float((x[end - l + t] - scaling.center) / scaling.scale)
+        return (features(x, covariates, timestamps, rows: (end - l)..<end, center: scaling.center, scale: scaling.scale),
+                scaling)
+    }
+
+    /// The network inputs of `rows` ([rows.count, F] row-major): the target as
+    /// (x - center) / scale, each covariate by its scaler, the sine and cosine of each
+    /// calendar feature at the row's time.
+    func features(_ x: [Double], _ covariates: [[Double]], _ timestamps: [Timestamp]?, rows: Range<Int>,
+                  center: Double, scale: Double) -> [Float] {
+        let c = configuration, f = featureCount
+        var input = [Float](repeating: 0, count: rows.count * f)
+        for (t, row) in rows.enumerated() {
+            input[t * f] = Float((x[row] - center) / scale)
             for (k, column) in covariates.enumerated() {
-                input[t * f + 1 + k] = Float(covariateScalers[k].transform(column[end - l + t]))
+                input[t * f + 1 + k] = Float(covariateScalers[k].transform(column[row]))
             }
             if let timestamps, !c.calendar.isEmpty {
                 var k = 1 + covariates.count
                 for feature in c.calendar {
-                    let (sine, cosine) = feature.values(timestamps[end - l + t])
+                    let (sine, cosine) = feature.values(timestamps[row])
                     input[t * f + k] = Float(sine)
                     input[t * f + k + 1] = Float(cosine)
                     k += 2
                 }
             }
         }
-        return (input, scaling)
+        return input
     }
 
     public mutating func fit(_ series: SeriesData) throws {
@@ -175,7 +189,16 @@ public struct RecurrentForecaster: Forecaster {
             }
             return try fitConcrete(series)
         }
-        if configuration.mode == .manyToOne {
+        if candidates.count == 1 {  // nothing to choose (stateful many-to-one scales globally)
+            var c = configuration
+            c.normalization = candidates[0]
+            var model = RecurrentForecaster(c)
+            model.progress = progress
+            try model.fitConcrete(series)
+            self = model
+            return
+        }
+        if configuration.mode == .manyToOne && !configuration.stateful {
             if !WindowScaling.seasonalNaiveBeatsNaive(series.target, season: configuration.season,
                                                      horizon: configuration.horizon) {
                 candidates.removeAll { $0 == .windowSeasonal }
@@ -327,6 +350,7 @@ public struct RecurrentForecaster: Forecaster {
         state.fallbackScale = WindowScaling.seriesScale(x, season: c.season)
         state.globalScaler = Scaler.fit(.standard, to: x)
         state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
+        if c.stateful { return try fitStatefulDirect(series) }
         let resume = resuming && self.network != nil
         let network = resume ? self.network! : makeNetwork()  // checked just above
         var trainer = Trainer(configuration: c, network: network, progress: progress)
@@ -359,6 +383,10 @@ public struct RecurrentForecaster: Forecaster {
         if configuration.mode == .manyToMany { return try predictSequence(network: network, horizon: horizon) }
         if configuration.mode == .encoderDecoder { return try predictEncoderDecoder(horizon: horizon) }
         try checkDirectHorizon(horizon)
+        if configuration.stateful {
+            guard let output = state.directOutput else { throw ForecastingError.notFitted(model: name) }
+            return directForecast(output[...], scaling: globalScaling, horizon: horizon)
+        }
         let (input, scaling) = encode(history, covariateHistory, state.timestampHistory, end: history.count)
         let output = network.forward(input, batch: 1, steps: configuration.window, differentiable: false)
         return directForecast(output[...], scaling: scaling, horizon: horizon)
@@ -370,6 +398,7 @@ public struct RecurrentForecaster: Forecaster {
     /// other: the same numbers as one by one); any others forecast one by one.
     public static func predict(_ forecasters: [RecurrentForecaster], horizon: Int) throws -> [Forecast] {
         guard let first = forecasters.first, let network = first.network, first.configuration.mode == .manyToOne,
+              !first.configuration.stateful,
               forecasters.allSatisfy({ $0.network === network && $0.members.isEmpty && $0.configuration == first.configuration })
         else { return try forecasters.map { try $0.predict(horizon: horizon) } }
         try first.checkDirectHorizon(horizon)

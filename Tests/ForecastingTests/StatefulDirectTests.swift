@@ -1,0 +1,112 @@
+@testable import Forecasting
+import Foundation
+import Support
+import TestSupport
+import Testing
+import TimeSeries
+
+/// Issue 15: stateful many-to-one (Keras `stateful=True`, `return_sequences=False`).
+@Suite struct StatefulDirectTests {
+    /// A seasonal series with a trend and a covariate that leads it by one step.
+    func data(_ n: Int) -> (target: [Double], covariate: [Double], stamps: [Timestamp]) {
+        var g = SplitMix64(seed: 31)
+        let driver = (0..<(n + 1)).map { t in sin(2 * Double.pi * Double(t) / 12) + 0.1 * g.nextNormal() }
+        let target = (0..<n).map { t -> Double in
+            let trend = 10 + 0.03 * Double(t)
+            return trend + 3 * driver[t] + 0.2 * g.nextNormal()
+        }
+        let stamps = (0..<n).map { Frequency.months(1).advance(Timestamp(year: 1990, month: 1, day: 1), by: $0) }
+        return (target, Array(driver[1...n]), stamps)
+    }
+
+    func series(_ n: Int, upTo end: Int? = nil) -> SeriesData {
+        let d = data(n), e = end ?? n
+        return SeriesData(name: "s", target: Array(d.target[..<e]), covariates: [Array(d.covariate[..<e])],
+                          covariateNames: ["driver"], timestamps: Array(d.stamps[..<e]), frequency: .months(1))
+    }
+
+    func configuration() -> RecurrentConfiguration {
+        var c = RecurrentConfiguration(horizon: 6, season: 12)
+        c.stateful = true
+        c.hiddenSize = 10
+        c.inputLength = 12
+        c.covariates = ["driver"]
+        c.calendar = [.dayOfYear]
+        c.maxSteps = 200
+        c.seed = 2
+        return c
+    }
+
+    func close(_ a: [Float], _ b: [Float], _ tolerance: Float = 1e-5) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance }
+    }
+
+    @Test func trainsWithGlobalScalingAndForecastsFromTheLastState() throws {
+        var model = RecurrentForecaster(configuration())
+        try model.fit(series(240))
+        #expect(model.configuration.normalization == .global && model.configuration.stateful)
+        #expect(model.report.epochs > 0 && model.report.bestEpoch > 0)  // training improved on the start
+        #expect(model.state.hidden.count == 10 && model.state.directOutput?.count == 6 && model.configuration.window == 13)
+        let forecast = try model.predict(horizon: 6).point
+        #expect(forecast.count == 6 && forecast.allSatisfy { $0 > 5 && $0 < 30 })
+        // The forecast is the head's output at the end of the whole history (state from zero).
+        var rerun = model
+        rerun.warmUpDirect(series(240))
+        #expect(rerun.state.directOutput == model.state.directOutput)
+        #expect(throws: ForecastingError.self) { try model.predict(horizon: 7) }
+    }
+
+    /// `update` with new rows in two chunks gives the state and forecast of one update with
+    /// all of them, and of running the trained network over the whole history.
+    @Test func updateInChunksEqualsOneUpdateAndTheWholeHistory() throws {
+        var base = RecurrentForecaster(configuration())
+        try base.fit(series(260, upTo: 220))
+        let all = series(260)
+        func rows(_ r: Range<Int>) -> (values: [Double], covariates: [[Double]], stamps: [Timestamp]) {
+            (Array(all.target[r]), [Array(all.covariates[0][r])], Array(all.timestamps![r]))
+        }
+        var once = base, twice = base
+        let whole = rows(220..<260), first = rows(220..<235), second = rows(235..<260)
+        try once.update(with: whole.values, covariates: whole.covariates, timestamps: whole.stamps)
+        try twice.update(with: first.values, covariates: first.covariates, timestamps: first.stamps)
+        try twice.update(with: second.values, covariates: second.covariates, timestamps: second.stamps)
+        #expect(close(once.state.hidden, twice.state.hidden))
+        #expect(close(once.state.directOutput ?? [], twice.state.directOutput ?? []))
+        let f1 = try once.predict(horizon: 6).point, f2 = try twice.predict(horizon: 6).point
+        #expect(zip(f1, f2).allSatisfy { abs($0 - $1) <= 1e-4 })
+        var rerun = base
+        rerun.warmUpDirect(all)
+        #expect(close(once.state.hidden, rerun.state.hidden))
+        #expect(close(once.state.directOutput ?? [], rerun.state.directOutput ?? []))
+        let l = base.configuration.window  // 13: at least a season and one step
+        #expect(once.state.observations == 260 && once.state.history == Array(all.target.suffix(l)))
+        #expect(once.state.covariateHistory == [Array(all.covariates[0].suffix(l))])
+        // The new rows moved the forecast.
+        #expect(try once.predict(horizon: 6).point != base.predict(horizon: 6).point)
+        // New rows without the model's covariate are refused.
+        var refused = base
+        #expect(throws: ForecastingError.self) { try refused.update(with: whole.values, timestamps: whole.stamps) }
+    }
+
+    @Test func theModelFileKeepsTheState() throws {
+        var model = RecurrentForecaster(configuration())
+        try model.fit(series(200))
+        let path = temporaryPath("stateful-direct.safetensors")
+        try ModelFile(forecaster: model, target: "y", covariates: ["driver"], frequency: .months(1), timestampStyle: .date,
+                      lastTimestamp: nil, provenance: [:]).write(to: path)
+        let loaded = try ModelFile.read(path: path).forecaster
+        #expect(loaded.state == model.state)
+        #expect(try loaded.predict(horizon: 6) == model.predict(horizon: 6))
+    }
+
+    @Test func sameSeedSameForecastAndTheEncoderDecoderIsNotStateful() throws {
+        var a = RecurrentForecaster(configuration()), b = RecurrentForecaster(configuration())
+        try a.fit(series(200))
+        try b.fit(series(200))
+        #expect(try a.predict(horizon: 6) == b.predict(horizon: 6))
+        var c = configuration()
+        c.mode = .encoderDecoder
+        var encoderDecoder = RecurrentForecaster(c)
+        #expect(throws: ForecastingError.self) { try encoderDecoder.fit(series(200)) }
+    }
+}
