@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteTests", dependencies: ["TestSupport", "SQLite"]),
         .testTarget(name: "StorageTests", dependencies: ["TestSupport", "Storage", "SQLite"]),
-        .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "Forecasting", "Ingestion", "TimeSeries"]),
+        .testTarget(name: "BacktestingTests", dependencies: ["TestSupport", "Backtesting", "Forecasting", "Ingestion", "TimeSeries", "Support"]),
         .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Support"]),
         .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion", "TimeSeries", "SQLite", "Support"]),
         .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CKernels", "Support"], exclude: ["Fixtures"]),

@@ -39,3 +39,19 @@ public protocol Refreshable: Forecaster {
     /// extended by `newRows` values at its end.
     mutating func refresh(with series: SeriesData, newRows: Int) throws
 }
+
+/// A baseline: a forecast rule of the history whose fitted state a model file keeps
+/// (`Codable`), that new observations advance exactly as a fit on the longer history would
+/// (`update`), and whose decoded state `validate` checks before any forecast.
+public protocol Baseline: Forecaster, Codable, Sendable {
+    /// Its kind in the registry.
+    var kind: ModelKind { get }
+    /// Observations it has seen, fit and updates.
+    var observations: Int { get }
+    /// The last observation (missing new values carry it).
+    var lastValue: Double { get }
+    /// Takes new observations after the history (no missing values).
+    mutating func update(with values: [Double])
+    /// Throws unless the state can be forecast from (a decoded model file's).
+    func validate() throws(ForecastingError)
+}

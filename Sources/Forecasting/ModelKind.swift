@@ -45,6 +45,17 @@ public enum ModelKind: String, CaseIterable, Sendable, Codable {
         kinds.map(\.rawValue).joined(separator: ", ")
     }
 
+    /// The type of a baseline kind (to decode a model file's); nil for a network.
+    public var baselineType: (any Baseline.Type)? {
+        switch self {
+        case .naive: Naive.self
+        case .seasonalNaive: SeasonalNaive.self
+        case .drift: Drift.self
+        case .mean: HistoricMean.self
+        case .rnn, .rnnReLU, .gru, .lstm: nil
+        }
+    }
+
     /// A new, unfitted model of this kind: baselines take the seasonal period of
     /// `configuration`, networks all of it with this kind's cell.
     public func make(_ configuration: RecurrentConfiguration) -> any Forecaster {

@@ -10,11 +10,18 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     do {
         let file = try ModelFile.decode(bytes, name: "fuzz.safetensors")
-        // As `predict --model` and `update` use it: a global model through one of its series.
-        var forecaster = try file.forecaster.seriesNames.first.map(file.forecaster.forecaster(forSeries:)) ?? file.forecaster
-        _ = try forecaster.predict(horizon: forecaster.configuration.horizon)
-        try forecaster.update(with: [1, 2], timestamps: nil)
-        _ = try forecaster.predict(horizon: forecaster.configuration.horizon)
+        switch file.model {
+        case .network(let network):
+            // As `predict --model` and `update` use it: a global model through one of its series.
+            var forecaster = try network.seriesNames.first.map(network.forecaster(forSeries:)) ?? network
+            _ = try forecaster.predict(horizon: forecaster.configuration.horizon)
+            try forecaster.update(with: [1, 2], covariates: forecaster.configuration.covariates.map { _ in [1, 2] }, timestamps: nil)
+            _ = try forecaster.predict(horizon: forecaster.configuration.horizon)
+        case .baseline(var baseline):
+            _ = try baseline.predict(horizon: 12)
+            baseline.update(with: [1, 2])
+            _ = try baseline.predict(horizon: 12)
+        }
     } catch {
         _ = "\(error)"
     }

@@ -67,7 +67,8 @@ struct Diagnose: ParsableCommand {
             guard let frame = frames.first else { throw CommandError(message: "\(file): no series") }
             try model.checkCompatible(with: frame, modelPath: modelPath)
             let series = try SeriesData(frame: frame, target: model.target, covariates: model.covariates)
-            let networks = [model.forecaster] + model.forecaster.members  // a combination: each network
+            let forecaster = try model.forecaster  // a baseline's file has no network: an error naming its kind
+            let networks = [forecaster] + forecaster.members  // a combination: each network
             for network in networks {
                 let name = networks.count > 1 ? "\(network.name) \(network.configuration.normalization.rawValue)" : network.name
                 flows.append((name, try network.gradientFlow(on: series)))

@@ -159,14 +159,17 @@ extension ModelKind: ExpressibleByArgument {
         return kind
     }
 
-    /// The kinds of `--models`, comma-separated; an unknown name is a usage error listing them.
-    static func parseList(_ text: String) throws -> [ModelKind] {
-        try text.split(separator: ",").map { part in
-            guard let kind = ModelKind(rawValue: String(part)) else {
-                throw ValidationError("Unknown model \"\(part)\"; choose from \(ModelKind.names()).")
-            }
-            return kind
+    /// A model kind by name; an unknown name is a usage error listing the kinds.
+    static func parse(_ text: String) throws -> ModelKind {
+        guard let kind = ModelKind(rawValue: text) else {
+            throw ValidationError("Unknown model \"\(text)\"; choose from \(ModelKind.names()).")
         }
+        return kind
+    }
+
+    /// The kinds of `--models`, comma-separated.
+    static func parseList(_ text: String) throws -> [ModelKind] {
+        try text.split(separator: ",").map { try parse(String($0)) }
     }
 }
 

@@ -32,26 +32,22 @@ struct Predict: ParsableCommand {
             options.target = data.target ?? file.target
             options.columns = file.covariates.isEmpty ? nil : file.covariates
             let frames = try options.read()
-            let global = !file.forecaster.seriesNames.isEmpty
-            if frames.count > 1 && !global {
-                throw CommandError(message: "\(data.sourceName): \(frames.count) series, but the model was trained on one")
-            }
-            var forecasters: [RecurrentForecaster] = [], conditioned: [(frame: Frame, series: SeriesData)] = []
-            for frame in frames {
-                try file.checkCompatible(with: frame, modelPath: modelPath)
-                let series = try SeriesData(frame: frame, target: file.target, covariates: file.covariates, policy: model.missing)
-                var forecaster = global ? try file.forecaster.forecaster(forSeries: frame.displayName) : file.forecaster
-                try forecaster.condition(on: series)
-                forecasters.append(forecaster)
-                conditioned.append((frame, series))
-            }
-            // The series of a global model share its network: one inference pass for all.
-            let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? file.forecaster.configuration.horizon)
-            for ((frame, series), forecast) in zip(conditioned, forecasts) {
-                outputs.append(ForecastOutput(series: frame.displayName, target: file.target, model: file.forecaster.name,
-                                              forecast: forecast, frequency: file.frequency,
-                                              lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,
-                                              lastIndex: frame.rowCount - 1))
+            switch file.model {
+            case .baseline(let saved):
+                // A baseline is a rule of the history: it forecasts from the data given, refitted on it.
+                for frame in frames {
+                    try file.checkCompatible(with: frame, modelPath: modelPath)
+                    let series = try SeriesData(frame: frame, target: file.target, covariates: [], policy: model.missing)
+                    var baseline = saved
+                    try baseline.fit(series)
+                    let horizon = model.horizon ?? file.frequency.protocolDefaults.horizon
+                    outputs.append(ForecastOutput(series: frame.displayName, target: file.target, model: baseline.name,
+                                                  forecast: try baseline.predict(horizon: horizon), frequency: file.frequency,
+                                                  lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,
+                                                  lastIndex: frame.rowCount - 1))
+                }
+            case .network(let network):
+                outputs = try forecastNetwork(network, file: file, frames: frames, modelPath: modelPath)
             }
         } else {
             let (file, forecaster, panel) = try fitModel(data: data, model: model)
@@ -70,5 +66,31 @@ struct Predict: ParsableCommand {
             try ForecastOutput.record(outputs, in: store, dataset: data.sourceName, configJSON: config)
         }
         print(ForecastOutput.render(outputs, format))
+    }
+
+    /// Forecasts of a saved network from the end of each frame (conditioned on its last
+    /// window or state); the series of a global model share its network: one inference pass.
+    func forecastNetwork(_ network: RecurrentForecaster, file: ModelFile, frames: [Frame], modelPath: String) throws
+        -> [ForecastOutput]
+    {
+        let global = !network.seriesNames.isEmpty
+        if frames.count > 1 && !global {
+            throw CommandError(message: "\(data.sourceName): \(frames.count) series, but the model was trained on one")
+        }
+        var forecasters: [RecurrentForecaster] = [], conditioned: [(frame: Frame, series: SeriesData)] = []
+        for frame in frames {
+            try file.checkCompatible(with: frame, modelPath: modelPath)
+            let series = try SeriesData(frame: frame, target: file.target, covariates: file.covariates, policy: model.missing)
+            var forecaster = global ? try network.forecaster(forSeries: frame.displayName) : network
+            try forecaster.condition(on: series)
+            forecasters.append(forecaster)
+            conditioned.append((frame, series))
+        }
+        let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? network.configuration.horizon)
+        return zip(conditioned, forecasts).map { conditioned, forecast in
+            ForecastOutput(series: conditioned.frame.displayName, target: file.target, model: network.name,
+                           forecast: forecast, frequency: file.frequency, lastTimestamp: conditioned.series.timestamps?.last,
+                           style: conditioned.frame.timestampStyle, lastIndex: conditioned.frame.rowCount - 1)
+        }
     }
 }

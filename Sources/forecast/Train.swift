@@ -6,10 +6,10 @@ import Neural
 import TimeSeries
 import Files
 
-/// `forecast train`: fit a recurrent forecaster on a series and save it as a model file.
+/// `forecast train`: fit a model on a series and save it as a model file.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a recurrent forecaster on a series and save it (one safetensors file).")
+        abstract: "Train a recurrent forecaster (or fit a baseline) on a series and save it (one safetensors file).")
 
     @OptionGroup var data: DataOptions
     @OptionGroup var model: ModelOptions
@@ -17,9 +17,16 @@ struct Train: ParsableCommand {
     @Option(help: "Where to write the model file (written to a temporary file, then renamed; checked before training).")
     var modelOut: String
 
+    @Option(help: "The model to fit: \(ModelKind.names()) (default: the network of --cell).",
+            transform: { try ModelKind.parse($0) })
+    var kind: ModelKind?
+
     func run() throws {
         try SafeFile.checkWritable(modelOut)  // fail in a second, not after the training
-        let (file, forecaster, _) = try fitModel(data: data, model: model)
+        if let kind, !kind.isNetwork { return try fitBaseline(kind) }
+        var options = model
+        if let kind { options.cell = kind }
+        let (file, forecaster, _) = try fitModel(data: data, model: options)
         try file.write(to: modelOut)
         let r = forecaster.report
         print("""
@@ -40,6 +47,29 @@ struct Train: ParsableCommand {
             }
             print("forecasts average \(networks.count) networks: " + labels.joined(separator: ", "))
         }
+        print("model written to \(modelOut)")
+    }
+
+    /// Fits a baseline on the one series and saves it: `predict --model` refits its rule on
+    /// the data it is given, `update` advances it over new rows.
+    func fitBaseline(_ kind: ModelKind) throws {
+        let frames = try data.read()
+        guard frames.count == 1, let frame = frames.first else {
+            throw CommandError(message: "\(data.sourceName): \(frames.count) series; a baseline's model file holds one")
+        }
+        let target = try resolveTarget(data.target, frame)
+        let series = try SeriesData(frame: frame, target: target, covariates: [], policy: model.missing)
+        let frequency = frame.frequencyReport.frequency ?? .index
+        guard var baseline = kind.make(model.configuration(frequency: frequency)) as? any Baseline else {
+            throw CommandError(message: "\(kind.rawValue) is not a baseline")  // not reached: kind is a baseline
+        }
+        try baseline.fit(series)
+        var provenance = ["tool_version": toolVersion, "data_file": data.sourceName, "created_at": Timestamp.nowUTC()]
+        if data.sqlite == nil, let file = data.file { provenance["data_fnv1a64"] = ModelFile.fingerprint(path: file) }
+        try ModelFile(model: .baseline(baseline), target: target, covariates: [], frequency: frequency,
+                      timestampStyle: frame.timestampStyle, lastTimestamp: series.timestamps?.last, provenance: provenance)
+            .write(to: modelOut)
+        print("fitted \(kind.rawValue) on \(series.target.count) observations")
         print("model written to \(modelOut)")
     }
 }

@@ -66,18 +66,33 @@ struct Update: ParsableCommand {
             }
         } else {
             // No time axis: the rows after the ones the model has seen.
-            newValues = Array(values.dropFirst(file.forecaster.state.observations))
-            newCovariates = covariateValues.map { Array($0.dropFirst(file.forecaster.state.observations)) }
+            let seen = file.observations
+            newValues = Array(values.dropFirst(seen))
+            newCovariates = covariateValues.map { Array($0.dropFirst(seen)) }
         }
-        try file.forecaster.update(with: newValues, covariates: newCovariates,
-                                   timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
+        let forecast: Forecast, observations: Int
+        switch file.model {
+        case .network(var network):
+            try network.update(with: newValues, covariates: newCovariates, timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
+            file.model = .network(network)
+            forecast = try network.predict(horizon: horizon ?? network.configuration.horizon)
+            observations = network.state.observations
+        case .baseline(var baseline):
+            var previous = baseline.lastValue
+            baseline.update(with: newValues.map { value in  // missing and skipped steps carry the last value
+                if !value.isNaN { previous = value }
+                return previous
+            })
+            file.model = .baseline(baseline)
+            forecast = try baseline.predict(horizon: horizon ?? file.frequency.protocolDefaults.horizon)
+            observations = baseline.observations
+        }
         file.lastTimestamp = last
         if !newValues.isEmpty { try file.write(to: modelPath) }
         FileHandle.standardError.write(Data("\(modelPath): \(newValues.count) new step\(newValues.count == 1 ? "" : "s")\n".utf8))
-        let output = ForecastOutput(series: frame.displayName, target: file.target, model: file.forecaster.name,
-                                    forecast: try file.forecaster.predict(horizon: horizon ?? file.forecaster.configuration.horizon),
-                                    frequency: file.frequency, lastTimestamp: last, style: file.timestampStyle,
-                                    lastIndex: file.forecaster.state.observations - 1)
+        let output = ForecastOutput(series: frame.displayName, target: file.target, model: file.model.kind.rawValue,
+                                    forecast: forecast, frequency: file.frequency, lastTimestamp: last, style: file.timestampStyle,
+                                    lastIndex: observations - 1)
         if let store {
             let config = JSONValue.object([("model_file", .string(modelPath)), ("updated_steps", .integer(newValues.count))])
             try ForecastOutput.record([output], in: store, dataset: data.sourceName, configJSON: config.text)

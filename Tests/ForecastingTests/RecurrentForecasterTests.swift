@@ -53,7 +53,7 @@ import TimeSeries
         let loaded = try ModelFile.read(path: path)
         #expect(try loaded.forecaster.predict(horizon: 6) == forecast)
         #expect(loaded.frequency == .months(1) && loaded.target == "y" && loaded.provenance["seed"] == "3")
-        #expect(loaded.forecaster.configuration == a.configuration)
+        #expect(try loaded.forecaster.configuration == a.configuration)
     }
 
     @Test func quantileHeadGivesOrderedIntervals() throws {

@@ -1,7 +1,10 @@
 /// The mean of the whole history, for every step (statsforecast `HistoricAverage`).
-public struct HistoricMean: Forecaster {
+public struct HistoricMean: Baseline {
     public var name: String { ModelKind.mean.rawValue }
-    private var mean: Double?
+    public var kind: ModelKind { .mean }
+    private var sum = 0.0
+    public private(set) var observations = 0
+    public private(set) var lastValue = Double.nan
 
     /// An unfitted historic-mean forecaster.
     public init() {}
@@ -10,11 +13,23 @@ public struct HistoricMean: Forecaster {
         guard !series.target.isEmpty else {
             throw ForecastingError.tooShort(series: series.name, length: 0, needed: 1, reason: "for a mean forecast")
         }
-        mean = series.target.reduce(0, +) / Double(series.target.count)
+        sum = series.target.reduce(0, +)
+        observations = series.target.count
+        lastValue = series.target[series.target.count - 1]
+    }
+
+    public mutating func update(with values: [Double]) {
+        sum = values.reduce(sum, +)  // the same sums, in the same order, as a fit on the longer history
+        observations += values.count
+        lastValue = values.last ?? lastValue
+    }
+
+    public func validate() throws(ForecastingError) {
+        guard sum.isFinite, lastValue.isFinite, observations >= 1 else { throw .invalidConfiguration("a mean model needs a finite sum of one observation or more") }
     }
 
     public func predict(horizon: Int) throws -> Forecast {
-        guard let mean else { throw ForecastingError.notFitted(model: name) }
-        return Forecast(point: Array(repeating: mean, count: horizon))
+        guard observations > 0 else { throw ForecastingError.notFitted(model: name) }
+        return Forecast(point: Array(repeating: sum / Double(observations), count: horizon))
     }
 }

@@ -1,9 +1,12 @@
 /// The value one season earlier: f(h) = x[n - m + ((h - 1) mod m)] (statsforecast
 /// `SeasonalNaive(season_length=m)`; m = 1 is `Naive`).
-public struct SeasonalNaive: Forecaster {
+public struct SeasonalNaive: Baseline {
     public let period: Int
     public var name: String { ModelKind.seasonalNaive.rawValue }
+    public var kind: ModelKind { .seasonalNaive }
     private var lastSeason: [Double] = []
+    public private(set) var observations = 0
+    public var lastValue: Double { lastSeason.last ?? .nan }
 
     /// An unfitted seasonal naive forecaster with seasonal period `period`.
     public init(period: Int) {
@@ -17,6 +20,19 @@ public struct SeasonalNaive: Forecaster {
                                             reason: "for a seasonal naive forecast with period \(period)")
         }
         lastSeason = Array(series.target.suffix(period))
+        observations = series.target.count
+    }
+
+    public mutating func update(with values: [Double]) {
+        lastSeason = Array((lastSeason + values).suffix(period))
+        observations += values.count
+    }
+
+    public func validate() throws(ForecastingError) {
+        guard RecurrentConfiguration.Limits.season.contains(period), lastSeason.count == period,
+              lastSeason.allSatisfy(\.isFinite), observations >= period else {
+            throw .invalidConfiguration("a seasonal naive model needs its last \(period) finite values")
+        }
     }
 
     public func predict(horizon: Int) throws -> Forecast {

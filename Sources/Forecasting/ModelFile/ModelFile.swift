@@ -2,15 +2,47 @@ import Foundation
 import Neural
 import TimeSeries
 
-/// A trained forecaster in one safetensors file: the network's tensors under PyTorch's
-/// names, and in `__metadata__` the configuration, the fitted state (scalers, the window the
-/// next forecast starts from), the data's columns, frequency and last timestamp, and where
-/// the model came from. `safetensors.torch.load_file` opens it.
+/// A fitted model in one safetensors file: its kind (metadata `kind`, a `ModelKind`; files
+/// written before it existed hold networks), for a network its tensors under PyTorch's
+/// names and in `__metadata__` the configuration and the fitted state (scalers, the window
+/// the next forecast starts from), for a baseline its fitted state (metadata `baseline`, no
+/// tensors); for both the data's columns, frequency and last timestamp, and where the model
+/// came from. `safetensors.torch.load_file` opens it.
 public struct ModelFile {
     /// The metadata `format` value of files this version writes and reads.
     public static let format = "forecast-model/1"
 
-    public var forecaster: RecurrentForecaster
+    /// What a model file holds.
+    public enum Model {
+        case network(RecurrentForecaster)
+        case baseline(any Baseline)
+
+        /// Its kind in the registry.
+        public var kind: ModelKind {
+            switch self {
+            case .network(let forecaster): forecaster.kind
+            case .baseline(let baseline): baseline.kind
+            }
+        }
+    }
+
+    public var model: Model
+    /// Observations the model has seen, training and updates.
+    public var observations: Int {
+        switch model {
+        case .network(let forecaster): forecaster.state.observations
+        case .baseline(let baseline): baseline.observations
+        }
+    }
+    /// The network of a network's model file; a baseline's file throws, naming its kind.
+    public var forecaster: RecurrentForecaster {
+        get throws {
+            guard case .network(let forecaster) = model else {
+                throw ForecastingError.invalidConfiguration("the model file holds a \(model.kind.rawValue) baseline, not a network")
+            }
+            return forecaster
+        }
+    }
     public var target: String
     public var covariates: [String]
     public var frequency: Frequency
@@ -22,7 +54,14 @@ public struct ModelFile {
     /// A model file's contents from a fitted forecaster and what it was fitted on.
     public init(forecaster: RecurrentForecaster, target: String, covariates: [String], frequency: Frequency,
                 timestampStyle: TimestampStyle, lastTimestamp: Timestamp?, provenance: [String: String]) {
-        self.forecaster = forecaster
+        self.init(model: .network(forecaster), target: target, covariates: covariates, frequency: frequency,
+                  timestampStyle: timestampStyle, lastTimestamp: lastTimestamp, provenance: provenance)
+    }
+
+    /// A model file's contents from a fitted model of any kind and what it was fitted on.
+    public init(model: Model, target: String, covariates: [String], frequency: Frequency,
+                timestampStyle: TimestampStyle, lastTimestamp: Timestamp?, provenance: [String: String]) {
+        self.model = model
         self.target = target
         self.covariates = covariates
         self.frequency = frequency
@@ -48,7 +87,6 @@ public struct ModelFile {
     /// Writes the file with `SafeFile` (a temporary file renamed into place; the mode of an
     /// existing file kept).
     public func write(to path: String) throws {
-        guard let network = forecaster.network else { throw ForecastingError.notFitted(model: forecaster.name) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -57,9 +95,18 @@ public struct ModelFile {
                                    lastTimestamp: lastTimestamp?.formatted(timestampStyle))
         var metadata = provenance.mapKeys { "provenance." + $0 }
         metadata["format"] = Self.format
+        metadata["kind"] = model.kind.rawValue
+        metadata["data"] = try json(data)
+        let forecaster: RecurrentForecaster
+        switch model {
+        case .baseline(let baseline):
+            metadata["baseline"] = try json(baseline)
+            return try SafeTensors.write(SafeTensors.File(tensors: [:], metadata: metadata), to: path)
+        case .network(let network): forecaster = network
+        }
+        guard let network = forecaster.network else { throw ForecastingError.notFitted(model: forecaster.name) }
         metadata["config"] = try json(forecaster.configuration)
         metadata["state"] = try json(forecaster.state)
-        metadata["data"] = try json(data)
         var tensors = network.namedTensors
         // A combination's other networks: tensors under `members.K.`, their configuration
         // and state in metadata `members` (K counts from 1, in that array's order).
@@ -108,15 +155,35 @@ public struct ModelFile {
             guard let text = file.metadata[key] else { throw bad("metadata \"\(key)\" is missing") }
             do { return try json.decode(type, from: Data(text.utf8)) } catch { throw bad("metadata \"\(key)\" is not valid: \(error)") }
         }
+        let data = try decode(DataDescription.self, "data")
+        guard let frequency = Frequency(code: data.frequency) else { throw bad("unknown frequency \"\(data.frequency)\"") }
+        var provenance: [String: String] = [:]
+        for (key, value) in file.metadata where key.hasPrefix("provenance.") { provenance[String(key.dropFirst(11))] = value }
+        let kind = try file.metadata["kind"].map { text in
+            guard let kind = ModelKind(rawValue: text) else {
+                throw bad("unknown model kind \"\(text)\"; this version knows \(ModelKind.names())")
+            }
+            return kind
+        }
+        if let type = kind?.baselineType {
+            func open<B: Baseline>(_ type: B.Type) throws -> any Baseline { try decode(type, "baseline") }
+            let baseline = try open(type)
+            do { try baseline.validate() } catch { throw bad("metadata \"baseline\": \(error)") }
+            self.init(model: .baseline(baseline), target: data.target, covariates: data.covariates, frequency: frequency,
+                      timestampStyle: data.timestampStyle,
+                      lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)), provenance: provenance)
+            return
+        }
         let configuration = try decode(RecurrentConfiguration.self, "config")
         // Sizes from a crafted or damaged file are checked before any network is allocated.
         func checked(_ configuration: RecurrentConfiguration, _ key: String) throws {
             do { try configuration.validate() } catch { throw bad("metadata \"\(key)\": \(error)") }
         }
         try checked(configuration, "config")
+        if let kind, kind != ModelKind(cell: configuration.cell) {
+            throw bad("metadata \"kind\" is \(kind.rawValue), but the configuration's cell is \(configuration.cell.rawValue)")
+        }
         let state = try decode(RecurrentForecaster.FittedState.self, "state")
-        let data = try decode(DataDescription.self, "data")
-        guard let frequency = Frequency(code: data.frequency) else { throw bad("unknown frequency \"\(data.frequency)\"") }
         let probe = RecurrentForecaster(configuration)
         let network = probe.makeNetwork()
         var decoder: RecurrentNetwork?
@@ -150,8 +217,6 @@ public struct ModelFile {
                 members.append(RecurrentForecaster(configuration: member.config, network: memberNetwork, state: member.state))
             }
         }
-        var provenance: [String: String] = [:]
-        for (key, value) in file.metadata where key.hasPrefix("provenance.") { provenance[String(key.dropFirst(11))] = value }
         try ModelFile.checkState(state, configuration, key: "state", path: path)
         var forecaster = RecurrentForecaster(configuration: configuration, network: network, decoder: decoder, state: state)
         forecaster.members = members
