@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "BacktestingTests", dependencies: ["TestSupport", "Backtesting", "Forecasting", "Ingestion", "TimeSeries", "Support"]),
         .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "Support"]),
         .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion", "TimeSeries", "SQLite", "Support"]),
-        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CKernels", "Support"], exclude: ["Fixtures"]),
+        .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CKernels", "Support"], exclude: ["Fixtures", "Trajectories"]),
         .testTarget(name: "ForecastingTests", dependencies: ["TestSupport", "Forecasting", "Ingestion", "TimeSeries", "Neural", "Support"]),
         // Resources: a model file written by release 0.1 (before issue 15) and its forecast.
         .testTarget(name: "ForecastCLITests", dependencies: ["TestSupport", "forecast"], exclude: ["Resources"]),
