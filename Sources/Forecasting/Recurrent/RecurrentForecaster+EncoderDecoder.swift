@@ -48,11 +48,7 @@ extension RecurrentForecaster {
 
     mutating func fitEncoderDecoder(_ series: SeriesData) throws {
         let c = configuration, x = series.target, l = c.window
-        let needed = l + c.horizon + 1
-        guard x.count >= needed else {
-            throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
-                                            reason: "for an input window of \(l), a horizon of \(c.horizon) and two samples")
-        }
+        let (windows, validation) = try directWindows(x, series: series.name)
         guard c.quantiles.isEmpty else {
             throw ForecastingError.invalidConfiguration("the encoder-decoder has no quantile head; use --mode many-to-one")
         }
@@ -66,14 +62,14 @@ extension RecurrentForecaster {
         network = encoder
         self.decoder = decoder
         let f = featureCount
-        let samples = (0..<(x.count - l - c.horizon + 1)).map { sample -> EncoderDecoderSample in
-            let (input, _, target) = encoderDecoderSample(series, end: sample + l)
+        let samples = windows.starts.map { start -> EncoderDecoderSample in
+            let (input, _, target) = encoderDecoderSample(series, end: start + l)
             // Teacher forcing: step h of the decoder sees the true value of step h - 1.
             let teacher = decoderInputs(previous: [input[(l - 1) * f]] + target.dropLast(), timestamps: series.timestamps,
-                                        frequency: series.frequency, end: sample + l)
+                                        frequency: series.frequency, end: start + l)
             return EncoderDecoderSample(encoder: input, teacher: teacher, target: target)
         }
-        report = try trainEncoderDecoder(samples, series: series)
+        report = try trainEncoderDecoder(samples, validation: validation, series: series)
         state.report = report
         state.history = Array(x.suffix(l))
         state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
@@ -118,7 +114,7 @@ extension RecurrentForecaster {
 
     func encoderDecoderValidationError(_ series: SeriesData) -> Double {
         let c = configuration, l = c.window, x = series.target
-        let samples = x.count - l - c.horizon + 1
+        guard let samples = try? directWindows(x, series: series.name).windows.count else { return .infinity }
         var total = 0.0, count = 0
         for sample in (samples - report.validationSamples)..<samples {
             let (input, scaling, _) = encoderDecoderSample(series, end: sample + l)
@@ -145,10 +141,11 @@ extension RecurrentForecaster {
     /// gradients of both clipped as one): the decoder's gradient with respect to its
     /// initial state flows into the encoder's final state. Early stopping on the free-running
     /// (forecasts fed back) validation loss in the training loss, best weights of both restored.
-    mutating func trainEncoderDecoder(_ samples: [EncoderDecoderSample], series: SeriesData) throws -> TrainingReport {
+    mutating func trainEncoderDecoder(_ samples: [EncoderDecoderSample], validation: Int, series: SeriesData) throws
+        -> TrainingReport
+    {
         guard let encoder = network, let decoder else { throw ForecastingError.notFitted(model: name) }
         let c = configuration, l = c.window, h = c.horizon, count = samples.count
-        let validation = Windows.validationCount(samples: count, fraction: c.validationFraction)
         let trainCount = count - validation
         let loss = c.trainingLoss
 

@@ -45,17 +45,13 @@ extension RecurrentForecaster {
         state.frequencyCode = first.frequency.code
         var trainIndex: [(series: Int, end: Int)] = [], validationIndex: [(series: Int, end: Int)] = []
         for (i, s) in panel.enumerated() {
-            let windows = s.target.count - l - c.horizon + 1
-            guard windows >= 2 else {
-                throw ForecastingError.tooShort(series: s.name, length: s.target.count, needed: l + c.horizon + 1,
-                                                reason: "for an input window of \(l), a horizon of \(c.horizon) and two samples")
-            }
+            let (windows, validation) = try directWindows(s.target, series: s.name)
             guard s.covariates.count == c.covariates.count, c.calendar.isEmpty || s.timestamps != nil else {
                 throw ForecastingError.invalidConfiguration("\(s.name): the series lacks the model's covariates or time column")
             }
-            let validation = min(max(Int((c.validationFraction * Double(windows)).rounded(.toNearestOrEven)), 1), windows - 1)
-            trainIndex += (0..<(windows - validation)).map { (i, $0 + l) }
-            validationIndex += ((windows - validation)..<windows).map { (i, $0 + l) }
+            let ends = windows.starts.map { $0 + l }
+            trainIndex += ends.dropLast(validation).map { (i, $0) }
+            validationIndex += ends.suffix(validation).map { (i, $0) }
         }
         // Per-series views: their own fallback scale and covariate scalers.
         let views = panel.map { s -> RecurrentForecaster in

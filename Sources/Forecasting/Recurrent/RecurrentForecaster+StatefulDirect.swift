@@ -21,7 +21,7 @@ extension RecurrentForecaster {
     /// training loss. Then the network runs over the whole history and keeps its state.
     mutating func fitStatefulDirect(_ series: SeriesData) throws {
         let c = configuration, x = series.target, l = c.window, h = c.horizon, n = x.count, f = featureCount
-        let validation = Windows.validationCount(samples: n - l - h + 1, fraction: c.validationFraction)
+        let validation = try directWindows(x, series: series.name).validation
         let trainLimit = n - validation  // training windows and their targets lie before this row
         let rows = max(1, min(c.batchSize, trainLimit / (4 * l)))
         let batches = try StatefulBatches(seriesLength: trainLimit, rows: rows, length: l, horizon: h, series: series.name)

@@ -284,6 +284,20 @@ public struct RecurrentForecaster: Forecaster {
         return probeEpochs == full.epochs(batchesPerEpoch: batches) || r.epochs < probeEpochs
     }
 
+    /// The direct windows of a series of `x.count` values (`Windows`: sample i reads rows
+    /// starts[i] ..< starts[i] + L and targets the H after) and how many of the last
+    /// validate: the one source of sample indices and validation splits of every
+    /// window-based strategy. At least two windows are needed.
+    func directWindows(_ x: [Double], series name: String) throws -> (windows: Windows, validation: Int) {
+        let c = configuration, l = c.window
+        guard x.count >= l + c.horizon + 1 else {
+            throw ForecastingError.tooShort(series: name, length: x.count, needed: l + c.horizon + 1,
+                                            reason: "for an input window of \(l), a horizon of \(c.horizon) and two samples")
+        }
+        let windows = try Windows(.manyToOne(inputLength: l, horizon: c.horizon), seriesLength: x.count, series: name)
+        return (windows, Windows.validationCount(samples: windows.count, fraction: c.validationFraction))
+    }
+
     /// Mean absolute error, in the series' units, of the forecasts for the validation
     /// windows (the last samples, which training did not fit on).
     func validationError(_ series: SeriesData) -> Double {
@@ -291,7 +305,7 @@ public struct RecurrentForecaster: Forecaster {
         if configuration.mode == .encoderDecoder { return encoderDecoderValidationError(series) }
         guard let network else { return .infinity }
         let c = configuration, l = c.window, x = series.target
-        let samples = x.count - l - c.horizon + 1
+        guard let samples = try? directWindows(x, series: series.name).windows.count else { return .infinity }
         let first = samples - report.validationSamples
         let encoded = (first..<samples).map { encode(x, series.covariates, series.timestamps, end: $0 + l) }
         let outputs = RecurrentForecaster.forwardWindows(network, encoded.map(\.0), steps: l)
@@ -336,11 +350,7 @@ public struct RecurrentForecaster: Forecaster {
         var c = configuration
         if let steps { c.maxSteps = steps }
         let x = series.target, l = c.window
-        let needed = l + c.horizon + 1
-        guard x.count >= needed else {
-            throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
-                                            reason: "for an input window of \(l), a horizon of \(c.horizon) and two samples")
-        }
+        let (windows, validation) = try directWindows(x, series: series.name)
         guard c.calendar.isEmpty || series.timestamps != nil else {
             throw ForecastingError.invalidConfiguration("calendar features need a time column")
         }
@@ -354,8 +364,8 @@ public struct RecurrentForecaster: Forecaster {
         let resume = resuming && self.network != nil
         let network = resume ? self.network! : makeNetwork()  // checked just above
         var trainer = Trainer(configuration: c, network: network, progress: progress)
-        report = try trainer.train(samples: x.count - l - c.horizon + 1, resuming: resume ? report : nil) { sample in
-            let end = sample + l
+        report = try trainer.train(samples: windows.count, validationCount: validation, resuming: resume ? report : nil) { sample in
+            let end = windows.starts[sample] + l
             let (input, scaling) = encode(x, series.covariates, series.timestamps, end: end)
             // One target per step; a quantile head has Q outputs per step for it (pinball loss).
             let target = (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) }
@@ -456,11 +466,11 @@ extension RecurrentForecaster {
             throw ForecastingError.invalidConfiguration("diagnose takes many-to-one models; this one is \(configuration.mode.rawValue)")
         }
         let c = configuration, l = c.window, x = series.target
-        let samples = x.count - l - c.horizon + 1
-        guard samples >= 1 else {
+        guard x.count >= l + c.horizon else {
             throw ForecastingError.tooShort(series: series.name, length: x.count, needed: l + c.horizon,
                                             reason: "for one window of \(l) and a horizon of \(c.horizon)")
         }
+        let samples = try Windows(.manyToOne(inputLength: l, horizon: c.horizon), seriesLength: x.count, series: series.name).count
         var inputs: [Float] = [], targets: [Float] = []
         let first = max(0, samples - windows)
         for sample in first..<samples {
