@@ -175,3 +175,63 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }, "\(a) \(b)")
     }
 }
+
+/// Issue 15: a baseline's model file (`train --kind`), refitted by `predict --model` on the
+/// data given and advanced by `update`; crafted baseline states are data errors, never a trap.
+@Suite struct BaselineModelFileTests {
+    let air = "datasets/air_passengers_monthly.csv"
+
+    @Test func aSeasonalNaiveFileForecastsAndUpdates() throws {
+        let directory = temporaryPath("baseline-files")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        let lines = try String(contentsOfFile: packageRoot.appendingPathComponent(air).path, encoding: .utf8).split(separator: "\n")
+        let past = directory + "/past.csv", model = directory + "/sn.safetensors"
+        try (lines[0...132].joined(separator: "\n") + "\n").write(toFile: past, atomically: false, encoding: .utf8)
+        let trained = try run(["train", past, "--kind", "seasonal-naive", "--model-out", model])
+        #expect(trained.code == 0 && trained.out.contains("fitted seasonal-naive on 132 observations"), "\(trained.err)")
+        // The last season of the whole file: its last 12 values, in order.
+        let last12 = lines[133...144].map { String($0.split(separator: ",")[1]) }
+        let predicted = try run(["predict", "--model", model, air, "--format", "csv"])
+        #expect(predicted.code == 0, "\(predicted.err)")
+        let values = predicted.out.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[2]) }
+        #expect(values.map { Double($0) } == last12.map { Double($0) })
+        let updated = try run(["update", "--model", model, air, "--format", "csv"])
+        #expect(updated.code == 0 && updated.err.contains("12 new steps"), "\(updated.err)")
+        #expect(updated.out == predicted.out)  // update over the last 12 rows = a fit on all of them
+        #expect(try run(["diagnose", "--model", model, air]).err.contains("holds a seasonal-naive baseline, not a network"))
+    }
+
+    @Test func craftedBaselineStatesAreDataErrors() throws {
+        let model = temporaryPath("crafted-baseline.safetensors")
+        #expect(try run(["train", air, "--kind", "seasonal-naive", "--model-out", model]).code == 0)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
+        let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as! [String: Any]
+        func crafted(_ edit: (inout [String: String]) -> Void) throws -> String {
+            var copy = header, metadata = header["__metadata__"] as! [String: String]
+            edit(&metadata)
+            copy["__metadata__"] = metadata
+            let json = [UInt8](try JSONSerialization.data(withJSONObject: copy))
+            let path = temporaryPath("crafted-\(UUID().uuidString).safetensors")
+            try Data((0..<8).map { UInt8(truncatingIfNeeded: json.count >> (8 * $0)) } + json).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let cases: [(String, (inout [String: String]) -> Void)] = [
+            ("a seasonal naive model needs its last", { $0["baseline"] = #"{"lastSeason":[1,2],"observations":144,"period":0}"# }),
+            ("a seasonal naive model needs its last", { $0["baseline"] = #"{"lastSeason":[1,2],"observations":144,"period":12}"# }),
+            ("observations", { $0["baseline"] = #"{"lastSeason":[1,2,3,4,5,6,7,8,9,10,11,12],"observations":9223372036854775807,"period":12}"# }),
+            ("unknown model kind \"arima\"", { $0["kind"] = "arima" }),
+            ("metadata \"baseline\" is missing", { $0["baseline"] = nil }),
+            ("metadata \"baseline\" is not valid", { $0["kind"] = "drift" }),  // a seasonal naive state is no drift's
+            ("metadata \"baseline\" is not valid", { $0["baseline"] = "[]" }),
+        ]
+        for (message, edit) in cases {
+            let path = try crafted(edit)
+            for command in [["predict", "--model", path, air], ["update", "--model", path, air]] {
+                let result = try run(command)
+                #expect(result.code == 65 && result.err.contains("not a model file of this tool") && result.err.contains(message),
+                        "\(command[0]) \(message): \(result.code) \(result.err)")
+            }
+        }
+    }
+}

@@ -169,6 +169,9 @@ public struct ModelFile {
             func open<B: Baseline>(_ type: B.Type) throws -> any Baseline { try decode(type, "baseline") }
             let baseline = try open(type)
             do { try baseline.validate() } catch { throw bad("metadata \"baseline\": \(error)") }
+            guard RecurrentConfiguration.Limits.observations.contains(baseline.observations) else {
+                throw bad("metadata \"baseline\": \(baseline.observations) observations")
+            }
             self.init(model: .baseline(baseline), target: data.target, covariates: data.covariates, frequency: frequency,
                       timestampStyle: data.timestampStyle,
                       lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)), provenance: provenance)
@@ -259,7 +262,8 @@ public struct ModelFile {
         }
         try scaler("the global scaler", state.globalScaler)
         try scaler("the sequence scaler", state.sequenceScaler)
-        guard state.nextOutput.isFinite, state.nextScale.isFinite, state.observations >= 0 else {
+        guard state.nextOutput.isFinite, state.nextScale.isFinite,
+              RecurrentConfiguration.Limits.observations.contains(state.observations) else {
             throw bad("the next output, scale or observation count is out of range")
         }
         if state.seriesHistories.isEmpty || !state.history.isEmpty {
@@ -267,6 +271,9 @@ public struct ModelFile {
                         scalers: state.covariateScalers, fallbackScale: state.fallbackScale, lastValue: state.lastValue)
         }
         for series in state.seriesHistories {
+            guard RecurrentConfiguration.Limits.observations.contains(series.observations) else {
+                throw bad("series \"\(series.name)\": \(series.observations) observations")
+            }
             try history("series \"\(series.name)\"", series.history, covariates: series.covariateHistory,
                         timestamps: series.timestampHistory, scalers: series.covariateScalers,
                         fallbackScale: series.fallbackScale, lastValue: series.lastValue)

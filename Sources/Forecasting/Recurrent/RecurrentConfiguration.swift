@@ -147,6 +147,8 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         public static let maxSteps = 1...100_000_000
         public static let samples = 2...100_000
         public static let covariates = 0...10_000
+        /// Observations a model may have seen (a model file's count; updates add to it).
+        public static let observations = 0...(1 << 48)
         /// Weights of all networks of one model (about 512 MB of float32).
         public static let parameters = 134_217_728
     }
