@@ -76,11 +76,11 @@ public struct Windows: Sendable, Equatable {
         return min(max(Int((fraction * Double(samples)).rounded(.toNearestOrEven)), 1), samples - 1)
     }
 
-    /// Time-ordered split: the last `round(fraction * count)` samples (halves to even, as
-    /// Python's `round`; at least one when `fraction > 0` and there are two samples or more)
-    /// validate, the rest train.
+    /// Time-ordered split by the trainers' rule (`validationCount`): the last
+    /// `round(fraction * count)` samples, at least one and at most `count - 1`, validate,
+    /// the rest train.
     public func split(validationFraction fraction: Double) -> (train: Windows, validation: Windows) {
-        let n = fraction > 0 ? Self.validationCount(samples: count, fraction: fraction) : 0
+        let n = Self.validationCount(samples: count, fraction: fraction)
         return (Windows(shape: shape, starts: Array(starts[..<(count - n)])),
                 Windows(shape: shape, starts: Array(starts[(count - n)...])))
     }

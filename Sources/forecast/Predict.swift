@@ -40,7 +40,7 @@ struct Predict: ParsableCommand {
                     let series = try SeriesData(frame: frame, target: file.target, covariates: [], policy: model.missing)
                     var baseline = saved
                     try baseline.fit(series)
-                    let horizon = model.horizon ?? file.frequency.protocolDefaults.horizon
+                    let horizon = model.horizon ?? file.horizon ?? file.frequency.protocolDefaults.horizon
                     outputs.append(ForecastOutput(series: frame.displayName, target: file.target, model: baseline.name,
                                                   forecast: try baseline.predict(horizon: horizon), frequency: file.frequency,
                                                   lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,

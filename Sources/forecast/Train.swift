@@ -66,9 +66,10 @@ struct Train: ParsableCommand {
         try baseline.fit(series)
         var provenance = ["tool_version": toolVersion, "data_file": data.sourceName, "created_at": Timestamp.nowUTC()]
         if data.sqlite == nil, let file = data.file { provenance["data_fnv1a64"] = ModelFile.fingerprint(path: file) }
-        try ModelFile(model: .baseline(baseline), target: target, covariates: [], frequency: frequency,
-                      timestampStyle: frame.timestampStyle, lastTimestamp: series.timestamps?.last, provenance: provenance)
-            .write(to: modelOut)
+        var file = ModelFile(model: .baseline(baseline), target: target, covariates: [], frequency: frequency,
+                             timestampStyle: frame.timestampStyle, lastTimestamp: series.timestamps?.last, provenance: provenance)
+        file.horizon = model.horizon ?? frequency.protocolDefaults.horizon  // what predict and update forecast
+        try file.write(to: modelOut)
         print("fitted \(kind.rawValue) on \(series.target.count) observations")
         print("model written to \(modelOut)")
     }

@@ -18,6 +18,9 @@ struct Update: ParsableCommand {
             the model's covariates with them. Missing values and skipped steps carry the last value.
             """)
 
+    /// New steps one update takes at most (rows and the skipped steps filled between them).
+    static let maxNewSteps = 10_000_000
+
     @OptionGroup var data: DataOptions
 
     @Option(name: .customLong("model"), help: "The model file to advance (rewritten in place, atomically).")
@@ -48,6 +51,10 @@ struct Update: ParsableCommand {
             throw CommandError(message: "\(data.sourceName): \(frames.count) series; update one at a time")
         }
         try file.checkCompatible(with: frame, modelPath: modelPath)
+        if case .network(let network) = file.model, !network.seriesNames.isEmpty {
+            throw CommandError(message: "\(modelPath): a global model of \(network.seriesNames.count) series; update takes a model of one series (predict --model forecasts a global model from the whole file)",
+                               code: ExitStatus.usage)
+        }
         let values = try frame.values(of: file.target)
         let covariateValues = try file.covariates.map { try frame.values(of: $0) }
         var newValues: [Double] = []
@@ -58,6 +65,11 @@ struct Update: ParsableCommand {
             for (row, (t, v)) in zip(stamps, values).enumerated() where t > modelLast {
                 guard let steps = file.frequency.steps(from: last ?? modelLast, to: t), steps >= 1 else {
                     throw CommandError(message: "\(data.sourceName): \(t.formatted(frame.timestampStyle)) is not on the model's \(file.frequency.name) grid after \(modelLast.formatted(file.timestampStyle))")
+                }
+                // Skipped steps are filled: a gap of years on a fine grid would fill memory.
+                guard steps <= Update.maxNewSteps - newValues.count else {
+                    throw CommandError(message: "\(data.sourceName): \(t.formatted(frame.timestampStyle)) is \(steps) \(file.frequency.name) steps after the model's last row; update takes at most \(Update.maxNewSteps) new steps",
+                                       code: ExitStatus.dataError)
                 }
                 newValues += Array(repeating: .nan, count: steps - 1) + [v]  // skipped steps carry the last value
                 for k in newCovariates.indices { newCovariates[k] += Array(repeating: .nan, count: steps - 1) + [covariateValues[k][row]] }
@@ -84,7 +96,7 @@ struct Update: ParsableCommand {
                 return previous
             })
             file.model = .baseline(baseline)
-            forecast = try baseline.predict(horizon: horizon ?? file.frequency.protocolDefaults.horizon)
+            forecast = try baseline.predict(horizon: horizon ?? file.horizon ?? file.frequency.protocolDefaults.horizon)
             observations = baseline.observations
         }
         file.lastTimestamp = last

@@ -235,3 +235,67 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         }
     }
 }
+
+/// Review findings on the redesign: inputs that reached an index or allocation unchecked.
+@Suite struct ModelFileEdgeTests {
+    let air = "datasets/air_passengers_monthly.csv"
+
+    @Test func updateRefusesAGlobalModel() throws {
+        let directory = temporaryPath("global-update")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        var rows = ["id,timestamp,value"]
+        for id in ["a", "b"] {
+            for t in 0..<60 {
+                rows.append("\(id),2020-\(String(format: "%02d", t / 28 + 1))-\(String(format: "%02d", t % 28 + 1)),\(Double(t % 7) + (id == "a" ? 0 : 10))")
+            }
+        }
+        let panel = directory + "/panel.csv", one = directory + "/one.csv", model = directory + "/global.safetensors"
+        try (rows.joined(separator: "\n") + "\n").write(toFile: panel, atomically: false, encoding: .utf8)
+        try ((rows.prefix(61) + ["a,2020-03-06,3"]).joined(separator: "\n") + "\n").write(toFile: one, atomically: false, encoding: .utf8)
+        let trained = try run(["train", panel, "--series-column", "id", "--horizon", "3", "--season", "7", "--hidden", "4",
+                               "--max-steps", "5", "--model-out", model])
+        #expect(trained.code == 0, "\(trained.err)")
+        let update = try run(["update", "--model", model, one, "--series-column", "id"])
+        #expect(update.code == 64 && update.err.contains("a global model of 2 series; update takes a model of one series"), "\(update.err)")
+    }
+
+    @Test func craftedDataDescriptionsAndHugeGapsAreDataErrors() throws {
+        let model = temporaryPath("edge.safetensors")
+        #expect(try run(["train", air, "--max-steps", "3", "--hidden", "4", "--model-out", model]).code == 0)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
+        let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as! [String: Any]
+        let tensors = Array(bytes[(8 + length)...])
+        func crafted(_ data: [String: Any]) throws -> String {
+            var copy = header, metadata = header["__metadata__"] as! [String: String]
+            var description = try JSONSerialization.jsonObject(with: Data(metadata["data"]!.utf8)) as! [String: Any]
+            for (key, value) in data { description[key] = value }
+            metadata["data"] = String(decoding: try JSONSerialization.data(withJSONObject: description), as: UTF8.self)
+            copy["__metadata__"] = metadata
+            let json = [UInt8](try JSONSerialization.data(withJSONObject: copy))
+            let path = temporaryPath("edge-\(UUID().uuidString).safetensors")
+            try Data((0..<8).map { UInt8(truncatingIfNeeded: json.count >> (8 * $0)) } + json + tensors).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        for (data, message) in [(["covariates": ["passengers_thousands"]], "covariates"),
+                                (["lastTimestampMicroseconds": Int64.max], "the last timestamp")] as [([String: Any], String)] {
+            let result = try run(["predict", "--model", try crafted(data), air])
+            #expect(result.code == 65 && result.err.contains(message), "\(message): \(result.err)")
+        }
+        // A row centuries after the model's last one: more new steps than an update takes.
+        let far = temporaryPath("far.csv")
+        let hourly = temporaryPath("hourly.safetensors")
+        #expect(try run(["train", "datasets/nyc_ewr_weather_hourly.csv", "--target", "temperature_f", "--max-steps", "2",
+                         "--hidden", "2", "--horizon", "3", "--model-out", hourly]).code == 0)
+        try "timestamp,temperature_f\n4000-01-01T00:00:00Z,50\n".write(toFile: far, atomically: false, encoding: .utf8)
+        let gap = try run(["update", "--model", hourly, far])
+        #expect(gap.code == 65 && gap.err.contains("update takes at most 10000000 new steps"), "\(gap.err)")
+    }
+
+    @Test func aBaselineKeepsTheHorizonItWasFittedFor() throws {
+        let model = temporaryPath("naive5.safetensors")
+        #expect(try run(["train", air, "--kind", "naive", "--horizon", "5", "--model-out", model]).code == 0)
+        let predicted = try run(["predict", "--model", model, air, "--format", "csv"])
+        #expect(predicted.code == 0 && predicted.out.split(separator: "\n").count == 6, "\(predicted.out)")
+    }
+}

@@ -50,6 +50,8 @@ public struct ModelFile {
     public var lastTimestamp: Timestamp?
     /// Tool version, data file, its FNV-1a hash, seed, creation time.
     public var provenance: [String: String]
+    /// A baseline's forecast horizon (metadata `horizon`; a network's is in its configuration).
+    public var horizon: Int?
 
     /// A model file's contents from a fitted forecaster and what it was fitted on.
     public init(forecaster: RecurrentForecaster, target: String, covariates: [String], frequency: Frequency,
@@ -96,6 +98,7 @@ public struct ModelFile {
         var metadata = provenance.mapKeys { "provenance." + $0 }
         metadata["format"] = Self.format
         metadata["kind"] = model.kind.rawValue
+        if let horizon { metadata["horizon"] = String(horizon) }
         metadata["data"] = try json(data)
         let forecaster: RecurrentForecaster
         switch model {
@@ -157,6 +160,15 @@ public struct ModelFile {
         }
         let data = try decode(DataDescription.self, "data")
         guard let frequency = Frequency(code: data.frequency) else { throw bad("unknown frequency \"\(data.frequency)\"") }
+        if let last = data.lastTimestampMicroseconds, last.magnitude >= UInt64(Timestamp.epochSecondsLimit) * 1_000_000 {
+            throw bad("the last timestamp (\(last) microseconds) is out of range")
+        }
+        let horizon = try file.metadata["horizon"].map { text in
+            guard let h = Int(text), RecurrentConfiguration.Limits.horizon.contains(h) else {
+                throw bad("metadata \"horizon\" is \"\(text)\", not a horizon in \(RecurrentConfiguration.Limits.horizon)")
+            }
+            return h
+        }
         var provenance: [String: String] = [:]
         for (key, value) in file.metadata where key.hasPrefix("provenance.") { provenance[String(key.dropFirst(11))] = value }
         let kind = try file.metadata["kind"].map { text in
@@ -172,9 +184,11 @@ public struct ModelFile {
             guard RecurrentConfiguration.Limits.observations.contains(baseline.observations) else {
                 throw bad("metadata \"baseline\": \(baseline.observations) observations")
             }
+            guard data.covariates.isEmpty else { throw bad("a baseline takes no covariates; the file names \(data.covariates)") }
             self.init(model: .baseline(baseline), target: data.target, covariates: data.covariates, frequency: frequency,
                       timestampStyle: data.timestampStyle,
                       lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)), provenance: provenance)
+            self.horizon = horizon
             return
         }
         let configuration = try decode(RecurrentConfiguration.self, "config")
@@ -183,6 +197,9 @@ public struct ModelFile {
             do { try configuration.validate() } catch { throw bad("metadata \"\(key)\": \(error)") }
         }
         try checked(configuration, "config")
+        guard data.covariates == configuration.covariates else {
+            throw bad("the data's covariates \(data.covariates) are not the configuration's \(configuration.covariates)")
+        }
         if let kind, kind != ModelKind(cell: configuration.cell) {
             throw bad("metadata \"kind\" is \(kind.rawValue), but the configuration's cell is \(configuration.cell.rawValue)")
         }
@@ -209,6 +226,9 @@ public struct ModelFile {
         if file.metadata["members"] != nil {
             for (k, member) in try decode([MemberDescription].self, "members").enumerated() {
                 try checked(member.config, "members")
+                guard member.config.covariates == configuration.covariates, member.config.horizon == configuration.horizon else {
+                    throw bad("metadata \"members\": member \(k + 1) has other covariates or another horizon than the model")
+                }
                 let prefix = "members.\(k + 1)."
                 let memberNetwork = RecurrentForecaster(member.config).makeNetwork()
                 var memberTensors: [String: SafeTensors.Tensor] = [:]

@@ -19,8 +19,10 @@ extension RecurrentForecaster {
     /// at every epoch and at every segment's start. Validation: the forecasts from the ends
     /// of the last windows, the state run from zero over everything before each, in the
     /// training loss. Then the network runs over the whole history and keeps its state.
-    mutating func fitStatefulDirect(_ series: SeriesData) throws {
-        let c = configuration, x = series.target, l = c.window, h = c.horizon, n = x.count, f = featureCount
+    mutating func fitStatefulDirect(_ series: SeriesData, maxSteps: Int) throws {
+        var c = configuration
+        c.maxSteps = maxSteps
+        let x = series.target, l = c.window, h = c.horizon, n = x.count, f = featureCount
         let validation = try directWindows(x, series: series.name).validation
         let trainLimit = n - validation  // training windows and their targets lie before this row
         let rows = max(1, min(c.batchSize, trainLimit / (4 * l)))

@@ -360,7 +360,7 @@ public struct RecurrentForecaster: Forecaster {
         state.fallbackScale = WindowScaling.seriesScale(x, season: c.season)
         state.globalScaler = Scaler.fit(.standard, to: x)
         state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
-        if c.stateful { return try fitStatefulDirect(series) }
+        if c.stateful { return try fitStatefulDirect(series, maxSteps: c.maxSteps) }  // never resumed (no auto search)
         let resume = resuming && self.network != nil
         let network = resume ? self.network! : makeNetwork()  // checked just above
         var trainer = Trainer(configuration: c, network: network, progress: progress)
