@@ -41,7 +41,7 @@ extension RecurrentForecaster {
 
     /// One sample: encoder input, scaling, and the scaled targets.
     func encoderDecoderSample(_ series: SeriesData, end: Int) -> (input: [Float], scaling: WindowScaling, target: [Float]) {
-        let (input, scaling) = encode(series.target, series.covariates, series.timestamps, end: end)
+        let (input, scaling) = encoder.encode(series.target, series.covariates, series.timestamps, end: end)
         let target = (0..<configuration.horizon).map { Float((series.target[end + $0] - scaling.center) / scaling.scale) }
         return (input, scaling, target)
     }
@@ -55,9 +55,7 @@ extension RecurrentForecaster {
         guard c.calendar.isEmpty || series.timestamps != nil else {
             throw ForecastingError.invalidConfiguration("calendar features need a time column")
         }
-        state.fallbackScale = WindowScaling.seriesScale(x, season: c.season)
-        state.globalScaler = Scaler.fit(.standard, to: x)
-        state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
+        self.encoder = .fitted(c, to: series)
         let encoder = makeNetwork(), decoder = makeDecoder()
         network = encoder
         self.decoder = decoder
@@ -105,7 +103,7 @@ extension RecurrentForecaster {
         guard horizon <= c.horizon else {
             throw ForecastingError.invalidConfiguration("the encoder-decoder forecasts \(c.horizon) steps; \(horizon) were asked")
         }
-        let (input, scaling) = encode(history, covariateHistory, state.timestampHistory, end: history.count)
+        let (input, scaling) = encoder.encode(history, covariateHistory, state.timestampHistory, end: history.count)
         let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: state.timestampHistory,
                                      frequency: Frequency(code: state.frequencyCode) ?? .index, end: history.count)
         let z = decode(encoderInput: input, calendar: calendar, batch: 1)

@@ -53,12 +53,14 @@ extension RecurrentForecaster {
             trainIndex += ends.dropLast(validation).map { (i, $0) }
             validationIndex += ends.suffix(validation).map { (i, $0) }
         }
-        // Per-series views: their own fallback scale and covariate scalers.
-        let views = panel.map { s -> RecurrentForecaster in
-            var view = self
-            view.state.fallbackScale = WindowScaling.seriesScale(s.target, season: c.season)
-            view.state.covariateScalers = s.covariates.map { Scaler.fit(.standard, to: $0) }
-            return view
+        // Each series its own encoder: its fallback scale and covariate scalers (windows
+        // scale themselves, so the model's global scaler is not used).
+        let base = encoder
+        let encoders = panel.map { s -> WindowEncoder in
+            var encoder = base
+            encoder.fallbackScale = WindowScaling.seriesScale(s.target, season: c.season)
+            encoder.covariateScalers = s.covariates.map { Scaler.fit(.standard, to: $0) }
+            return encoder
         }
         let index = trainIndex + validationIndex
         let network = makeNetwork()
@@ -66,26 +68,26 @@ extension RecurrentForecaster {
         report = try trainer.train(samples: index.count, validationCount: validationIndex.count) { k in
             let (i, end) = index[k]
             let x = panel[i].target
-            let (input, scaling) = views[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
+            let (input, scaling) = encoders[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
             return (input, (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) })
         }
         self.network = network
         state.report = report
-        state.seriesHistories = zip(panel, views).map { s, view in
+        state.seriesHistories = zip(panel, encoders).map { s, encoder in
             SeriesHistory(name: s.name, history: Array(s.target.suffix(l)),
                           covariateHistory: s.covariates.map { Array($0.suffix(l)) },
                           timestampHistory: c.calendar.isEmpty ? nil : s.timestamps.map { Array($0.suffix(l)) },
-                          covariateScalers: view.state.covariateScalers, fallbackScale: view.state.fallbackScale, lastValue: s.target.last ?? 0, observations: s.target.count)
+                          covariateScalers: encoder.covariateScalers, fallbackScale: encoder.fallbackScale, lastValue: s.target.last ?? 0, observations: s.target.count)
         }
         // Every series' validation windows through the shared network in batches.
-        let encoded = validationIndex.map { i, end in views[i].encode(panel[i].target, panel[i].covariates, panel[i].timestamps, end: end) }
+        let encoded = validationIndex.map { i, end in encoders[i].encode(panel[i].target, panel[i].covariates, panel[i].timestamps, end: end) }
         let outputs = RecurrentForecaster.forwardWindows(network, encoded.map(\.0), steps: l)
         var total = 0.0, count = 0
         for (k, (i, end)) in validationIndex.enumerated() {
             let x = panel[i].target, scaling = encoded[k].1, output = outputs[k]
             for h in 0..<c.horizon {
                 let forecast = scaling.baseline[h] + scaling.scale * Double(output[output.startIndex + h * outputsPerStep + pointIndex])
-                total += abs(x[end + h] - forecast) / views[i].state.fallbackScale
+                total += abs(x[end + h] - forecast) / encoders[i].fallbackScale
                 count += 1
             }
         }

@@ -6,12 +6,6 @@ import TimeSeries
 /// forecasts the H steps after the last state. Rows are scaled by one global scaler (a
 /// state that runs across windows needs one scale for all of them), covariates by theirs.
 extension RecurrentForecaster {
-    /// The scaling of every row of a globally scaled model: outputs are (y - center) / scale.
-    var globalScaling: WindowScaling {
-        WindowScaling(center: globalScaler.center, scale: globalScaler.scale,
-                      baseline: Array(repeating: globalScaler.center, count: configuration.horizon))
-    }
-
     /// Trains on `series` (scalers already fitted by `fitConcrete`): the training part (all
     /// but the last validation windows' rows) is cut into contiguous segments, one per batch
     /// row; batch k holds window k of every segment with the H values after it as target,
@@ -27,8 +21,8 @@ extension RecurrentForecaster {
         let trainLimit = n - validation  // training windows and their targets lie before this row
         let rows = max(1, min(c.batchSize, trainLimit / (4 * l)))
         let batches = try StatefulBatches(seriesLength: trainLimit, rows: rows, length: l, horizon: h, series: series.name)
-        let g = globalScaler
-        let u = features(x, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
+        let encoder = self.encoder, g = encoder.globalScaler
+        let u = encoder.features(x, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
         let y = x.map { Float(($0 - g.center) / g.scale) }
         let network = makeNetwork(), loss = c.trainingLoss
         let ends = (n - h - validation + 1)...(n - h)  // the last `validation` window ends
@@ -73,8 +67,8 @@ extension RecurrentForecaster {
     /// state and the output there (the next forecast).
     mutating func warmUpDirect(_ series: SeriesData) {
         guard let network, !series.target.isEmpty else { return }
-        let g = globalScaler, n = series.target.count
-        let u = features(series.target, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
+        let encoder = self.encoder, g = encoder.globalScaler, n = series.target.count
+        let u = encoder.features(series.target, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
         state.directOutput = network.forward(u, batch: 1, steps: n, differentiable: false)
         state.hidden = network.finalState.hidden
         state.cell = network.finalState.cell
@@ -84,8 +78,8 @@ extension RecurrentForecaster {
     /// rows only: cost proportional to their number) and keeps the output there.
     mutating func advanceDirect(_ values: [Double], covariates: [[Double]], timestamps: [Timestamp]?) {
         guard let network, !values.isEmpty else { return }
-        let g = globalScaler
-        let u = features(values, covariates, timestamps, rows: 0..<values.count, center: g.center, scale: g.scale)
+        let encoder = self.encoder, g = encoder.globalScaler
+        let u = encoder.features(values, covariates, timestamps, rows: 0..<values.count, center: g.center, scale: g.scale)
         state.directOutput = network.forward(u, batch: 1, steps: values.count,
                                              initialState: RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1),
                                              differentiable: false)

@@ -68,9 +68,6 @@ public struct RecurrentForecaster: Forecaster {
     public var progress: (@Sendable (TrainingProgress) -> Void)?
     var history: [Double] { state.history }
     var covariateHistory: [[Double]] { state.covariateHistory }
-    var fallbackScale: Double { state.fallbackScale }
-    var globalScaler: Scaler { state.globalScaler }
-    var covariateScalers: [Scaler] { state.covariateScalers }
 
     /// An unfitted forecaster with this configuration.
     public init(_ configuration: RecurrentConfiguration) {
@@ -131,52 +128,17 @@ public struct RecurrentForecaster: Forecaster {
         return network
     }
 
-    /// One window's network input ([L, F]) and the scaling that maps outputs back.
-    /// `end` is one past the window's last row.
-    func encode(_ x: [Double], _ covariates: [[Double]], _ timestamps: [Timestamp]?, end: Int)
-        -> (input: [Float], scaling: WindowScaling)
-    {
-        let c = configuration, l = c.window
-        let window = x[(end - l)..<end]
-        let scaling: WindowScaling
-        switch c.normalization {
-        case .windowSeasonal, .auto:
-            scaling = WindowScaling(window: window, season: c.season, anchor: c.season, horizon: c.horizon,
-                                    fallbackScale: fallbackScale)
-        case .windowNaive:
-            scaling = WindowScaling(window: window, season: c.season, anchor: 1, horizon: c.horizon,
-                                    fallbackScale: fallbackScale)
-        case .global, .differences:  // many-to-one never runs with differences (not a candidate)
-            scaling = WindowScaling(center: globalScaler.center, scale: globalScaler.scale,
-                                    baseline: Array(repeating: globalScaler.center, count: c.horizon))
+    /// The window encoder of this model's fitted scalings (kept in `state`).
+    var encoder: WindowEncoder {
+        get {
+            WindowEncoder(configuration, fallbackScale: state.fallbackScale, globalScaler: state.globalScaler,
+                          covariateScalers: state.covariateScalers)
         }
-        return (features(x, covariates, timestamps, rows: (end - l)..<end, center: scaling.center, scale: scaling.scale),
-                scaling)
-    }
-
-    /// The network inputs of `rows` ([rows.count, F] row-major): the target as
-    /// (x - center) / scale, each covariate by its scaler, the sine and cosine of each
-    /// calendar feature at the row's time.
-    func features(_ x: [Double], _ covariates: [[Double]], _ timestamps: [Timestamp]?, rows: Range<Int>,
-                  center: Double, scale: Double) -> [Float] {
-        let c = configuration, f = featureCount
-        var input = [Float](repeating: 0, count: rows.count * f)
-        for (t, row) in rows.enumerated() {
-            input[t * f] = Float((x[row] - center) / scale)
-            for (k, column) in covariates.enumerated() {
-                input[t * f + 1 + k] = Float(covariateScalers[k].transform(column[row]))
-            }
-            if let timestamps, !c.calendar.isEmpty {
-                var k = 1 + covariates.count
-                for feature in c.calendar {
-                    let (sine, cosine) = feature.values(timestamps[row])
-                    input[t * f + k] = Float(sine)
-                    input[t * f + k + 1] = Float(cosine)
-                    k += 2
-                }
-            }
+        set {
+            state.fallbackScale = newValue.fallbackScale
+            state.globalScaler = newValue.globalScaler
+            state.covariateScalers = newValue.covariateScalers
         }
-        return input
     }
 
     public mutating func fit(_ series: SeriesData) throws {
@@ -307,7 +269,8 @@ public struct RecurrentForecaster: Forecaster {
         let c = configuration, l = c.window, x = series.target
         guard let samples = try? directWindows(x, series: series.name).windows.count else { return .infinity }
         let first = samples - report.validationSamples
-        let encoded = (first..<samples).map { encode(x, series.covariates, series.timestamps, end: $0 + l) }
+        let encoder = self.encoder
+        let encoded = (first..<samples).map { encoder.encode(x, series.covariates, series.timestamps, end: $0 + l) }
         let outputs = RecurrentForecaster.forwardWindows(network, encoded.map(\.0), steps: l)
         var total = 0.0, count = 0
         for (k, sample) in (first..<samples).enumerated() {
@@ -357,16 +320,15 @@ public struct RecurrentForecaster: Forecaster {
         guard series.covariates.count == c.covariates.count else {
             throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
         }
-        state.fallbackScale = WindowScaling.seriesScale(x, season: c.season)
-        state.globalScaler = Scaler.fit(.standard, to: x)
-        state.covariateScalers = series.covariates.map { Scaler.fit(.standard, to: $0) }
+        self.encoder = .fitted(c, to: series)
         if c.stateful { return try fitStatefulDirect(series, maxSteps: c.maxSteps) }  // never resumed (no auto search)
         let resume = resuming && self.network != nil
         let network = resume ? self.network! : makeNetwork()  // checked just above
         var trainer = Trainer(configuration: c, network: network, progress: progress)
+        let encoder = self.encoder
         report = try trainer.train(samples: windows.count, validationCount: validation, resuming: resume ? report : nil) { sample in
             let end = windows.starts[sample] + l
-            let (input, scaling) = encode(x, series.covariates, series.timestamps, end: end)
+            let (input, scaling) = encoder.encode(x, series.covariates, series.timestamps, end: end)
             // One target per step; a quantile head has Q outputs per step for it (pinball loss).
             let target = (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) }
             return (input, target)
@@ -395,9 +357,9 @@ public struct RecurrentForecaster: Forecaster {
         try checkDirectHorizon(horizon)
         if configuration.stateful {
             guard let output = state.directOutput else { throw ForecastingError.notFitted(model: name) }
-            return directForecast(output[...], scaling: globalScaling, horizon: horizon)
+            return directForecast(output[...], scaling: encoder.globalScaling, horizon: horizon)
         }
-        let (input, scaling) = encode(history, covariateHistory, state.timestampHistory, end: history.count)
+        let (input, scaling) = encoder.encode(history, covariateHistory, state.timestampHistory, end: history.count)
         let output = network.forward(input, batch: 1, steps: configuration.window, differentiable: false)
         return directForecast(output[...], scaling: scaling, horizon: horizon)
     }
@@ -412,7 +374,7 @@ public struct RecurrentForecaster: Forecaster {
               forecasters.allSatisfy({ $0.network === network && $0.members.isEmpty && $0.configuration == first.configuration })
         else { return try forecasters.map { try $0.predict(horizon: horizon) } }
         try first.checkDirectHorizon(horizon)
-        let encoded = forecasters.map { $0.encode($0.history, $0.covariateHistory, $0.state.timestampHistory, end: $0.history.count) }
+        let encoded = forecasters.map { $0.encoder.encode($0.history, $0.covariateHistory, $0.state.timestampHistory, end: $0.history.count) }
         let outputs = forwardWindows(network, encoded.map(\.input), steps: first.configuration.window)
         return zip(encoded, outputs).map { first.directForecast($1, scaling: $0.scaling, horizon: horizon) }
     }
@@ -474,7 +436,7 @@ extension RecurrentForecaster {
         var inputs: [Float] = [], targets: [Float] = []
         let first = max(0, samples - windows)
         for sample in first..<samples {
-            let (input, scaling) = encode(x, series.covariates, series.timestamps, end: sample + l)
+            let (input, scaling) = encoder.encode(x, series.covariates, series.timestamps, end: sample + l)
             inputs += input
             for h in 0..<c.horizon {
                 let value = Float((x[sample + l + h] - scaling.baseline[h]) / scaling.scale)
