@@ -97,7 +97,7 @@ public enum SafeFile {
         var template = Array((directory == "/" ? "/" : directory + "/").utf8CString.dropLast()) + Array(".\(name).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // non-empty: a literal above
         guard descriptor >= 0 else { throw FileError(path: path, reason: reason(errno)) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do throws(FileError) {
             try writeAll(bytes, to: descriptor, path: path)
             guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else { throw FileError(path: path, reason: reason(errno)) }
