@@ -43,15 +43,11 @@ extension RecurrentForecaster {
             throw ForecastingError.invalidConfiguration("no series to train on")
         }
         state.frequencyCode = first.frequency.code
-        var trainIndex: [(series: Int, end: Int)] = [], validationIndex: [(series: Int, end: Int)] = []
-        for (i, s) in panel.enumerated() {
-            let (windows, validation) = try directWindows(s.target, series: s.name)
+        for s in panel {
+            _ = try directWindows(s.target, series: s.name)  // long enough, named in the error
             guard s.covariates.count == c.covariates.count, c.calendar.isEmpty || s.timestamps != nil else {
                 throw ForecastingError.invalidConfiguration("\(s.name): the series lacks the model's covariates or time column")
             }
-            let ends = windows.starts.map { $0 + l }
-            trainIndex += ends.dropLast(validation).map { (i, $0) }
-            validationIndex += ends.suffix(validation).map { (i, $0) }
         }
         // Each series its own encoder: its fallback scale and covariate scalers (windows
         // scale themselves, so the model's global scaler is not used).
@@ -62,16 +58,8 @@ extension RecurrentForecaster {
             encoder.covariateScalers = s.covariates.map { Scaler.fit(.standard, to: $0) }
             return encoder
         }
-        let index = trainIndex + validationIndex
-        let network = makeNetwork()
-        var trainer = Trainer(configuration: c, network: network, progress: progress)
-        report = try trainer.train(samples: index.count, validationCount: validationIndex.count) { k in
-            let (i, end) = index[k]
-            let x = panel[i].target
-            let (input, scaling) = encoders[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
-            return (input, (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) })
-        }
-        self.network = network
+        let (_, validationIndex) = try trainDirect(panel, encoders: encoders, configuration: c, resuming: false)
+        guard let network else { return .infinity }  // set by trainDirect
         state.report = report
         state.seriesHistories = zip(panel, encoders).map { s, encoder in
             SeriesHistory(name: s.name, history: Array(s.target.suffix(l)),

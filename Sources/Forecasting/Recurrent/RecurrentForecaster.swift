@@ -260,6 +260,37 @@ public struct RecurrentForecaster: Forecaster {
         return (windows, Windows.validationCount(samples: windows.count, fraction: c.validationFraction))
     }
 
+    /// The one windowed training of the direct (many-to-one) network, for one series or every
+    /// series of a global model: each series' windows encoded by its own encoder, the
+    /// training windows of every series first, then the validation windows (each series' last
+    /// ones, in time order; for one series this is its windows in time order). `resuming`
+    /// continues the fitted network (a warm restart). Returns whether training ended (early
+    /// stopping or the epoch limit) and the validation windows.
+    mutating func trainDirect(_ panel: [SeriesData], encoders: [WindowEncoder], configuration c: RecurrentConfiguration,
+                              resuming: Bool) throws -> (finished: Bool, validation: [(series: Int, end: Int)]) {
+        var trainIndex: [(series: Int, end: Int)] = [], validationIndex: [(series: Int, end: Int)] = []
+        for (i, s) in panel.enumerated() {
+            let (windows, validation) = try directWindows(s.target, series: s.name)
+            let ends = windows.starts.map { $0 + c.window }
+            trainIndex += ends.dropLast(validation).map { (i, $0) }
+            validationIndex += ends.suffix(validation).map { (i, $0) }
+        }
+        let index = trainIndex + validationIndex
+        let resume = resuming && self.network != nil
+        let network = resume ? self.network! : makeNetwork()  // checked just above
+        var trainer = Trainer(configuration: c, network: network, progress: progress)
+        report = try trainer.train(samples: index.count, validationCount: validationIndex.count,
+                                   resuming: resume ? report : nil) { k in
+            let (i, end) = index[k]
+            let x = panel[i].target
+            let (input, scaling) = encoders[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
+            // One target per step; a quantile head has Q outputs per step for it (pinball loss).
+            return (input, (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) })
+        }
+        self.network = network
+        return (trainer.stoppedEarly || report.epochs >= c.maxEpochs, validationIndex)
+    }
+
     /// Mean absolute error, in the series' units, of the forecasts for the validation
     /// windows (the last samples, which training did not fit on).
     func validationError(_ series: SeriesData) -> Double {
@@ -313,7 +344,7 @@ public struct RecurrentForecaster: Forecaster {
         var c = configuration
         if let steps { c.maxSteps = steps }
         let x = series.target, l = c.window
-        let (windows, validation) = try directWindows(x, series: series.name)
+        _ = try directWindows(x, series: series.name)  // long enough (the first error a short series gets)
         guard c.calendar.isEmpty || series.timestamps != nil else {
             throw ForecastingError.invalidConfiguration("calendar features need a time column")
         }
@@ -322,19 +353,7 @@ public struct RecurrentForecaster: Forecaster {
         }
         self.encoder = .fitted(c, to: series)
         if c.stateful { return try fitStatefulDirect(series, maxSteps: c.maxSteps) }  // never resumed (no auto search)
-        let resume = resuming && self.network != nil
-        let network = resume ? self.network! : makeNetwork()  // checked just above
-        var trainer = Trainer(configuration: c, network: network, progress: progress)
-        let encoder = self.encoder
-        report = try trainer.train(samples: windows.count, validationCount: validation, resuming: resume ? report : nil) { sample in
-            let end = windows.starts[sample] + l
-            let (input, scaling) = encoder.encode(x, series.covariates, series.timestamps, end: end)
-            // One target per step; a quantile head has Q outputs per step for it (pinball loss).
-            let target = (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) }
-            return (input, target)
-        }
-        self.network = network
-        trainingFinished = trainer.stoppedEarly || report.epochs >= c.maxEpochs
+        trainingFinished = try trainDirect([series], encoders: [encoder], configuration: c, resuming: resuming).finished
         state.report = report
         state.history = Array(x.suffix(l))
         state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
