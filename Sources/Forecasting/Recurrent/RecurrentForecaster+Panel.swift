@@ -68,18 +68,9 @@ extension RecurrentForecaster {
                           covariateScalers: encoder.covariateScalers, fallbackScale: encoder.fallbackScale, lastValue: s.target.last ?? 0, observations: s.target.count)
         }
         // Every series' validation windows through the shared network in batches.
-        let encoded = validationIndex.map { i, end in encoders[i].encode(panel[i].target, panel[i].covariates, panel[i].timestamps, end: end) }
-        let outputs = RecurrentForecaster.forwardWindows(network, encoded.map(\.0), steps: l)
-        var total = 0.0, count = 0
-        for (k, (i, end)) in validationIndex.enumerated() {
-            let x = panel[i].target, scaling = encoded[k].1, output = outputs[k]
-            for h in 0..<c.horizon {
-                let forecast = scaling.baseline[h] + scaling.scale * Double(output[output.startIndex + h * outputsPerStep + pointIndex])
-                total += abs(x[end + h] - forecast) / encoders[i].fallbackScale
-                count += 1
-            }
-        }
-        return count > 0 ? total / Double(count) : .infinity
+        let errors = directErrors(network, panel, encoders: encoders, windows: validationIndex)
+        let total = errors.reduce(0) { $0 + $1.error / encoders[$1.series].fallbackScale }
+        return errors.isEmpty ? .infinity : total / Double(errors.count)
     }
 
     /// The names of the series of a global model (empty for a single-series model).

@@ -300,19 +300,27 @@ public struct RecurrentForecaster: Forecaster {
         let c = configuration, l = c.window, x = series.target
         guard let samples = try? directWindows(x, series: series.name).windows.count else { return .infinity }
         let first = samples - report.validationSamples
-        let encoder = self.encoder
-        let encoded = (first..<samples).map { encoder.encode(x, series.covariates, series.timestamps, end: $0 + l) }
-        let outputs = RecurrentForecaster.forwardWindows(network, encoded.map(\.0), steps: l)
-        var total = 0.0, count = 0
-        for (k, sample) in (first..<samples).enumerated() {
-            let scaling = encoded[k].1, output = outputs[k]
-            for h in 0..<c.horizon {
+        let errors = directErrors(network, [series], encoders: [encoder], windows: (first..<samples).map { (0, $0 + l) })
+        return errors.isEmpty ? .infinity : errors.reduce(0) { $0 + $1.error } / Double(errors.count)
+    }
+
+    /// The absolute errors of a direct network's point forecasts for `windows` (a series of
+    /// `panel` and the row after the window) in order, window by window and step by step,
+    /// each series encoded by its encoder; the inputs go through in batches (`forwardWindows`).
+    func directErrors(_ network: RecurrentNetwork, _ panel: [SeriesData], encoders: [WindowEncoder],
+                      windows: [(series: Int, end: Int)]) -> [(series: Int, error: Double)] {
+        let encoded = windows.map { i, end in encoders[i].encode(panel[i].target, panel[i].covariates, panel[i].timestamps, end: end) }
+        let outputs = RecurrentForecaster.forwardWindows(network, encoded.map(\.input), steps: configuration.window)
+        var errors: [(series: Int, error: Double)] = []
+        errors.reserveCapacity(windows.count * configuration.horizon)
+        for (k, (i, end)) in windows.enumerated() {
+            let x = panel[i].target, scaling = encoded[k].scaling, output = outputs[k]
+            for h in 0..<configuration.horizon {
                 let forecast = scaling.baseline[h] + scaling.scale * Double(output[output.startIndex + h * outputsPerStep + pointIndex])
-                total += abs(x[sample + l + h] - forecast)
-                count += 1
+                errors.append((i, abs(x[end + h] - forecast)))
             }
         }
-        return count > 0 ? total / Double(count) : .infinity
+        return errors
     }
 
     /// The network's outputs for many windows of `steps` steps ([steps, F] inputs), an
