@@ -298,7 +298,7 @@ public struct ModelFile {
                         timestamps: series.timestampHistory, scalers: series.covariateScalers,
                         fallbackScale: series.fallbackScale, lastValue: series.lastValue)
         }
-        if c.mode == .manyToOne && c.stateful {
+        if c.strategy == .statefulDirect {
             let outputs = c.horizon * (c.gaussian ? 2 : max(c.quantiles.count, 1))
             guard let output = state.directOutput, output.count == outputs, output.allSatisfy(\.isFinite) else {
                 throw bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")

@@ -193,6 +193,34 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         }
     }
 
+    /// The forecasting strategies, the one list: what `mode` and `stateful` select together.
+    public enum Strategy: Sendable, CaseIterable {
+        /// Many-to-one: a window in, H values out (direct).
+        case direct
+        /// Many-to-one with the state carried across windows, kept after the history.
+        case statefulDirect
+        /// Many-to-many: teacher-forced training, recursive forecasts.
+        case sequence
+        /// Many-to-many with the state carried across windows, kept after the history.
+        case statefulSequence
+        /// An encoder over the window, a decoder over the H steps.
+        case encoderDecoder
+
+        /// Whether the strategy keeps a state after the history (`update` advances it).
+        public var isStateful: Bool { self == .statefulDirect || self == .statefulSequence }
+    }
+
+    /// The strategy of this configuration (`validate` refuses a stateful encoder-decoder).
+    public var strategy: Strategy {
+        switch (mode, stateful) {
+        case (.manyToOne, false): .direct
+        case (.manyToOne, true): .statefulDirect
+        case (.manyToMany, false): .sequence
+        case (.manyToMany, true): .statefulSequence
+        case (.encoderDecoder, _): .encoderDecoder
+        }
+    }
+
     /// The scalings `auto` chooses among for this mode.
     public var normalizationCandidates: [Normalization] {
         switch mode {

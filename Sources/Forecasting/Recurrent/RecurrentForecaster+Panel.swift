@@ -22,7 +22,7 @@ extension RecurrentForecaster {
     /// in time order, validate. `auto` scaling chooses between the two window scalings.
     public mutating func fit(panel: [SeriesData]) throws {
         try configuration.validate()
-        guard configuration.mode == .manyToOne, !configuration.stateful else {
+        guard configuration.strategy == .direct else {
             throw ForecastingError.invalidConfiguration("a global model over several series is many-to-one and not stateful")
         }
         var candidates: [RecurrentConfiguration.Normalization] = configuration.season > 1 ? [.windowSeasonal, .windowNaive] : [.windowNaive]

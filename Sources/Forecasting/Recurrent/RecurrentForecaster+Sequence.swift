@@ -162,7 +162,8 @@ extension RecurrentForecaster {
         let filledCovariates = covariates.enumerated().map { k, column in
             carried(column, from: state.covariateHistory[k].last ?? 0)
         }
-        if c.mode == .manyToMany && c.stateful {
+        switch c.strategy {
+        case .statefulSequence:
             let u = sequenceValues([state.lastValue] + filled, scaler: state.sequenceScaler)
             let inputs = c.normalization == .differences ? u : Array(u.dropFirst())
             let output = network.forward(inputs, batch: 1, steps: inputs.count,
@@ -172,15 +173,16 @@ extension RecurrentForecaster {
             state.hidden = final.hidden
             state.cell = final.cell
             setNextOutputs(output)
+        case .statefulDirect: advanceDirect(filled, covariates: filledCovariates, timestamps: timestamps)
+        case .direct, .sequence, .encoderDecoder: break  // they slide their window (below)
         }
-        if c.mode == .manyToOne && c.stateful { advanceDirect(filled, covariates: filledCovariates, timestamps: timestamps) }
         state.history = Array((state.history + filled).suffix(c.mode == .manyToMany ? l + 1 : l))
         for k in state.covariateHistory.indices {
             state.covariateHistory[k] = Array((state.covariateHistory[k] + filledCovariates[k]).suffix(l))
         }
         state.lastValue = filled[filled.count - 1]
         state.observations += filled.count
-        if c.mode == .manyToMany && !c.stateful { warmUp(state.history) }
+        if c.strategy == .sequence { warmUp(state.history) }
     }
 }
 
@@ -188,7 +190,7 @@ extension RecurrentForecaster: Refreshable {
     /// A stateful model advances its saved state over the new rows (`update`); any other
     /// takes its input window from the end of `series` (`condition(on:)`).
     public mutating func refresh(with series: SeriesData, newRows: Int) throws {
-        if configuration.stateful && newRows > 0 {
+        if configuration.strategy.isStateful && newRows > 0 {
             try update(with: Array(series.target.suffix(newRows)), covariates: series.covariates.map { Array($0.suffix(newRows)) },
                        timestamps: series.timestamps.map { Array($0.suffix(newRows)) })
         } else {

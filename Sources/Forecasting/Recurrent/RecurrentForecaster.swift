@@ -103,8 +103,11 @@ public struct RecurrentForecaster: Forecaster {
         }
         state.lastValue = series.target.last ?? state.lastValue
         state.observations = series.target.count
-        if configuration.mode == .manyToMany { warmUp(series.target) }
-        if configuration.mode == .manyToOne && configuration.stateful { warmUpDirect(series) }
+        switch configuration.strategy {
+        case .sequence, .statefulSequence: warmUp(series.target)
+        case .statefulDirect: warmUpDirect(series)
+        case .direct, .encoderDecoder: break  // they read the window just set
+        }
     }
 
     var featureCount: Int { 1 + configuration.covariates.count + 2 * configuration.calendar.count }
@@ -160,7 +163,7 @@ public struct RecurrentForecaster: Forecaster {
             self = model
             return
         }
-        if configuration.mode == .manyToOne && !configuration.stateful {
+        if configuration.strategy == .direct {
             if !WindowScaling.seasonalNaiveBeatsNaive(series.target, season: configuration.season,
                                                      horizon: configuration.horizon) {
                 candidates.removeAll { $0 == .windowSeasonal }
@@ -294,8 +297,12 @@ public struct RecurrentForecaster: Forecaster {
     /// Mean absolute error, in the series' units, of the forecasts for the validation
     /// windows (the last samples, which training did not fit on).
     func validationError(_ series: SeriesData) -> Double {
-        if configuration.mode == .manyToMany { return sequenceValidationError(series) }
-        if configuration.mode == .encoderDecoder { return encoderDecoderValidationError(series) }
+        switch configuration.strategy {
+        case .sequence, .statefulSequence: return sequenceValidationError(series)
+        case .encoderDecoder: return encoderDecoderValidationError(series)
+        case .statefulDirect: return .infinity  // never searched over (one scaling): no windowed validation
+        case .direct: break
+        }
         guard let network else { return .infinity }
         let c = configuration, l = c.window, x = series.target
         guard let samples = try? directWindows(x, series: series.name).windows.count else { return .infinity }
@@ -347,8 +354,11 @@ public struct RecurrentForecaster: Forecaster {
     /// restart) instead of starting a new one.
     mutating func fitConcrete(_ series: SeriesData, steps: Int? = nil, resuming: Bool = false) throws {
         state.frequencyCode = series.frequency.code
-        if configuration.mode == .manyToMany { return try fitSequence(series) }
-        if configuration.mode == .encoderDecoder { return try fitEncoderDecoder(series) }
+        switch configuration.strategy {
+        case .sequence, .statefulSequence: return try fitSequence(series)
+        case .encoderDecoder: return try fitEncoderDecoder(series)
+        case .direct, .statefulDirect: break
+        }
         var c = configuration
         if let steps { c.maxSteps = steps }
         let x = series.target, l = c.window
@@ -360,7 +370,7 @@ public struct RecurrentForecaster: Forecaster {
             throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
         }
         self.encoder = .fitted(c, to: series)
-        if c.stateful { return try fitStatefulDirect(series, maxSteps: c.maxSteps) }  // never resumed (no auto search)
+        if c.strategy == .statefulDirect { return try fitStatefulDirect(series, maxSteps: c.maxSteps) }  // never resumed (no auto search)
         trainingFinished = try trainDirect([series], encoders: [encoder], configuration: c, resuming: resuming).finished
         state.report = report
         state.history = Array(x.suffix(l))
@@ -379,12 +389,14 @@ public struct RecurrentForecaster: Forecaster {
     /// This network's forecast, without the other members of a combination.
     func predictOwn(horizon: Int) throws -> Forecast {
         guard let network else { throw ForecastingError.notFitted(model: name) }
-        if configuration.mode == .manyToMany { return try predictSequence(network: network, horizon: horizon) }
-        if configuration.mode == .encoderDecoder { return try predictEncoderDecoder(horizon: horizon) }
-        try checkDirectHorizon(horizon)
-        if configuration.stateful {
+        switch configuration.strategy {
+        case .sequence, .statefulSequence: return try predictSequence(network: network, horizon: horizon)
+        case .encoderDecoder: return try predictEncoderDecoder(horizon: horizon)
+        case .statefulDirect:
+            try checkDirectHorizon(horizon)
             guard let output = state.directOutput else { throw ForecastingError.notFitted(model: name) }
             return directForecast(output[...], scaling: encoder.globalScaling, horizon: horizon)
+        case .direct: try checkDirectHorizon(horizon)
         }
         let (input, scaling) = encoder.encode(history, covariateHistory, state.timestampHistory, end: history.count)
         let output = network.forward(input, batch: 1, steps: configuration.window, differentiable: false)
@@ -396,8 +408,7 @@ public struct RecurrentForecaster: Forecaster {
     /// through it in one inference pass (`forwardWindows`, whose rows do not depend on each
     /// other: the same numbers as one by one); any others forecast one by one.
     public static func predict(_ forecasters: [RecurrentForecaster], horizon: Int) throws -> [Forecast] {
-        guard let first = forecasters.first, let network = first.network, first.configuration.mode == .manyToOne,
-              !first.configuration.stateful,
+        guard let first = forecasters.first, let network = first.network, first.configuration.strategy == .direct,
               forecasters.allSatisfy({ $0.network === network && $0.members.isEmpty && $0.configuration == first.configuration })
         else { return try forecasters.map { try $0.predict(horizon: horizon) } }
         try first.checkDirectHorizon(horizon)
