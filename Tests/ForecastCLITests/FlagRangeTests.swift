@@ -161,7 +161,9 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         let once = directory + "/once.safetensors", twice = directory + "/twice.safetensors"
         let train = try run(["train", past, "--model-out", once, "--stateful", "--mode", mode, "--hidden", "8", "--max-steps", "60"])
         #expect(train.code == 0, "\(train.err)")
+        let third = directory + "/third.safetensors"
         try FileManager.default.copyItem(atPath: once, toPath: twice)
+        try FileManager.default.copyItem(atPath: once, toPath: third)
         let one = try run(["update", "--model", once, all, "--format", "csv"])
         #expect(one.code == 0 && one.err.contains("24 new steps"), "\(one.err)")
         #expect(try run(["update", "--model", twice, middle]).err.contains("12 new steps"))
@@ -297,5 +299,52 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         #expect(try run(["train", air, "--kind", "naive", "--horizon", "5", "--model-out", model]).code == 0)
         let predicted = try run(["predict", "--model", model, air, "--format", "csv"])
         #expect(predicted.code == 0 && predicted.out.split(separator: "\n").count == 6, "\(predicted.out)")
+    }
+}
+
+/// Issue 15: `update` takes the new rows' covariates (it refused covariate models before):
+/// a stateful many-to-one model with a covariate, two updates = one.
+@Suite struct CovariateUpdateCLITests {
+    @Test func twoUpdatesWithCovariatesGiveTheForecastOfOne() throws {
+        let directory = temporaryPath("covariate-update")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        let lines = try String(contentsOfFile: packageRoot.appendingPathComponent("datasets/nyc_ewr_weather_hourly.csv").path,
+                               encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        func write(_ name: String, rows: Int) throws -> String {
+            let path = directory + "/" + name
+            try (lines[0...rows].joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+            return path
+        }
+        let past = try write("past.csv", rows: 400), middle = try write("middle.csv", rows: 430), all = try write("all.csv", rows: 460)
+        let once = directory + "/once.safetensors", twice = directory + "/twice.safetensors"
+        let train = try run(["train", past, "--target", "temperature_f", "--covariates", "dewpoint_f", "--stateful",
+                             "--horizon", "6", "--season", "24", "--hidden", "6", "--max-steps", "40", "--model-out", once])
+        #expect(train.code == 0, "\(train.err)")
+        let third = directory + "/third.safetensors"
+        try FileManager.default.copyItem(atPath: once, toPath: twice)
+        try FileManager.default.copyItem(atPath: once, toPath: third)
+        let one = try run(["update", "--model", once, all, "--format", "csv"])
+        #expect(one.code == 0 && one.err.contains("60 new steps"), "\(one.err)")
+        #expect(try run(["update", "--model", twice, middle]).err.contains("30 new steps"))
+        let two = try run(["update", "--model", twice, all, "--format", "csv"])
+        #expect(two.code == 0 && two.err.contains("30 new steps"), "\(two.err)")
+        func forecasts(_ csv: String) -> [Double] {
+            csv.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+        }
+        let a = forecasts(one.out), b = forecasts(two.out)
+        #expect(a.count == 6 && b.count == 6, "\(one.out)")
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }, "\(a) \(b)")
+        // The covariate moved the forecast: the same rows with another dewpoint give another one.
+        let other = directory + "/other.csv"
+        let changed = lines[0...460].enumerated().map { i, line -> String in
+            guard i > 400 else { return String(line) }
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[2] = String((Double(fields[2]) ?? 0) + 15)
+            return fields.joined(separator: ",")
+        }
+        try (changed.joined(separator: "\n") + "\n").write(toFile: other, atomically: false, encoding: .utf8)
+        let moved = try run(["update", "--model", third, other, "--format", "csv"])
+        #expect(moved.code == 0 && moved.err.contains("60 new steps"), "\(moved.err)")
+        #expect(forecasts(moved.out) != a)
     }
 }
