@@ -49,11 +49,22 @@ import TimeSeries
         #expect(model.state.hidden.count == 10 && model.state.directOutput?.count == 6 && model.configuration.window == 13)
         let forecast = try model.predict(horizon: 6).point
         #expect(forecast.count == 6 && forecast.allSatisfy { $0 > 5 && $0 < 30 })
-        // The forecast is the head's output at the end of the whole history (state from zero).
-        var rerun = model
-        rerun.warmUpDirect(series(240))
-        #expect(rerun.state.directOutput == model.state.directOutput)
         #expect(throws: ForecastingError.self) { try model.predict(horizon: 7) }
+        // The state carries the history beyond the last window: the same last window after
+        // another start gives another forecast, where a model without state gives the same.
+        var altered = series(240)
+        for t in 180..<220 { altered.target[t] += 5 }  // before the last window (rows 227..<240)
+        var conditioned = model
+        try conditioned.condition(on: altered)
+        #expect(try conditioned.predict(horizon: 6).point != forecast)
+        var c = configuration()
+        c.stateful = false
+        c.normalization = .global
+        var windowed = RecurrentForecaster(c)
+        try windowed.fit(series(240))
+        let before = try windowed.predict(horizon: 6)
+        try windowed.condition(on: altered)
+        #expect(try windowed.predict(horizon: 6) == before)
     }
 
     /// `update` with new rows in two chunks gives the state and forecast of one update with
