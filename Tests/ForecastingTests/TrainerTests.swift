@@ -76,3 +76,27 @@ import TimeSeries
         #expect(try implicit.predict(horizon: 4) == explicit.predict(horizon: 4))
     }
 }
+
+@Suite struct TrainerResumeTests {
+    /// Training in parts: `maxEpochs` counts the epochs of every part, so a part that starts
+    /// at the limit trains nothing and leaves the weights as they are.
+    @Test func aResumedRunAtTheEpochLimitTrainsNothing() throws {
+        var c = RecurrentConfiguration(horizon: 2, season: 1)
+        c.hiddenSize = 3
+        c.maxEpochs = 2
+        c.patience = 100
+        let network = RecurrentForecaster(c).makeNetwork()
+        var trainer = Trainer(configuration: c, network: network)
+        func sample(_ i: Int) -> (input: [Float], target: [Float]) {
+            (Array(repeating: Float(i % 5) / 5, count: c.window), [Float(i % 3), 1])
+        }
+        let first = try trainer.train(samples: 40, sample)
+        #expect(first.epochs == 2)
+        let weights = network.parameters.array
+        let again = try trainer.train(samples: 40, resuming: first, sample)
+        #expect(again == first && network.parameters.array == weights)
+        c.maxEpochs = 3
+        var longer = Trainer(configuration: c, network: network)
+        #expect(try longer.train(samples: 40, resuming: first, sample).epochs == 3)  // one epoch left: it runs
+    }
+}

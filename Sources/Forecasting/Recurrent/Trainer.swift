@@ -118,6 +118,7 @@ struct Trainer {
                       step: (ArraySlice<Int>) throws -> (loss: Float, weight: Double)) throws -> TrainingReport {
         let c = configuration
         stoppedEarly = false
+        if let earlier, earlier.epochs >= c.maxEpochs { return earlier }  // `maxEpochs` counts every part: none left
         let optimizers = networks.map { Optimizer(c.optimizerKind.rule, learningRate: c.learningRate, parameterCount: $0.parameters.count) }
         let done = earlier?.epochs ?? 0
         var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED ^ UInt64(done))
