@@ -121,3 +121,25 @@ import TimeSeries
         #expect(throws: ForecastingError.self) { try encoderDecoder.fit(series(200)) }
     }
 }
+
+@Suite struct GlobalUpdateTests {
+    /// A global model is updated through one of its series; on the whole model `update` is
+    /// an error, not an index out of range (its own history is empty).
+    @Test func aGlobalModelUpdatesThroughASeries() throws {
+        var g = SplitMix64(seed: 8)
+        let panel = ["a", "b"].map { name in
+            SeriesData(name: name, target: (0..<80).map { t in 10 + sin(Double(t) / 2) + 0.1 * g.nextNormal() },
+                       covariates: [(0..<80).map { Double($0 % 7) }], covariateNames: ["c"])
+        }
+        var c = RecurrentConfiguration(horizon: 3, season: 6)
+        c.hiddenSize = 4
+        c.maxSteps = 20
+        c.covariates = ["c"]
+        var model = RecurrentForecaster(c)
+        try model.fit(panel: panel)
+        #expect(throws: ForecastingError.self) { try model.update(with: [1, 2], covariates: [[1, 2]]) }
+        var series = try model.forecaster(forSeries: "b")
+        try series.update(with: [1, 2], covariates: [[1, 2]])
+        #expect(try series.predict(horizon: 3).point.allSatisfy(\.isFinite))
+    }
+}

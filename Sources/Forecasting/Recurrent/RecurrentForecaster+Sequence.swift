@@ -139,8 +139,11 @@ extension RecurrentForecaster {
     public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         guard !values.isEmpty else { return }
+        guard state.seriesHistories.isEmpty else {
+            throw ForecastingError.invalidConfiguration("a global model updates one series at a time: forecaster(forSeries:) first")
+        }
         let c = configuration, l = c.window
-        guard covariates.count == c.covariates.count, covariates.allSatisfy({ $0.count == values.count }) else {
+        guard state.covariateHistory.count == c.covariates.count, covariates.count == c.covariates.count, covariates.allSatisfy({ $0.count == values.count }) else {
             throw ForecastingError.invalidConfiguration(
                 "the model has \(c.covariates.count) covariate(s); the new rows have \(covariates.count) with \(values.count) values each expected")
         }
