@@ -158,24 +158,35 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         }
         let past = try write("past.csv", rows: 1...120), middle = try write("middle.csv", rows: 1...132)
         let all = try write("all.csv", rows: 1...144)
-        let once = directory + "/once.safetensors", twice = directory + "/twice.safetensors"
-        let train = try run(["train", past, "--model-out", once, "--stateful", "--mode", mode, "--hidden", "8", "--max-steps", "60"])
-        #expect(train.code == 0, "\(train.err)")
-        let third = directory + "/third.safetensors"
-        try FileManager.default.copyItem(atPath: once, toPath: twice)
-        try FileManager.default.copyItem(atPath: once, toPath: third)
-        let one = try run(["update", "--model", once, all, "--format", "csv"])
-        #expect(one.code == 0 && one.err.contains("24 new steps"), "\(one.err)")
-        #expect(try run(["update", "--model", twice, middle]).err.contains("12 new steps"))
-        let two = try run(["update", "--model", twice, all, "--format", "csv"])
-        #expect(two.code == 0 && two.err.contains("12 new steps"), "\(two.err)")
-        func forecasts(_ csv: String) -> [Double] {
-            csv.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
-        }
-        let a = forecasts(one.out), b = forecasts(two.out)
-        #expect(a.count == 12 && b.count == 12, "\(one.out)")
+        let (a, b, _) = try trainAndUpdateTwice(["train", past, "--stateful", "--mode", mode, "--hidden", "8", "--max-steps", "60"],
+                                                directory: directory, middle: middle, all: all, newSteps: (24, 12))
+        #expect(a.count == 12 && b.count == 12, "\(a) \(b)")
         #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }, "\(a) \(b)")
     }
+}
+
+/// The forecasts of a `--format csv` output: the last column of every row after the header.
+func lastColumn(_ csv: String) -> [Double] {
+    csv.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+}
+
+/// Runs `train` (with `--model-out` added), then updates one copy of the model with `all`
+/// (`newSteps.all` new steps) and another with `middle` and then `all` (`newSteps.first`,
+/// then the rest): the two forecasts, and the path of a third copy left as trained.
+func trainAndUpdateTwice(_ train: [String], directory: String, middle: String, all: String,
+                         newSteps: (all: Int, first: Int)) throws -> (once: [Double], twice: [Double], trained: String) {
+    let once = directory + "/once.safetensors", twice = directory + "/twice.safetensors"
+    let trained = directory + "/trained.safetensors"
+    let result = try run(train + ["--model-out", once])
+    #expect(result.code == 0, "\(result.err)")
+    try FileManager.default.copyItem(atPath: once, toPath: twice)
+    try FileManager.default.copyItem(atPath: once, toPath: trained)
+    let one = try run(["update", "--model", once, all, "--format", "csv"])
+    #expect(one.code == 0 && one.err.contains("\(newSteps.all) new steps"), "\(one.err)")
+    #expect(try run(["update", "--model", twice, middle]).err.contains("\(newSteps.first) new steps"))
+    let two = try run(["update", "--model", twice, all, "--format", "csv"])
+    #expect(two.code == 0 && two.err.contains("\(newSteps.all - newSteps.first) new steps"), "\(two.err)")
+    return (lastColumn(one.out), lastColumn(two.out), trained)
 }
 
 /// Issue 15: a baseline's model file (`train --kind`), refitted by `predict --model` on the
@@ -316,23 +327,11 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
             return path
         }
         let past = try write("past.csv", rows: 400), middle = try write("middle.csv", rows: 430), all = try write("all.csv", rows: 460)
-        let once = directory + "/once.safetensors", twice = directory + "/twice.safetensors"
-        let train = try run(["train", past, "--target", "temperature_f", "--covariates", "dewpoint_f", "--stateful",
-                             "--horizon", "6", "--season", "24", "--hidden", "6", "--max-steps", "40", "--model-out", once])
-        #expect(train.code == 0, "\(train.err)")
-        let third = directory + "/third.safetensors"
-        try FileManager.default.copyItem(atPath: once, toPath: twice)
-        try FileManager.default.copyItem(atPath: once, toPath: third)
-        let one = try run(["update", "--model", once, all, "--format", "csv"])
-        #expect(one.code == 0 && one.err.contains("60 new steps"), "\(one.err)")
-        #expect(try run(["update", "--model", twice, middle]).err.contains("30 new steps"))
-        let two = try run(["update", "--model", twice, all, "--format", "csv"])
-        #expect(two.code == 0 && two.err.contains("30 new steps"), "\(two.err)")
-        func forecasts(_ csv: String) -> [Double] {
-            csv.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
-        }
-        let a = forecasts(one.out), b = forecasts(two.out)
-        #expect(a.count == 6 && b.count == 6, "\(one.out)")
+        let (a, b, third) = try trainAndUpdateTwice(
+            ["train", past, "--target", "temperature_f", "--covariates", "dewpoint_f", "--stateful",
+             "--horizon", "6", "--season", "24", "--hidden", "6", "--max-steps", "40"],
+            directory: directory, middle: middle, all: all, newSteps: (60, 30))
+        #expect(a.count == 6 && b.count == 6, "\(a) \(b)")
         #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }, "\(a) \(b)")
         // The covariate moved the forecast: the same rows with another dewpoint give another one.
         let other = directory + "/other.csv"
@@ -345,6 +344,6 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
         try (changed.joined(separator: "\n") + "\n").write(toFile: other, atomically: false, encoding: .utf8)
         let moved = try run(["update", "--model", third, other, "--format", "csv"])
         #expect(moved.code == 0 && moved.err.contains("60 new steps"), "\(moved.err)")
-        #expect(forecasts(moved.out) != a)
+        #expect(lastColumn(moved.out) != a)
     }
 }
