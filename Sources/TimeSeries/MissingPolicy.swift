@@ -52,10 +52,11 @@ extension Frame {
         }
     }
 
-    /// Forward fill of a series whose first value is observed (NaN marks missing).
-    static func forwardFilled(_ values: [Double]) -> [Double] {
+    /// Forward fill (NaN marks missing): each missing value takes the value before it, a
+    /// missing first value `previous` (the last one before these: new rows of an update).
+    public static func forwardFilled(_ values: [Double], after previous: Double = .nan) -> [Double] {
         var out = values
-        for i in out.indices.dropFirst() where out[i].isNaN { out[i] = out[i - 1] }
+        for i in out.indices where out[i].isNaN { out[i] = i > 0 ? out[i - 1] : previous }
         return out
     }
 

@@ -90,11 +90,8 @@ struct Update: ParsableCommand {
             forecast = try network.predict(horizon: horizon ?? network.configuration.horizon)
             observations = network.state.observations
         case .baseline(var baseline):
-            var previous = baseline.lastValue
-            baseline.update(with: newValues.map { value in  // missing and skipped steps carry the last value
-                if !value.isNaN { previous = value }
-                return previous
-            })
+            // Missing and skipped steps carry the last value.
+            baseline.update(with: Frame.forwardFilled(newValues, after: baseline.lastValue))
             file.model = .baseline(baseline)
             forecast = try baseline.predict(horizon: horizon ?? file.horizon ?? file.frequency.protocolDefaults.horizon)
             observations = baseline.observations

@@ -154,16 +154,9 @@ extension RecurrentForecaster {
             }
             state.timestampHistory = Array(((state.timestampHistory ?? []) + timestamps).suffix(l))
         }
-        func carried(_ column: [Double], from start: Double) -> [Double] {
-            var previous = start
-            return column.map { value in
-                if !value.isNaN { previous = value }
-                return previous
-            }
-        }
-        let filled = carried(values, from: state.lastValue)
+        let filled = Frame.forwardFilled(values, after: state.lastValue)
         let filledCovariates = covariates.enumerated().map { k, column in
-            carried(column, from: state.covariateHistory[k].last ?? 0)
+            Frame.forwardFilled(column, after: state.covariateHistory[k].last ?? 0)
         }
         switch c.strategy {
         case .statefulSequence:
