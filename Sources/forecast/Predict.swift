@@ -40,7 +40,7 @@ struct Predict: ParsableCommand {
                     let series = try SeriesData(frame: frame, target: file.target, covariates: [], policy: model.missing)
                     var baseline = saved
                     try baseline.fit(series)
-                    let horizon = model.horizon ?? file.horizon ?? file.frequency.protocolDefaults.horizon
+                    let horizon = model.horizon ?? file.forecastHorizon
                     outputs.append(ForecastOutput(series: frame.displayName, target: file.target, model: baseline.name,
                                                   forecast: try baseline.predict(horizon: horizon), frequency: file.frequency,
                                                   lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,
@@ -86,7 +86,7 @@ struct Predict: ParsableCommand {
             forecasters.append(forecaster)
             conditioned.append((frame, series))
         }
-        let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? network.configuration.horizon)
+        let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? file.forecastHorizon)
         return zip(conditioned, forecasts).map { conditioned, forecast in
             ForecastOutput(series: conditioned.frame.displayName, target: file.target, model: network.name,
                            forecast: forecast, frequency: file.frequency, lastTimestamp: conditioned.series.timestamps?.last,

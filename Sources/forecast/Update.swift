@@ -87,13 +87,13 @@ struct Update: ParsableCommand {
         case .network(var network):
             try network.update(with: newValues, covariates: newCovariates, timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
             file.model = .network(network)
-            forecast = try network.predict(horizon: horizon ?? network.configuration.horizon)
+            forecast = try network.predict(horizon: horizon ?? file.forecastHorizon)
             observations = network.state.observations
         case .baseline(var baseline):
             // Missing and skipped steps carry the last value.
             baseline.update(with: Frame.forwardFilled(newValues, after: baseline.lastValue))
             file.model = .baseline(baseline)
-            forecast = try baseline.predict(horizon: horizon ?? file.horizon ?? file.frequency.protocolDefaults.horizon)
+            forecast = try baseline.predict(horizon: horizon ?? file.forecastHorizon)
             observations = baseline.observations
         }
         file.lastTimestamp = last

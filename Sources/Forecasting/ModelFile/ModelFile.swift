@@ -52,6 +52,14 @@ public struct ModelFile {
     public var provenance: [String: String]
     /// A baseline's forecast horizon (metadata `horizon`; a network's is in its configuration).
     public var horizon: Int?
+    /// The steps a forecast takes when none are asked: a network's horizon, a baseline's
+    /// saved one (or, in a file without it, the frequency's, as `train` chooses).
+    public var forecastHorizon: Int {
+        switch model {
+        case .network(let forecaster): forecaster.configuration.horizon
+        case .baseline: horizon ?? frequency.protocolDefaults.horizon
+        }
+    }
 
     /// A model file's contents from a fitted forecaster and what it was fitted on.
     public init(forecaster: RecurrentForecaster, target: String, covariates: [String], frequency: Frequency,
