@@ -307,7 +307,7 @@ public struct ModelFile {
                         fallbackScale: series.fallbackScale, lastValue: series.lastValue)
         }
         if c.strategy == .statefulDirect {
-            let outputs = c.horizon * (c.gaussian ? 2 : max(c.quantiles.count, 1))
+            let outputs = c.horizon * c.outputsPerStep
             guard let output = state.directOutput, output.count == outputs, output.allSatisfy(\.isFinite) else {
                 throw bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")
             }

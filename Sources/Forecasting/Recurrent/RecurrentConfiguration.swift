@@ -210,6 +210,10 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         public var isStateful: Bool { self == .statefulDirect || self == .statefulSequence }
     }
 
+    /// The network's outputs per forecast step: a Gaussian head's mean and scale, a quantile
+    /// head's levels, or the point.
+    public var outputsPerStep: Int { gaussian ? 2 : max(quantiles.count, 1) }
+
     /// The strategy of this configuration (`validate` refuses a stateful encoder-decoder).
     public var strategy: Strategy {
         switch (mode, stateful) {

@@ -111,7 +111,7 @@ public struct RecurrentForecaster: Forecaster {
     }
 
     var featureCount: Int { 1 + configuration.covariates.count + 2 * configuration.calendar.count }
-    var outputsPerStep: Int { configuration.gaussian ? 2 : max(configuration.quantiles.count, 1) }
+    var outputsPerStep: Int { configuration.outputsPerStep }
     /// The output of a step that is its point forecast: the mean of a Gaussian head, the
     /// middle quantile of a quantile head.
     var pointIndex: Int { configuration.gaussian ? 0 : outputsPerStep / 2 }
