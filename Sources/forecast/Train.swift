@@ -64,10 +64,9 @@ struct Train: ParsableCommand {
             throw CommandError(message: "\(kind.rawValue) is not a baseline")  // not reached: kind is a baseline
         }
         try baseline.fit(series)
-        var provenance = ["tool_version": toolVersion, "data_file": data.sourceName, "created_at": Timestamp.nowUTC()]
-        if data.sqlite == nil, let file = data.file { provenance["data_fnv1a64"] = ModelFile.fingerprint(path: file) }
         var file = ModelFile(model: .baseline(baseline), target: target, covariates: [], frequency: frequency,
-                             timestampStyle: frame.timestampStyle, lastTimestamp: series.timestamps?.last, provenance: provenance)
+                             timestampStyle: frame.timestampStyle, lastTimestamp: series.timestamps?.last,
+                             provenance: provenance(of: data))
         file.horizon = model.horizon ?? frequency.protocolDefaults.horizon  // what predict and update forecast
         try file.write(to: modelOut)
         print("fitted \(kind.rawValue) on \(series.target.count) observations")
@@ -93,13 +92,20 @@ func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, Recu
     } else {
         try forecaster.fit(panel[0])
     }
-    var provenance = ["tool_version": toolVersion, "seed": String(model.seed), "data_file": data.sourceName,
-                      "created_at": Timestamp.nowUTC()]
-    if data.sqlite == nil, let file = data.file { provenance["data_fnv1a64"] = ModelFile.fingerprint(path: file) }
     let last = panel.compactMap { $0.timestamps?.last }.max()
     let modelFile = ModelFile(forecaster: forecaster, target: target, covariates: model.covariates, frequency: frequency,
-                              timestampStyle: frame.timestampStyle, lastTimestamp: last, provenance: provenance)
+                              timestampStyle: frame.timestampStyle, lastTimestamp: last,
+                              provenance: provenance(of: data, seed: model.seed))
     return (modelFile, forecaster, panel)
+}
+
+/// Where a model file's model came from: tool version, data file and its FNV-1a hash (a
+/// CSV file's), creation time, and the seed of a network.
+func provenance(of data: DataOptions, seed: UInt64? = nil) -> [String: String] {
+    var provenance = ["tool_version": toolVersion, "data_file": data.sourceName, "created_at": Timestamp.nowUTC()]
+    if let seed { provenance["seed"] = String(seed) }
+    if data.sqlite == nil, let file = data.file { provenance["data_fnv1a64"] = ModelFile.fingerprint(path: file) }
+    return provenance
 }
 
 /// The target column: the one named, or the only numeric column.
