@@ -19,8 +19,6 @@ extension RecurrentForecaster {
         let x = series.target, l = c.window, h = c.horizon, n = x.count, f = featureCount
         let validation = try directWindows(x, series: series.name).validation
         let trainLimit = n - validation  // training windows and their targets lie before this row
-        let rows = max(1, min(c.batchSize, trainLimit / (4 * l)))
-        let batches = try StatefulBatches(seriesLength: trainLimit, rows: rows, length: l, horizon: h, series: series.name)
         let encoder = self.encoder, g = encoder.globalScaler
         let u = encoder.features(x, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
         let y = x.map { Float(($0 - g.center) / g.scale) }
@@ -39,19 +37,9 @@ extension RecurrentForecaster {
             }
             return Double(loss.evaluate(prediction: prediction, target: target).loss)
         }
-        var carried = RecurrentState.zeros(network.configuration, batch: rows)
         var trainer = Trainer(configuration: c, network: network, progress: progress)
-        report = try trainer.run(.contiguous(count: batches.count),
-                                 report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validation),
-                                 validation: validationLoss,
-                                 startEpoch: { carried = RecurrentState.zeros(network.configuration, batch: rows) }) { k in
-            let batch = batches.batch(k[k.startIndex], features: u, featureCount: f, target: y)
-            let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true)
-            let (value, gradient) = loss.evaluate(prediction: prediction, target: batch.y)
-            if value.isFinite { network.backward(gradient) }
-            carried = network.finalState
-            return (value, 1)
-        }
+        report = try trainer.trainContiguous(trainingRows: trainLimit, features: u, featureCount: f, target: y, horizon: h,
+                                             validationSamples: validation, validation: validationLoss, series: series.name)
         self.network = network
         trainingFinished = true
         state.report = report

@@ -219,18 +219,41 @@ struct Trainer {
 }
 
 extension Trainer {
-    /// Stateful training (Keras `stateful=True`) on the scaled series `u`: the first 90% is
-    /// cut into contiguous segments, one per batch row, and batch k holds window k of every
-    /// segment, so each row's state carries from one batch to the next (its gradient does
-    /// not: truncated backpropagation at batch boundaries). The state is reset every epoch.
-    /// Validation: the training loss of the one-step forecasts of the last 10%, the state
-    /// warmed over everything before.
+    /// Stateful training (Keras `stateful=True`) over the first `trainingRows` rows of
+    /// `features` ([rows, F]) and `target`: they are cut into contiguous segments, one per
+    /// batch row, and batch k holds window k of every segment (`StatefulBatches`: the next
+    /// value after every step, or with `horizon` the H values after the window), so each
+    /// row's state carries from one batch to the next (its gradient does not: truncated
+    /// backpropagation at batch boundaries). The state is reset every epoch. `validation`
+    /// is the strategy's validation loss over `validationSamples`.
+    mutating func trainContiguous(trainingRows: Int, features: [Float], featureCount: Int, target: [Float], horizon: Int?,
+                                  validationSamples: Int, validation: () -> Double, series: String = "series") throws
+        -> TrainingReport
+    {
+        let c = configuration, l = c.window, network = networks[0], loss = c.trainingLoss
+        let rows = max(1, min(c.batchSize, trainingRows / (4 * l)))
+        let batches = try StatefulBatches(seriesLength: trainingRows, rows: rows, length: l, horizon: horizon, series: series)
+        var carried = RecurrentState.zeros(network.configuration, batch: rows)
+        return try run(.contiguous(count: batches.count),
+                       report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validationSamples),
+                       validation: validation,
+                       startEpoch: { carried = RecurrentState.zeros(network.configuration, batch: rows) }) { k in
+            let batch = batches.batch(k[k.startIndex], features: features, featureCount: featureCount, target: target)
+            let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true)
+            let (value, gradient) = loss.evaluate(prediction: prediction, target: batch.y)
+            if value.isFinite { network.backward(gradient) }
+            carried = network.finalState
+            return (value, 1)
+        }
+    }
+
+    /// Stateful many-to-many training on the scaled series `u` (`trainContiguous` over its
+    /// first 90%). Validation: the training loss of the one-step forecasts of the last 10%,
+    /// the state warmed over everything before.
     mutating func trainStateful(_ u: [Float]) throws -> TrainingReport {
-        let c = configuration, l = c.window, n = u.count, network = networks[0], loss = c.trainingLoss
+        let c = configuration, n = u.count, network = networks[0], loss = c.trainingLoss
         let validation = Windows.validationCount(samples: n, fraction: c.validationFraction)
         let trainCount = n - validation
-        let rows = max(1, min(c.batchSize, trainCount / (4 * l)))
-        let batches = try StatefulBatches(seriesLength: trainCount, rows: rows, length: l)
 
         func validationLoss() -> Double {
             let output = network.forward(Array(u[0..<(n - 1)]), batch: 1, steps: n - 1, differentiable: false)
@@ -238,17 +261,7 @@ extension Trainer {
             return Double(loss.evaluate(prediction: Array(output[((trainCount - 1) * q)..<((n - 1) * q)]),
                                         target: Array(u[trainCount..<n])).loss)
         }
-        var carried = RecurrentState.zeros(network.configuration, batch: rows)
-        return try run(.contiguous(count: batches.count),
-                       report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validation),
-                       validation: validationLoss,
-                       startEpoch: { carried = RecurrentState.zeros(network.configuration, batch: rows) }) { k in
-            let batch = batches.batch(k[k.startIndex], features: u, featureCount: 1, target: u)
-            let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true)
-            let (value, gradient) = loss.evaluate(prediction: prediction, target: batch.y)
-            if value.isFinite { network.backward(gradient) }
-            carried = network.finalState
-            return (value, 1)
-        }
+        return try trainContiguous(trainingRows: trainCount, features: u, featureCount: 1, target: u, horizon: nil,
+                                   validationSamples: validation, validation: validationLoss)
     }
 }
