@@ -68,7 +68,7 @@ struct Diagnose: ParsableCommand {
             try model.checkCompatible(with: frame, modelPath: modelPath)
             let series = try SeriesData(frame: frame, target: model.target, covariates: model.covariates)
             let forecaster = try model.forecaster  // a baseline's file has no network: an error naming its kind
-            let networks = [forecaster] + forecaster.members  // a combination: each network
+            let networks = forecaster.models  // a combination: each network
             for network in networks {
                 let name = networks.count > 1 ? "\(network.name) \(network.configuration.normalization.rawValue)" : network.name
                 flows.append((name, try network.gradientFlow(on: series)))

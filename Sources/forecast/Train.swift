@@ -38,7 +38,7 @@ struct Train: ParsableCommand {
             let scores = probes.map { "\($0.label) \(formatNumber($0.validationError))" }
             print("scalings probed (validation MAE after the first round): " + scores.joined(separator: ", "))
         }
-        let networks = [forecaster] + forecaster.members
+        let networks = forecaster.models
         if networks.count > 1 {
             let season = networks.map(\.configuration.season).min()!  // two networks at least
             let labels = networks.map { network in

@@ -88,7 +88,7 @@ struct Update: ParsableCommand {
             try network.update(with: newValues, covariates: newCovariates, timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
             file.model = .network(network)
             forecast = try network.predict(horizon: horizon ?? file.forecastHorizon)
-            observations = network.state.observations
+            observations = network.observations
         case .baseline(var baseline):
             // Missing and skipped steps carry the last value.
             baseline.update(with: Frame.forwardFilled(newValues, after: baseline.lastValue))

@@ -77,9 +77,9 @@ import TimeSeries
         let probes = try #require(model.report.probes)
         #expect(probes.map(\.normalization) == model.configuration.normalizationCandidates)
         let combined = try #require(model.report.combined)
-        #expect(combined == [model.configuration.normalization] + model.members.map(\.configuration.normalization))
-        #expect(([model] + model.members).allSatisfy { $0.trainedSteps <= 150 })
-        let own = try ([model] + model.members).map { try $0.predictOwn(horizon: 6) }
+        #expect(combined == model.models.map(\.configuration.normalization))
+        #expect(model.models.allSatisfy { $0.training.steps > 0 && $0.training.steps <= 150 })
+        let own = try model.models.map { try $0.predict(horizon: 6) }
         #expect(try model.predict(horizon: 6) == Forecast(averaging: own))
         let path = temporaryPath("auto.safetensors")
         try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
@@ -101,24 +101,58 @@ import TimeSeries
         var a = RecurrentForecaster(configuration(.windowSeasonal)), b = RecurrentForecaster(configuration(.global))
         try a.fit(s.prefix(150))
         try b.fit(s.prefix(150))
-        a.members = [b]
-        let both = try Forecast(averaging: [a.predictOwn(horizon: 6), b.predictOwn(horizon: 6)])
-        #expect(try a.predict(horizon: 6) == both)
-        #expect(both.point != (try a.predictOwn(horizon: 6)).point)
+        let pair = RecurrentForecaster.combination(Combination([a, b]))
+        let both = try Forecast(averaging: [a.predict(horizon: 6), b.predict(horizon: 6)])
+        #expect(try pair.predict(horizon: 6) == both)
+        #expect(both.point != (try a.predict(horizon: 6)).point)
         let path = temporaryPath("combination.safetensors")
-        try ModelFile(forecaster: a, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
+        try ModelFile(forecaster: pair, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
                       lastTimestamp: nil, provenance: [:]).write(to: path)
         var loaded = try ModelFile.read(path: path).forecaster
-        #expect(loaded.members.count == 1 && loaded.members[0].configuration.normalization == .global)
+        #expect(loaded.models.map(\.configuration.normalization) == [.windowSeasonal, .global])
         #expect(try loaded.predict(horizon: 6) == both)
         // Ten new rows: updating the combination equals updating each network on its own.
         let new = Array(s.target.suffix(10))
         try loaded.update(with: new)
-        try a.members[0].update(with: new)
-        var alone = a
-        alone.members = []
-        try alone.update(with: new)
-        #expect(try loaded.predict(horizon: 6) == Forecast(averaging: [alone.predictOwn(horizon: 6), a.members[0].predictOwn(horizon: 6)]))
+        try a.update(with: new)
+        try b.update(with: new)
+        #expect(try loaded.predict(horizon: 6) == Forecast(averaging: [a.predict(horizon: 6), b.predict(horizon: 6)]))
+    }
+
+    /// `auto` is one search for every strategy: a many-to-many model probes its scalings
+    /// as a many-to-one model does; and a combination of any strategy travels through the
+    /// model file (here encoder-decoders: the members' encoders and decoders under `members.K.`).
+    @Test func everyStrategySearchesAndCombinationsOfAnyStrategyAreSaved() throws {
+        var c = RecurrentConfiguration(horizon: 6, season: 12)
+        c.mode = .manyToMany
+        c.hiddenSize = 8
+        c.inputLength = 24
+        c.maxSteps = 100
+        c.seed = 4
+        var sequence = RecurrentForecaster(c)
+        try sequence.fit(series())
+        #expect(try #require(sequence.report.probes).map(\.normalization) == [.global, .differences])
+        #expect(sequence.models.allSatisfy { $0.asSequence != nil && $0.training.steps <= 100 })
+
+        var e = RecurrentConfiguration(horizon: 6, season: 12)
+        e.mode = .encoderDecoder
+        e.hiddenSize = 8
+        e.maxSteps = 60
+        e.normalization = .windowNaive
+        var a = RecurrentForecaster(e)
+        e.normalization = .global
+        var b = RecurrentForecaster(e)
+        try a.fit(series())
+        try b.fit(series())
+        let pair = RecurrentForecaster.combination(Combination([a, b]))
+        let path = temporaryPath("ed-pair.safetensors")
+        try ModelFile(forecaster: pair, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
+                      lastTimestamp: nil, provenance: [:]).write(to: path)
+        #expect(try SafeTensors.read(path: path).tensors["members.1.decoder.weight_hh_l0"] != nil)
+        let loaded = try ModelFile.read(path: path).forecaster
+        #expect(loaded.models.map(\.configuration) == pair.models.map(\.configuration))
+        #expect(try loaded.predict(horizon: 6) == pair.predict(horizon: 6))
+        #expect(try pair.predict(horizon: 6) == Forecast(averaging: [a.predict(horizon: 6), b.predict(horizon: 6)]))
     }
 
     @Test func seasonalCandidateOnlyWhereSeasonalNaiveBeatsNaive() {
@@ -150,14 +184,14 @@ import TimeSeries
         c.seed = 3
         let s = weekdaySeries()
         #expect(WindowScaling.seasonalNaiveBeats(s.target, season: 28, over: 4, horizon: 4))
-        let weekly = try #require(RecurrentForecaster(c).weeklyConfiguration(s))
+        let weekly = try #require(ScalingSearch.weeklyConfiguration(c, s))
         #expect(weekly.normalization == .windowSeasonal && weekly.season == 28 && weekly.window == 32)
         // No weekly pattern, a daily or longer grid, or under three weeks: the day anchor stays.
-        #expect(RecurrentForecaster(c).weeklyConfiguration(weekdaySeries(weekends: false)) == nil)
-        #expect(RecurrentForecaster(c).weeklyConfiguration(weekdaySeries(80)) == nil)
+        #expect(ScalingSearch.weeklyConfiguration(c, weekdaySeries(weekends: false)) == nil)
+        #expect(ScalingSearch.weeklyConfiguration(c, weekdaySeries(80)) == nil)
         var monthly = c
         monthly.season = 12
-        #expect(RecurrentForecaster(monthly).weeklyConfiguration(series()) == nil)
+        #expect(ScalingSearch.weeklyConfiguration(monthly, series()) == nil)
         // `auto` probes the weekly candidate in window-seasonal's place; the fitted
         // combination, weekly members included, travels through the model file.
         var model = RecurrentForecaster(c)
@@ -168,7 +202,7 @@ import TimeSeries
         try ModelFile(forecaster: model, target: "y", covariates: [], frequency: s.frequency, timestampStyle: .local,
                       lastTimestamp: nil, provenance: [:]).write(to: path)
         let loaded = try ModelFile.read(path: path).forecaster
-        #expect(([loaded] + loaded.members).map(\.configuration) == ([model] + model.members).map(\.configuration))
+        #expect(loaded.models.map(\.configuration) == model.models.map(\.configuration))
         #expect(try loaded.predict(horizon: 4) == (try model.predict(horizon: 4)))
     }
 
@@ -177,13 +211,13 @@ import TimeSeries
     @Test func resumedTrainingContinuesTheNetwork() throws {
         let s = series()
         var model = RecurrentForecaster(configuration(.global))
-        try model.fitConcrete(s, steps: 60)
-        let first = model.report, firstSteps = model.trainedSteps
+        try model.fit(s, steps: 60, resuming: false)
+        let first = model.report, firstSteps = model.training.steps
         #expect(firstSteps > 0 && firstSteps <= 60)
-        try model.fitConcrete(s, steps: 60, resuming: true)
-        #expect(model.report.epochs > first.epochs || model.trainingFinished)
+        try model.fit(s, steps: 60, resuming: true)
+        #expect(model.report.epochs > first.epochs || model.training.finished)
         #expect(model.report.bestValidationLoss <= first.bestValidationLoss)
-        #expect(model.trainedSteps > firstSteps && model.trainedSteps <= 120)
+        #expect(model.training.steps > firstSteps && model.training.steps <= 120)
     }
 
     @Test func divergenceIsAClearError() throws {
@@ -227,7 +261,7 @@ import TimeSeries
     /// with all of them, and of running the trained network over the whole history.
     @Test func statefulUpdateInChunksEqualsOneUpdateAndTheWholeHistory() throws {
         let all = series(260)
-        var base = RecurrentForecaster(configuration(stateful: true))
+        var base = SequenceForecaster(configuration(stateful: true))
         try base.fit(SeriesData(target: Array(all[0..<220])))
         var once = base, twice = base
         try once.update(with: Array(all[220..<260]))
@@ -251,7 +285,7 @@ import TimeSeries
         try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .index, timestampStyle: .date,
                       lastTimestamp: nil, provenance: [:]).write(to: path)
         let loaded = try ModelFile.read(path: path).forecaster
-        #expect(loaded.state == model.state)
+        #expect(try #require(loaded.asSequence).state == #require(model.asSequence).state)
         #expect(try loaded.predict(horizon: 8) == (try model.predict(horizon: 8)))
     }
 
@@ -283,7 +317,7 @@ import TimeSeries
         var model = RecurrentForecaster(c)
         let series = SeriesData(target: values, timestamps: stamps, frequency: hourly)
         try model.fit(series)
-        #expect(model.decoder != nil && model.report.epochs >= 1)
+        #expect(try #require(model.asEncoderDecoder).decoder != nil && model.report.epochs >= 1)
         let forecast = try model.predict(horizon: 12)
         #expect(forecast.point.count == 12 && forecast.point.allSatisfy(\.isFinite))
         // Better than the window's mean on the held-back validation windows.

@@ -85,7 +85,7 @@ import TimeSeries
         c.hiddenSize = 3
         c.maxEpochs = 2
         c.patience = 100
-        let network = RecurrentForecaster(c).makeNetwork()
+        let network = c.makeNetwork()
         var trainer = Trainer(configuration: c, network: network)
         func sample(_ i: Int) -> (input: [Float], target: [Float]) {
             (Array(repeating: Float(i % 5) / 5, count: c.window), [Float(i % 3), 1])

@@ -30,7 +30,7 @@ public struct ModelFile {
     /// Observations the model has seen, training and updates.
     public var observations: Int {
         switch model {
-        case .network(let forecaster): forecaster.state.observations
+        case .network(let forecaster): forecaster.observations
         case .baseline(let baseline): baseline.observations
         }
     }
@@ -80,10 +80,10 @@ public struct ModelFile {
         self.provenance = provenance
     }
 
-    private struct MemberDescription: Codable {
-        var config: RecurrentConfiguration
-        var state: RecurrentForecaster.FittedState
-    }
+    /// A combination member's entry in metadata `members` (its configuration, or its state
+    /// as the member's strategy keeps it).
+    private struct MemberConfiguration: Decodable { var config: RecurrentConfiguration }
+    private struct MemberState<State: Decodable>: Decodable { var state: State }
 
     private struct DataDescription: Codable {
         var target: String
@@ -115,32 +115,105 @@ public struct ModelFile {
             return try SafeTensors.write(SafeTensors.File(tensors: [:], metadata: metadata), to: path)
         case .network(let network): forecaster = network
         }
-        guard let network = forecaster.network else { throw ForecastingError.notFitted(model: forecaster.name) }
-        metadata["config"] = try json(forecaster.configuration)
-        metadata["state"] = try json(forecaster.state)
-        var tensors = network.namedTensors
-        // A combination's other networks: tensors under `members.K.`, their configuration
-        // and state in metadata `members` (K counts from 1, in that array's order).
-        if !forecaster.members.isEmpty {
-            var described: [MemberDescription] = []
-            for (k, member) in forecaster.members.enumerated() {
-                guard let memberNetwork = member.network else { throw ForecastingError.notFitted(model: member.name) }
-                for (name, tensor) in memberNetwork.namedTensors { tensors["members.\(k + 1).\(name)"] = tensor }
-                described.append(MemberDescription(config: member.configuration, state: member.state))
+        // A combination: its first member as a single model, the other members' tensors
+        // under `members.K.` and their configuration and state in metadata `members` (K
+        // counts from 1, in that array's order).
+        let models = forecaster.models
+        let (state, networkTensors) = try Self.parts(of: models[0], json: { try json($0) })
+        metadata["config"] = try json(models[0].configuration)
+        metadata["state"] = state
+        var tensors = networkTensors
+        if models.count > 1 {
+            var described: [String] = []
+            for (k, member) in models.dropFirst().enumerated() {
+                let (memberState, memberTensors) = try Self.parts(of: member, json: { try json($0) })
+                for (name, tensor) in memberTensors { tensors["members.\(k + 1).\(name)"] = tensor }
+                described.append("{\"config\":\(try json(member.configuration)),\"state\":\(memberState)}")
             }
-            metadata["members"] = try json(described)
-        }
-        if let decoder = forecaster.decoder {
-            // As a PyTorch module with `encoder` and `decoder` recurrent layers and a `head`.
-            tensors = [:]
-            for (name, tensor) in network.namedTensors where name.hasPrefix("rnn.") {
-                tensors["encoder." + name.dropFirst(4)] = tensor
-            }
-            for (name, tensor) in decoder.namedTensors {
-                tensors[name.hasPrefix("rnn.") ? "decoder." + name.dropFirst(4) : name] = tensor
-            }
+            metadata["members"] = "[" + described.joined(separator: ",") + "]"
         }
         try SafeTensors.write(SafeTensors.File(tensors: tensors, metadata: metadata), to: path)
+    }
+
+    /// A single-strategy model's state (JSON) and tensors: PyTorch's names; an
+    /// encoder-decoder as a module with `encoder` and `decoder` recurrent layers and a `head`.
+    private static func parts(of model: RecurrentForecaster, json: (any Encodable) throws -> String) throws
+        -> (state: String, tensors: [String: SafeTensors.Tensor])
+    {
+        func fitted(_ network: RecurrentNetwork?) throws -> RecurrentNetwork {
+            guard let network else { throw ForecastingError.notFitted(model: model.name) }
+            return network
+        }
+        switch model {
+        case .direct(let m): return (try json(m.state), try fitted(m.network).namedTensors)
+        case .statefulDirect(let m): return (try json(m.state), try fitted(m.network).namedTensors)
+        case .sequence(let m): return (try json(m.state), try fitted(m.network).namedTensors)
+        case .encoderDecoder(let m):
+            var tensors: [String: SafeTensors.Tensor] = [:]
+            for (name, tensor) in try fitted(m.network).namedTensors where name.hasPrefix("rnn.") {
+                tensors["encoder." + name.dropFirst(4)] = tensor
+            }
+            for (name, tensor) in try fitted(m.decoder).namedTensors {
+                tensors[name.hasPrefix("rnn.") ? "decoder." + name.dropFirst(4) : name] = tensor
+            }
+            return (try json(m.state), tensors)
+        case .combination: preconditionFailure("ModelFile.parts: a combination's members are single models")
+        }
+    }
+
+    /// A single-strategy model of `c` from its state (metadata `state`, or member `member`'s
+    /// in metadata `members`) and its tensors (names as `parts` writes them, a member's
+    /// without its prefix): sizes checked by `load`, the state by its `validate`.
+    private static func single(_ c: RecurrentConfiguration, member: Int?, tensors: [String: SafeTensors.Tensor],
+                               file: SafeTensors.File, path: String) throws -> RecurrentForecaster {
+        let key = member == nil ? "state" : "members"
+        func checked<S: Decodable>(_ type: S.Type, _ validate: (S) throws(ForecastingError) -> Void) throws -> S {
+            let decoded = if let member {
+                try metadata([MemberState<S>].self, "members", in: file, path: path)[member].state
+            } else {
+                try metadata(S.self, "state", in: file, path: path)
+            }
+            do { try validate(decoded) } catch {
+                throw ForecastingError.badModelFile(path: path, reason: "metadata \"\(key)\": \(error)")
+            }
+            return decoded
+        }
+        let network = c.makeNetwork()
+        switch c.strategy {
+        case .direct:
+            let s = try checked(DirectForecaster.FittedState.self) { (s) throws(ForecastingError) in try s.validate(c) }
+            try network.load(tensors, source: path)
+            return .direct(DirectForecaster(configuration: c, network: network, state: s))
+        case .statefulDirect:
+            let s = try checked(StatefulDirectForecaster.FittedState.self) { (s) throws(ForecastingError) in try s.validate(c) }
+            try network.load(tensors, source: path)
+            return .statefulDirect(StatefulDirectForecaster(configuration: c, network: network, state: s))
+        case .sequence, .statefulSequence:
+            let s = try checked(SequenceForecaster.FittedState.self) { (s) throws(ForecastingError) in try s.validate(c) }
+            try network.load(tensors, source: path)
+            return .sequence(SequenceForecaster(configuration: c, network: network, state: s))
+        case .encoderDecoder:
+            let s = try checked(EncoderDecoderForecaster.FittedState.self) { (s) throws(ForecastingError) in try s.validate(c) }
+            let decoder = EncoderDecoderForecaster.makeDecoder(c)
+            var encoderTensors = network.namedTensors.filter { $0.key.hasPrefix("head.") }  // unused head, as made
+            var decoderTensors: [String: SafeTensors.Tensor] = [:]
+            for (name, tensor) in tensors {
+                if name.hasPrefix("encoder.") { encoderTensors["rnn." + name.dropFirst(8)] = tensor }
+                if name.hasPrefix("decoder.") { decoderTensors["rnn." + name.dropFirst(8)] = tensor }
+                if name.hasPrefix("head.") { decoderTensors[name] = tensor }
+            }
+            try network.load(encoderTensors, source: path)
+            try decoder.load(decoderTensors, source: path)
+            return .encoderDecoder(EncoderDecoderForecaster(configuration: c, network: network, decoder: decoder, state: s))
+        }
+    }
+
+    /// The JSON value of metadata `key` of `file`.
+    private static func metadata<T: Decodable>(_ type: T.Type, _ key: String, in file: SafeTensors.File, path: String) throws -> T {
+        guard let text = file.metadata[key] else { throw ForecastingError.badModelFile(path: path, reason: "metadata \"\(key)\" is missing") }
+        do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
+            throw ForecastingError.badModelFile(path: path, reason: "metadata \"\(key)\" is not valid: \(error)")
+        }
     }
 
     /// Reads a model file.
@@ -161,11 +234,7 @@ public struct ModelFile {
         guard file.metadata["format"] == ModelFile.format else {
             throw bad("metadata format is \(file.metadata["format"].map { "\"\($0)\"" } ?? "missing"), expected \"\(ModelFile.format)\"")
         }
-        let json = JSONDecoder()
-        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
-            guard let text = file.metadata[key] else { throw bad("metadata \"\(key)\" is missing") }
-            do { return try json.decode(type, from: Data(text.utf8)) } catch { throw bad("metadata \"\(key)\" is not valid: \(error)") }
-        }
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T { try Self.metadata(type, key, in: file, path: path) }
         let data = try decode(DataDescription.self, "data")
         guard let frequency = Frequency(code: data.frequency) else { throw bad("unknown frequency \"\(data.frequency)\"") }
         if let last = data.lastTimestampMicroseconds, last.magnitude >= UInt64(Timestamp.epochSecondsLimit) * 1_000_000 {
@@ -211,113 +280,29 @@ public struct ModelFile {
         if let kind, kind != ModelKind(cell: configuration.cell) {
             throw bad("metadata \"kind\" is \(kind.rawValue), but the configuration's cell is \(configuration.cell.rawValue)")
         }
-        let state = try decode(RecurrentForecaster.FittedState.self, "state")
-        let probe = RecurrentForecaster(configuration)
-        let network = probe.makeNetwork()
-        var decoder: RecurrentNetwork?
-        if configuration.mode == .encoderDecoder {
-            let decoderNetwork = probe.makeDecoder()
-            var encoderTensors = network.namedTensors.filter { $0.key.hasPrefix("head.") }  // unused head, as made
-            var decoderTensors: [String: SafeTensors.Tensor] = [:]
-            for (name, tensor) in file.tensors {
-                if name.hasPrefix("encoder.") { encoderTensors["rnn." + name.dropFirst(8)] = tensor }
-                if name.hasPrefix("decoder.") { decoderTensors["rnn." + name.dropFirst(8)] = tensor }
-                if name.hasPrefix("head.") { decoderTensors[name] = tensor }
-            }
-            try network.load(encoderTensors, source: path)
-            try decoderNetwork.load(decoderTensors, source: path)
-            decoder = decoderNetwork
-        } else {
-            try network.load(file.tensors, source: path)
-        }
-        var members: [RecurrentForecaster] = []
+        var models = [try Self.single(configuration, member: nil, tensors: file.tensors, file: file, path: path)]
         if file.metadata["members"] != nil {
-            for (k, member) in try decode([MemberDescription].self, "members").enumerated() {
-                try checked(member.config, "members")
-                guard member.config.covariates == configuration.covariates, member.config.horizon == configuration.horizon else {
-                    throw bad("metadata \"members\": member \(k + 1) has other covariates or another horizon than the model")
+            let configurations = try decode([MemberConfiguration].self, "members").map(\.config)
+            for (k, member) in configurations.enumerated() {
+                try checked(member, "members")
+                guard member.covariates == configuration.covariates, member.horizon == configuration.horizon,
+                      member.strategy == configuration.strategy else {
+                    throw bad("metadata \"members\": member \(k + 1) has other covariates, another horizon or another strategy than the model")
                 }
                 let prefix = "members.\(k + 1)."
-                let memberNetwork = RecurrentForecaster(member.config).makeNetwork()
                 var memberTensors: [String: SafeTensors.Tensor] = [:]
                 for (name, tensor) in file.tensors where name.hasPrefix(prefix) {
                     memberTensors[String(name.dropFirst(prefix.count))] = tensor
                 }
-                try memberNetwork.load(memberTensors, source: path)
-                try ModelFile.checkState(member.state, member.config, key: "members", path: path)
-                members.append(RecurrentForecaster(configuration: member.config, network: memberNetwork, state: member.state))
+                models.append(try Self.single(member, member: k, tensors: memberTensors, file: file, path: path))
             }
         }
-        try ModelFile.checkState(state, configuration, key: "state", path: path)
-        var forecaster = RecurrentForecaster(configuration: configuration, network: network, decoder: decoder, state: state)
-        forecaster.members = members
+        let forecaster = models.count == 1 ? models[0] : .combination(Combination(models))
         self.init(forecaster: forecaster,
                   target: data.target, covariates: data.covariates, frequency: frequency,
                   timestampStyle: data.timestampStyle,
                   lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)),
                   provenance: provenance)
-    }
-
-    /// Throws `badModelFile` unless the fitted state can be forecast from: finite values,
-    /// histories at least one input window long (each series' for a global model), covariate
-    /// and calendar histories as long as the history, and a saved recurrent state of the
-    /// network's size.
-    private static func checkState(_ state: RecurrentForecaster.FittedState, _ c: RecurrentConfiguration,
-                                   key: String, path: String) throws {
-        func bad(_ reason: String) -> ForecastingError { .badModelFile(path: path, reason: "metadata \"\(key)\": \(reason)") }
-        func finite(_ name: String, _ values: [Double]) throws {
-            if let i = values.firstIndex(where: { !$0.isFinite }) { throw bad("\(name) holds \(values[i]) at index \(i)") }
-        }
-        func scaler(_ name: String, _ s: Scaler) throws {
-            guard s.center.isFinite, s.scale.isFinite, s.scale != 0 else { throw bad("\(name) has center \(s.center), scale \(s.scale)") }
-        }
-        // A sequence model keeps one more value than the window (its first difference).
-        let needed = c.mode == .manyToMany ? 1 : c.window
-        func history(_ name: String, _ values: [Double], covariates: [[Double]], timestamps: [Timestamp]?,
-                     scalers: [Scaler], fallbackScale: Double, lastValue: Double) throws {
-            try finite(name, values + [lastValue])
-            guard values.count >= needed else { throw bad("\(name) has \(values.count) values; the model reads \(needed)") }
-            guard fallbackScale.isFinite, fallbackScale > 0 else { throw bad("\(name): fallback scale \(fallbackScale)") }
-            guard covariates.count == c.covariates.count, scalers.count == c.covariates.count,
-                  covariates.allSatisfy({ $0.count == values.count }) else {
-                throw bad("\(name): covariate histories do not match the model's \(c.covariates.count) covariates")
-            }
-            for (k, column) in covariates.enumerated() { try finite("\(name) covariate \(k + 1)", column) }
-            for (k, s) in scalers.enumerated() { try scaler("\(name) covariate scaler \(k + 1)", s) }
-            if !c.calendar.isEmpty, timestamps?.count != values.count {
-                throw bad("\(name): the model uses calendar features; \(timestamps?.count ?? 0) timestamps for \(values.count) values")
-            }
-        }
-        try scaler("the global scaler", state.globalScaler)
-        try scaler("the sequence scaler", state.sequenceScaler)
-        guard state.nextOutput.isFinite, state.nextScale.isFinite,
-              RecurrentConfiguration.Limits.observations.contains(state.observations) else {
-            throw bad("the next output, scale or observation count is out of range")
-        }
-        if state.seriesHistories.isEmpty || !state.history.isEmpty {
-            try history("history", state.history, covariates: state.covariateHistory, timestamps: state.timestampHistory,
-                        scalers: state.covariateScalers, fallbackScale: state.fallbackScale, lastValue: state.lastValue)
-        }
-        for series in state.seriesHistories {
-            guard RecurrentConfiguration.Limits.observations.contains(series.observations) else {
-                throw bad("series \"\(series.name)\": \(series.observations) observations")
-            }
-            try history("series \"\(series.name)\"", series.history, covariates: series.covariateHistory,
-                        timestamps: series.timestampHistory, scalers: series.covariateScalers,
-                        fallbackScale: series.fallbackScale, lastValue: series.lastValue)
-        }
-        if c.strategy == .statefulDirect {
-            let outputs = c.horizon * c.outputsPerStep
-            guard let output = state.directOutput, output.count == outputs, output.allSatisfy(\.isFinite) else {
-                throw bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")
-            }
-        }
-        if c.mode == .manyToMany || c.stateful {
-            let size = c.layers * c.hiddenSize
-            guard state.hidden.count == size, state.hidden.allSatisfy(\.isFinite),
-                  (state.cell == nil) == (c.cell != .lstm), state.cell.map({ $0.count == size && $0.allSatisfy(\.isFinite) }) ?? true
-            else { throw bad("the saved recurrent state does not fit \(c.layers) layer(s) of \(c.hiddenSize) \(c.cell) units") }
-        }
     }
 
     /// Checks that `frame` has the model's columns and time grid.

@@ -67,6 +67,11 @@ struct Trainer {
     var progress: (@Sendable (TrainingProgress) -> Void)?
     /// Whether the last run ended by early stopping (patience ran out).
     private(set) var stoppedEarly = false
+    /// Whether training has ended with the last run (early stopping, or `maxEpochs`
+    /// reached counting every part): resuming would run nothing.
+    private(set) var finished = false
+    /// The batches (optimizer steps) the last run took.
+    private(set) var stepsRun = 0
 
     init(configuration: RecurrentConfiguration, networks: [RecurrentNetwork],
          progress: (@Sendable (TrainingProgress) -> Void)? = nil) {
@@ -118,7 +123,11 @@ struct Trainer {
                       step: (ArraySlice<Int>) throws -> (loss: Float, weight: Double)) throws -> TrainingReport {
         let c = configuration
         stoppedEarly = false
-        if let earlier, earlier.epochs >= c.maxEpochs { return earlier }  // `maxEpochs` counts every part: none left
+        stepsRun = 0
+        if let earlier, earlier.epochs >= c.maxEpochs {  // `maxEpochs` counts every part: none left
+            finished = true
+            return earlier
+        }
         let optimizers = networks.map { Optimizer(c.optimizerKind.rule, learningRate: c.learningRate, parameterCount: $0.parameters.count) }
         let done = earlier?.epochs ?? 0
         var generator = SplitMix64(seed: c.seed ^ 0x5EED_5EED ^ UInt64(done))
@@ -170,6 +179,8 @@ struct Trainer {
             }
         }
         stopping.restoreBest()
+        stepsRun = (stopping.report.epochs - done) * perEpoch
+        finished = stoppedEarly || stopping.report.epochs >= c.maxEpochs
         return stopping.report
     }
 
@@ -227,7 +238,8 @@ extension Trainer {
     /// backpropagation at batch boundaries). The state is reset every epoch. `validation`
     /// is the strategy's validation loss over `validationSamples`.
     mutating func trainContiguous(trainingRows: Int, features: [Float], featureCount: Int, target: [Float], horizon: Int?,
-                                  validationSamples: Int, validation: () -> Double, series: String = "series") throws
+                                  validationSamples: Int, resuming earlier: TrainingReport? = nil, validation: () -> Double,
+                                  series: String = "series") throws
         -> TrainingReport
     {
         let c = configuration, l = c.window, network = networks[0], loss = c.trainingLoss
@@ -236,7 +248,7 @@ extension Trainer {
         var carried = RecurrentState.zeros(network.configuration, batch: rows)
         return try run(.contiguous(count: batches.count),
                        report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validationSamples),
-                       validation: validation,
+                       resuming: earlier, validation: validation,
                        startEpoch: { carried = RecurrentState.zeros(network.configuration, batch: rows) }) { k in
             let batch = batches.batch(k[k.startIndex], features: features, featureCount: featureCount, target: target)
             let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true)
@@ -250,7 +262,7 @@ extension Trainer {
     /// Stateful many-to-many training on the scaled series `u` (`trainContiguous` over its
     /// first 90%). Validation: the training loss of the one-step forecasts of the last 10%,
     /// the state warmed over everything before.
-    mutating func trainStateful(_ u: [Float]) throws -> TrainingReport {
+    mutating func trainStateful(_ u: [Float], resuming earlier: TrainingReport? = nil) throws -> TrainingReport {
         let c = configuration, n = u.count, network = networks[0], loss = c.trainingLoss
         let validation = Windows.validationCount(samples: n, fraction: c.validationFraction)
         let trainCount = n - validation
@@ -262,6 +274,6 @@ extension Trainer {
                                         target: Array(u[trainCount..<n])).loss)
         }
         return try trainContiguous(trainingRows: trainCount, features: u, featureCount: 1, target: u, horizon: nil,
-                                   validationSamples: validation, validation: validationLoss)
+                                   validationSamples: validation, resuming: earlier, validation: validationLoss)
     }
 }

@@ -2,16 +2,79 @@ import Neural
 import Support
 import TimeSeries
 
-/// Encoder-decoder forecasting: the encoder reads the window (scaled by `encode`), its
-/// final state starts the decoder, which emits one step at a time from the previous value
-/// and the calendar features of the step it forecasts.
-extension RecurrentForecaster {
-    var decoderFeatureCount: Int { 1 + 2 * configuration.calendar.count }
+/// Encoder-decoder forecasting: the encoder reads the window (scaled by its
+/// `WindowEncoder`), its final state starts the decoder, which emits one step at a time from
+/// the previous value and the calendar features of the step it forecasts.
+public struct EncoderDecoderForecaster: Forecaster {
+    public let configuration: RecurrentConfiguration
+    public var name: String { ModelKind(cell: configuration.cell).rawValue }
+    /// The encoder (its head is unused) and the decoder (nil before `fit`).
+    public internal(set) var network: RecurrentNetwork?
+    public internal(set) var decoder: RecurrentNetwork?
+    public var report: TrainingReport {
+        get { state.report }
+        set { state.report = newValue }
+    }
+    var training = TrainingParts()
+    /// What the fitted model keeps besides its weights (the model file's metadata `state`).
+    public struct FittedState: Sendable, Codable, Equatable, WindowState {
+        public var history: [Double] = []
+        public var covariateHistory: [[Double]] = []
+        public var timestampHistory: [Timestamp]?
+        public var lastValue = 0.0
+        public var observations = 0
+        public var fallbackScale = 1.0
+        public var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
+        public var covariateScalers: [Scaler] = []
+        public var report = TrainingReport()
+        /// The data's grid (`Frequency.code`), to date future steps for calendar features.
+        public var frequencyCode = "index"
 
-    func makeDecoder() -> RecurrentNetwork {
-        let c = configuration
+        func validate(_ c: RecurrentConfiguration) throws(ForecastingError) { try validateRows(c) }
+    }
+
+    public internal(set) var state = FittedState()
+    public var progress: (@Sendable (TrainingProgress) -> Void)?
+
+    public init(_ configuration: RecurrentConfiguration) {
+        precondition(configuration.mode == .encoderDecoder, "EncoderDecoderForecaster: the configuration is \(configuration.strategy)")
+        self.configuration = configuration
+    }
+
+    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, decoder: RecurrentNetwork, state: FittedState) {
+        self.init(configuration)
+        self.network = network
+        self.decoder = decoder
+        self.state = state
+    }
+
+    var encoder: WindowEncoder {
+        get { state.encoder(configuration) }
+        set { state.keep(newValue) }
+    }
+
+    public mutating func condition(on series: SeriesData) throws {
+        try state.take(series, configuration)
+    }
+
+    public mutating func fit(_ series: SeriesData) throws {
+        try fit(series, steps: nil, resuming: false)
+    }
+
+    /// Takes new observations after the history: the input window slides over them.
+    public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
+        guard network != nil else { throw ForecastingError.notFitted(model: name) }
+        guard !values.isEmpty else { return }
+        let rows = try state.checkedNewRows(values, covariates: covariates, timestamps: timestamps, configuration)
+        state.append(rows.values, covariates: rows.covariates, timestamps: timestamps, configuration)
+    }
+
+    static func decoderFeatureCount(_ c: RecurrentConfiguration) -> Int { 1 + 2 * c.calendar.count }
+    var decoderFeatureCount: Int { Self.decoderFeatureCount(configuration) }
+
+    static func makeDecoder(_ c: RecurrentConfiguration) -> RecurrentNetwork {
         let decoder = RecurrentNetwork(
-            NetworkConfiguration(cell: c.cell, inputSize: decoderFeatureCount, hiddenSize: c.hiddenSize, layers: c.layers,
+            NetworkConfiguration(cell: c.cell, inputSize: decoderFeatureCount(c), hiddenSize: c.hiddenSize, layers: c.layers,
                                  outputSize: 1, outputMode: .everyStep, dropout: c.dropout),
             seed: c.seed &+ 1)
         decoder.setTensor("head.weight", Array(repeating: 0, count: c.hiddenSize))
@@ -46,20 +109,29 @@ extension RecurrentForecaster {
         return (input, scaling, target)
     }
 
-    mutating func fitEncoderDecoder(_ series: SeriesData) throws {
-        let c = configuration, x = series.target, l = c.window
-        let (windows, validation) = try directWindows(x, series: series.name)
+    /// Fits with the configured scaling; `steps` and `resuming` as for `DirectForecaster`.
+    mutating func fit(_ series: SeriesData, steps: Int?, resuming: Bool) throws {
+        var c = configuration
+        if let steps { c.maxSteps = steps }
+        let x = series.target, l = c.window
+        let (windows, validation) = try c.directWindows(x, series: series.name)
         guard c.quantiles.isEmpty else {
             throw ForecastingError.invalidConfiguration("the encoder-decoder has no quantile head; use --mode many-to-one")
         }
         guard c.calendar.isEmpty || series.timestamps != nil else {
             throw ForecastingError.invalidConfiguration("calendar features need a time column")
         }
+        guard series.covariates.count == c.covariates.count else {
+            throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
+        }
+        state.frequencyCode = series.frequency.code
+        let resume = resuming && network != nil && decoder != nil
+        if !resume {
+            network = c.makeNetwork()
+            decoder = Self.makeDecoder(c)
+        }
         self.encoder = .fitted(c, to: series)
-        let encoder = makeNetwork(), decoder = makeDecoder()
-        network = encoder
-        self.decoder = decoder
-        let f = featureCount
+        let f = c.featureCount
         let samples = windows.starts.map { start -> EncoderDecoderSample in
             let (input, _, target) = encoderDecoderSample(series, end: start + l)
             // Teacher forcing: step h of the decoder sees the true value of step h - 1.
@@ -67,13 +139,8 @@ extension RecurrentForecaster {
                                         frequency: series.frequency, end: start + l)
             return EncoderDecoderSample(encoder: input, teacher: teacher, target: target)
         }
-        report = try trainEncoderDecoder(samples, validation: validation, series: series)
-        state.report = report
-        state.history = Array(x.suffix(l))
-        state.covariateHistory = series.covariates.map { Array($0.suffix(l)) }
-        state.timestampHistory = c.calendar.isEmpty ? nil : series.timestamps.map { Array($0.suffix(l)) }
-        state.lastValue = x[x.count - 1]
-        state.observations = x.count
+        report = try train(samples, validation: validation, series: series, configuration: c, resuming: resume)
+        try state.take(series, c)
     }
 
     /// Runs encoder and decoder on one window, feeding each forecast back: scaled outputs.
@@ -82,7 +149,7 @@ extension RecurrentForecaster {
         let c = configuration, f = decoderFeatureCount, h = c.horizon
         _ = network.forward(encoderInput, batch: batch, steps: c.window, differentiable: false)
         var recurrent = network.finalState
-        var previous = (0..<batch).map { b in encoderInput[(b * c.window + c.window - 1) * featureCount] }
+        var previous = (0..<batch).map { b in encoderInput[(b * c.window + c.window - 1) * c.featureCount] }
         var outputs = [Float](repeating: 0, count: batch * h)
         for step in 0..<h {
             var input = [Float](repeating: 0, count: batch * f)
@@ -98,21 +165,25 @@ extension RecurrentForecaster {
         return outputs
     }
 
-    func predictEncoderDecoder(horizon: Int) throws -> Forecast {
+    public func predict(horizon: Int) throws -> Forecast {
         let c = configuration
+        guard network != nil, decoder != nil else { throw ForecastingError.notFitted(model: name) }
         guard horizon <= c.horizon else {
             throw ForecastingError.invalidConfiguration("the encoder-decoder forecasts \(c.horizon) steps; \(horizon) were asked")
         }
-        let (input, scaling) = encoder.encode(history, covariateHistory, state.timestampHistory, end: history.count)
+        let history = state.history
+        let (input, scaling) = encoder.encode(history, state.covariateHistory, state.timestampHistory, end: history.count)
         let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: state.timestampHistory,
                                      frequency: Frequency(code: state.frequencyCode) ?? .index, end: history.count)
         let z = decode(encoderInput: input, calendar: calendar, batch: 1)
         return Forecast(point: (0..<horizon).map { scaling.center + scaling.scale * Double(z[$0]) })
     }
 
-    func encoderDecoderValidationError(_ series: SeriesData) -> Double {
+    /// Mean absolute error, in the series' units, of the free-running forecasts for the
+    /// validation windows.
+    func validationError(_ series: SeriesData) -> Double {
         let c = configuration, l = c.window, x = series.target
-        guard let samples = try? directWindows(x, series: series.name).windows.count else { return .infinity }
+        guard network != nil, let samples = try? c.directWindows(x, series: series.name).windows.count else { return .infinity }
         var total = 0.0, count = 0
         for sample in (samples - report.validationSamples)..<samples {
             let (input, scaling, _) = encoderDecoderSample(series, end: sample + l)
@@ -134,16 +205,15 @@ struct EncoderDecoderSample {
     var target: [Float]
 }
 
-extension RecurrentForecaster {
+extension EncoderDecoderForecaster {
     /// Trains encoder and decoder together through `Trainer.run` (one optimizer each, the
     /// gradients of both clipped as one): the decoder's gradient with respect to its
     /// initial state flows into the encoder's final state. Early stopping on the free-running
     /// (forecasts fed back) validation loss in the training loss, best weights of both restored.
-    mutating func trainEncoderDecoder(_ samples: [EncoderDecoderSample], validation: Int, series: SeriesData) throws
-        -> TrainingReport
-    {
+    mutating func train(_ samples: [EncoderDecoderSample], validation: Int, series: SeriesData,
+                        configuration c: RecurrentConfiguration, resuming: Bool) throws -> TrainingReport {
         guard let encoder = network, let decoder else { throw ForecastingError.notFitted(model: name) }
-        let c = configuration, l = c.window, h = c.horizon, count = samples.count
+        let l = c.window, h = c.horizon, count = samples.count
         let trainCount = count - validation
         let loss = c.trainingLoss
 
@@ -158,9 +228,10 @@ extension RecurrentForecaster {
             return total / Double(validation)
         }
         var trainer = Trainer(configuration: c, networks: [encoder, decoder], progress: progress)
+        defer { training.record(trainer, resumed: resuming) }
         return try trainer.run(.shuffled(samples: trainCount),
                                report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
-                               validation: validationLoss) { batch in
+                               resuming: resuming ? report : nil, validation: validationLoss) { batch in
             let b = batch.count
             var ex: [Float] = [], dx: [Float] = [], y: [Float] = []
             for i in batch { ex += samples[i].encoder; dx += samples[i].teacher; y += samples[i].target }

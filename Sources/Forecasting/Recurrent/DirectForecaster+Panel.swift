@@ -1,0 +1,105 @@
+import Neural
+import TimeSeries
+
+/// One global many-to-one model for several series (long format): windows of every
+/// series train one network; each window is scaled on its own, so series of different
+/// levels and units share it (per-series scaling), and each series keeps its own history
+/// to forecast from.
+extension DirectForecaster {
+    /// What the model keeps per series of a panel.
+    public struct SeriesHistory: Sendable, Codable, Equatable {
+        public var name: String
+        public var history: [Double]
+        public var covariateHistory: [[Double]]
+        public var timestampHistory: [Timestamp]?
+        public var covariateScalers: [Scaler]
+        public var fallbackScale: Double
+        public var lastValue: Double
+        public var observations: Int
+    }
+
+    /// The scalings a global model may take: each window scales itself.
+    static func panelNormalizations(_ c: RecurrentConfiguration) -> [RecurrentConfiguration.Normalization] {
+        c.season > 1 ? [.windowSeasonal, .windowNaive] : [.windowNaive]
+    }
+
+    /// Trains one network on every series of `panel` with the configured scaling; the last
+    /// 10% of each series' windows, in time order, validate. `steps` and `resuming` as for
+    /// one series.
+    mutating func fit(panel: [SeriesData], steps: Int? = nil, resuming: Bool = false) throws {
+        var c = configuration
+        if let steps { c.maxSteps = steps }
+        guard let first = panel.first else {
+            throw ForecastingError.invalidConfiguration("no series to train on")
+        }
+        guard Self.panelNormalizations(c).contains(c.normalization) else {
+            throw ForecastingError.invalidConfiguration("a global model scales each window: --normalization window-seasonal, window-naive or auto")
+        }
+        state.frequencyCode = first.frequency.code
+        for s in panel {
+            _ = try c.directWindows(s.target, series: s.name)  // long enough, named in the error
+            guard s.covariates.count == c.covariates.count, c.calendar.isEmpty || s.timestamps != nil else {
+                throw ForecastingError.invalidConfiguration("\(s.name): the series lacks the model's covariates or time column")
+            }
+        }
+        let encoders = panelEncoders(panel)
+        try trainDirect(panel, encoders: encoders, configuration: c, resuming: resuming)
+        state.seriesHistories = zip(panel, encoders).map { s, encoder in
+            SeriesHistory(name: s.name, history: Array(s.target.suffix(c.window)),
+                          covariateHistory: s.covariates.map { Array($0.suffix(c.window)) },
+                          timestampHistory: c.calendar.isEmpty ? nil : s.timestamps.map { Array($0.suffix(c.window)) },
+                          covariateScalers: encoder.covariateScalers, fallbackScale: encoder.fallbackScale,
+                          lastValue: s.target.last ?? 0, observations: s.target.count)
+        }
+    }
+
+    /// Each series its own encoder: its fallback scale and covariate scalers (windows
+    /// scale themselves, so the model's global scaler is not used).
+    func panelEncoders(_ panel: [SeriesData]) -> [WindowEncoder] {
+        let base = encoder, c = configuration
+        return panel.map { s -> WindowEncoder in
+            var encoder = base
+            encoder.fallbackScale = WindowScaling.seriesScale(s.target, season: c.season)
+            encoder.covariateScalers = s.covariates.map { Scaler.fit(.standard, to: $0) }
+            return encoder
+        }
+    }
+
+    /// The validation MAE over all series of `panel` (each in its units, divided by its
+    /// seasonal MAE so series of any size weigh alike): every series' validation windows
+    /// through the shared network in batches.
+    func validationError(panel: [SeriesData]) -> Double {
+        guard let network else { return .infinity }
+        let c = configuration
+        var windows: [(series: Int, end: Int)] = []
+        for (i, s) in panel.enumerated() {
+            guard let (all, validation) = try? c.directWindows(s.target, series: s.name) else { return .infinity }
+            windows += all.starts.suffix(validation).map { (i, $0 + c.window) }
+        }
+        let encoders = panelEncoders(panel)
+        let errors = directErrors(network, panel, encoders: encoders, windows: windows)
+        let total = errors.reduce(0) { $0 + $1.error / encoders[$1.series].fallbackScale }
+        return errors.isEmpty ? .infinity : total / Double(errors.count)
+    }
+
+    /// The names of the series of a global model (empty for a single-series model).
+    public var seriesNames: [String] { state.seriesHistories.map(\.name) }
+
+    /// The forecaster for one series of a global model: the shared network with that
+    /// series' history.
+    public func forecaster(forSeries name: String) throws -> DirectForecaster {
+        guard let entry = state.seriesHistories.first(where: { $0.name == name }) else {
+            throw ForecastingError.invalidConfiguration("the model has no series \"\(name)\"; it has \(seriesNames.joined(separator: ", "))")
+        }
+        var view = self
+        view.state.history = entry.history
+        view.state.covariateHistory = entry.covariateHistory
+        view.state.timestampHistory = entry.timestampHistory
+        view.state.fallbackScale = entry.fallbackScale
+        view.state.covariateScalers = entry.covariateScalers
+        view.state.lastValue = entry.lastValue
+        view.state.observations = entry.observations
+        view.state.seriesHistories = []
+        return view
+    }
+}

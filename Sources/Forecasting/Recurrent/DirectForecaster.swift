@@ -1,0 +1,260 @@
+import Neural
+import TimeSeries
+
+/// Direct many-to-one forecasting: a window of L steps in, the H next values out at once.
+///
+/// With the default window normalisation the network forecasts the change from seasonal
+/// naive in units of the window's own scale, and its head starts at zero, so before
+/// training it *is* seasonal naive; early stopping restores the best weights by validation
+/// loss, counting that starting point. One series, or every series of a panel with one
+/// network (`fit(panel:)`, in `DirectForecaster+Panel.swift`).
+public struct DirectForecaster: Forecaster {
+    public let configuration: RecurrentConfiguration
+    public var name: String { ModelKind(cell: configuration.cell).rawValue }
+    /// The trained network (nil before `fit`).
+    public internal(set) var network: RecurrentNetwork?
+    /// What training did: epochs run, the best epoch and its validation loss.
+    public var report: TrainingReport {
+        get { state.report }
+        set { state.report = newValue }
+    }
+    /// Training progress for training in parts (the `auto` search); not saved.
+    var training = TrainingParts()
+    /// What the fitted model keeps besides its weights (the model file's metadata `state`).
+    public struct FittedState: Sendable, Codable, Equatable, WindowState {
+        public var history: [Double] = []
+        public var covariateHistory: [[Double]] = []
+        public var timestampHistory: [Timestamp]?
+        public var lastValue = 0.0
+        public var observations = 0
+        public var fallbackScale = 1.0
+        public var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
+        public var covariateScalers: [Scaler] = []
+        public var report = TrainingReport()
+        /// The data's grid (`Frequency.code`).
+        public var frequencyCode = "index"
+        /// A global model's series, each with the history it forecasts from.
+        public var seriesHistories: [SeriesHistory] = []
+
+        /// Throws unless the state can be forecast from (a decoded model file's).
+        func validate(_ c: RecurrentConfiguration) throws(ForecastingError) {
+            if seriesHistories.isEmpty || !history.isEmpty { try validateRows(c) }
+            for series in seriesHistories {
+                let name = "series \"\(series.name)\""
+                try FittedStateCheck.observations(series.observations, name: name)
+                try FittedStateCheck.rows(name, series.history, covariates: series.covariateHistory,
+                                          timestamps: series.timestampHistory, scalers: series.covariateScalers,
+                                          fallbackScale: series.fallbackScale, lastValue: series.lastValue,
+                                          needed: c.window, c)
+            }
+        }
+    }
+
+    public internal(set) var state = FittedState()
+    /// Called after every training epoch (for a progress bar); not saved.
+    public var progress: (@Sendable (TrainingProgress) -> Void)?
+
+    /// An unfitted forecaster with this configuration (many-to-one, not stateful).
+    public init(_ configuration: RecurrentConfiguration) {
+        precondition(configuration.strategy == .direct, "DirectForecaster: the configuration is \(configuration.strategy)")
+        self.configuration = configuration
+    }
+
+    /// A fitted forecaster from saved parts (a model file).
+    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, state: FittedState) {
+        self.init(configuration)
+        self.network = network
+        self.state = state
+    }
+
+    /// The window encoder of this model's fitted scalings (kept in `state`).
+    var encoder: WindowEncoder {
+        get { state.encoder(configuration) }
+        set { state.keep(newValue) }
+    }
+
+    /// Forecasts from the end of `series` instead of the end of the training history:
+    /// the last L values become the next window (no retraining).
+    public mutating func condition(on series: SeriesData) throws {
+        try state.take(series, configuration)
+    }
+
+    public mutating func fit(_ series: SeriesData) throws {
+        try fit(series, steps: nil, resuming: false)
+    }
+
+    /// Fits with the configured scaling: `steps` replaces `maxSteps` for this call, and
+    /// `resuming` continues training the fitted network (a warm restart) instead of
+    /// starting a new one.
+    mutating func fit(_ series: SeriesData, steps: Int?, resuming: Bool) throws {
+        var c = configuration
+        if let steps { c.maxSteps = steps }
+        _ = try c.directWindows(series.target, series: series.name)  // long enough (the first error a short series gets)
+        guard c.calendar.isEmpty || series.timestamps != nil else {
+            throw ForecastingError.invalidConfiguration("calendar features need a time column")
+        }
+        guard series.covariates.count == c.covariates.count else {
+            throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
+        }
+        state.frequencyCode = series.frequency.code
+        encoder = .fitted(c, to: series)
+        try trainDirect([series], encoders: [encoder], configuration: c, resuming: resuming)
+        try state.take(series, c)
+    }
+
+    /// The one windowed training of the direct network, for one series or every series of
+    /// a global model: each series' windows encoded by its own encoder, the training windows
+    /// of every series first, then the validation windows (each series' last ones, in time
+    /// order; for one series this is its windows in time order). `resuming` continues the
+    /// fitted network (a warm restart). Returns the validation windows.
+    @discardableResult
+    mutating func trainDirect(_ panel: [SeriesData], encoders: [WindowEncoder], configuration c: RecurrentConfiguration,
+                              resuming: Bool) throws -> [(series: Int, end: Int)] {
+        var trainIndex: [(series: Int, end: Int)] = [], validationIndex: [(series: Int, end: Int)] = []
+        for (i, s) in panel.enumerated() {
+            let (windows, validation) = try c.directWindows(s.target, series: s.name)
+            let ends = windows.starts.map { $0 + c.window }
+            trainIndex += ends.dropLast(validation).map { (i, $0) }
+            validationIndex += ends.suffix(validation).map { (i, $0) }
+        }
+        let index = trainIndex + validationIndex
+        let resume = resuming ? network : nil
+        let network = resume ?? c.makeNetwork()
+        var trainer = Trainer(configuration: c, network: network, progress: progress)
+        report = try trainer.train(samples: index.count, validationCount: validationIndex.count,
+                                   resuming: resume == nil ? nil : report) { k in
+            let (i, end) = index[k]
+            let x = panel[i].target
+            let (input, scaling) = encoders[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
+            // One target per step; a quantile head has Q outputs per step for it (pinball loss).
+            return (input, (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) })
+        }
+        self.network = network
+        training.record(trainer, resumed: resume != nil)
+        return validationIndex
+    }
+
+    /// Mean absolute error, in the series' units, of the forecasts for the validation
+    /// windows (the last samples, which training did not fit on).
+    func validationError(_ series: SeriesData) -> Double {
+        guard let network else { return .infinity }
+        let c = configuration, l = c.window, x = series.target
+        guard let samples = try? c.directWindows(x, series: series.name).windows.count else { return .infinity }
+        let first = samples - report.validationSamples
+        let errors = directErrors(network, [series], encoders: [encoder], windows: (first..<samples).map { (0, $0 + l) })
+        return errors.isEmpty ? .infinity : errors.reduce(0) { $0 + $1.error } / Double(errors.count)
+    }
+
+    /// The absolute errors of a direct network's point forecasts for `windows` (a series of
+    /// `panel` and the row after the window) in order, window by window and step by step,
+    /// each series encoded by its encoder; the inputs go through in batches (`forwardWindows`).
+    func directErrors(_ network: RecurrentNetwork, _ panel: [SeriesData], encoders: [WindowEncoder],
+                      windows: [(series: Int, end: Int)]) -> [(series: Int, error: Double)] {
+        let c = configuration
+        let encoded = windows.map { i, end in encoders[i].encode(panel[i].target, panel[i].covariates, panel[i].timestamps, end: end) }
+        let outputs = Self.forwardWindows(network, encoded.map(\.input), steps: c.window)
+        var errors: [(series: Int, error: Double)] = []
+        errors.reserveCapacity(windows.count * c.horizon)
+        for (k, (i, end)) in windows.enumerated() {
+            let x = panel[i].target, scaling = encoded[k].scaling, output = outputs[k]
+            for h in 0..<c.horizon {
+                let forecast = scaling.baseline[h] + scaling.scale * Double(output[output.startIndex + h * c.outputsPerStep + c.pointIndex])
+                errors.append((i, abs(x[end + h] - forecast)))
+            }
+        }
+        return errors
+    }
+
+    /// The network's outputs for many windows of `steps` steps ([steps, F] inputs), an
+    /// inference pass over up to 256 windows at a time (one row of the batch each), in order.
+    /// Each row's numbers do not depend on the others in its batch (the step kernel and the
+    /// gates work row by row).
+    static func forwardWindows(_ network: RecurrentNetwork, _ inputs: [[Float]], steps: Int) -> [ArraySlice<Float>] {
+        var outputs: [ArraySlice<Float>] = []
+        outputs.reserveCapacity(inputs.count)
+        let width = network.configuration.outputSize
+        var start = 0
+        while start < inputs.count {
+            let end = min(start + 256, inputs.count)
+            let batch = Array(inputs[start..<end].joined())
+            let output = network.forward(batch, batch: end - start, steps: steps, differentiable: false)
+            for k in 0..<(end - start) { outputs.append(output[(k * width)..<((k + 1) * width)]) }
+            start = end
+        }
+        return outputs
+    }
+
+    public func predict(horizon: Int) throws -> Forecast {
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        try configuration.checkDirectHorizon(horizon)
+        let (input, scaling) = encoder.encode(state.history, state.covariateHistory, state.timestampHistory, end: state.history.count)
+        let output = network.forward(input, batch: 1, steps: configuration.window, differentiable: false)
+        return configuration.directForecast(output[...], scaling: scaling, horizon: horizon)
+    }
+
+    /// Forecasts of forecasters that share one network and configuration (the series of a
+    /// global model) in one inference pass (`forwardWindows`, whose rows do not depend on
+    /// each other: the same numbers as one by one); nil when they do not share one.
+    static func predict(sharing forecasters: [DirectForecaster], horizon: Int) throws -> [Forecast]? {
+        guard let first = forecasters.first, let network = first.network,
+              forecasters.allSatisfy({ $0.network === network && $0.configuration == first.configuration })
+        else { return nil }
+        let c = first.configuration
+        try c.checkDirectHorizon(horizon)
+        let encoded = forecasters.map { f in
+            f.encoder.encode(f.state.history, f.state.covariateHistory, f.state.timestampHistory, end: f.state.history.count)
+        }
+        let outputs = forwardWindows(network, encoded.map(\.input), steps: c.window)
+        return zip(encoded, outputs).map { c.directForecast($1, scaling: $0.scaling, horizon: horizon) }
+    }
+
+    /// Takes new observations after the history (NaN: carry the last value), with the
+    /// covariates' values of the same rows and their timestamps when the model uses
+    /// calendar features: the input window slides over them.
+    public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
+        guard network != nil else { throw ForecastingError.notFitted(model: name) }
+        guard !values.isEmpty else { return }
+        guard state.seriesHistories.isEmpty else {
+            throw ForecastingError.invalidConfiguration("a global model updates one series at a time: forecaster(forSeries:) first")
+        }
+        let rows = try state.checkedNewRows(values, covariates: covariates, timestamps: timestamps, configuration)
+        state.append(rows.values, covariates: rows.covariates, timestamps: timestamps, configuration)
+    }
+
+    /// The gradient-flow report of the fitted network on `series`: ||dLoss/dx_t|| for
+    /// every input step t = 1...L, over the last `windows` training windows of the series
+    /// (the training loss).
+    public func gradientFlow(on series: SeriesData, windows: Int = 64) throws -> [Double] {
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        let c = configuration, l = c.window, x = series.target
+        guard x.count >= l + c.horizon else {
+            throw ForecastingError.tooShort(series: series.name, length: x.count, needed: l + c.horizon,
+                                            reason: "for one window of \(l) and a horizon of \(c.horizon)")
+        }
+        let samples = try Windows(.manyToOne(inputLength: l, horizon: c.horizon), seriesLength: x.count, series: series.name).count
+        var inputs: [Float] = [], targets: [Float] = []
+        let first = max(0, samples - windows)
+        for sample in first..<samples {
+            let (input, scaling) = encoder.encode(x, series.covariates, series.timestamps, end: sample + l)
+            inputs += input
+            for h in 0..<c.horizon {
+                let value = Float((x[sample + l + h] - scaling.baseline[h]) / scaling.scale)
+                targets += Array(repeating: value, count: c.outputsPerStep)
+            }
+        }
+        return network.gradientFlow(inputs, target: targets, batch: samples - first, steps: l, loss: c.trainingLoss)
+    }
+}
+
+/// How far training in parts (the `auto` search) has come; not saved.
+struct TrainingParts: Sendable {
+    /// Optimizer steps run so far, every part.
+    var steps = 0
+    /// Whether training has ended (early stopping or the epoch limit): another part would run nothing.
+    var finished = false
+
+    mutating func record(_ trainer: Trainer, resumed: Bool) {
+        steps = (resumed ? steps : 0) + trainer.stepsRun
+        finished = trainer.finished
+    }
+}

@@ -1,0 +1,238 @@
+import Neural
+import Support
+import TimeSeries
+
+/// Many-to-many forecasting: teacher-forced training on the next value at every step,
+/// recursive forecasts, and a hidden state after the history (stateful: kept and advanced
+/// by new observations; otherwise run over the last L values).
+public struct SequenceForecaster: Forecaster {
+    public let configuration: RecurrentConfiguration
+    public var name: String { ModelKind(cell: configuration.cell).rawValue }
+    public internal(set) var network: RecurrentNetwork?
+    public var report: TrainingReport {
+        get { state.report }
+        set { state.report = newValue }
+    }
+    var training = TrainingParts()
+    /// What the fitted model keeps besides its weights (the model file's metadata `state`).
+    public struct FittedState: Sendable, Codable, Equatable {
+        /// The last L + 1 values (L first differences).
+        public var history: [Double] = []
+        /// The last observed value (differences are summed back from it).
+        public var lastValue = 0.0
+        public var observations = 0
+        /// The scaled series' scaler (levels or first differences).
+        public var sequenceScaler = Scaler(kind: .identity, center: 0, scale: 1)
+        /// The hidden (and cell) state after the history, and the network's output there
+        /// (the scaled forecast of the next step) with a Gaussian head's raw scale output.
+        public var hidden: [Float] = []
+        public var cell: [Float]?
+        public var nextOutput: Float = 0
+        public var nextScale: Float = 0
+        public var report = TrainingReport()
+        public var frequencyCode = "index"
+
+        func validate(_ c: RecurrentConfiguration) throws(ForecastingError) {
+            try FittedStateCheck.finite("history", history + [lastValue])
+            guard !history.isEmpty else { throw FittedStateCheck.bad("history has no values; the model reads 1") }
+            try FittedStateCheck.scaler("the sequence scaler", sequenceScaler)
+            guard nextOutput.isFinite, nextScale.isFinite else {
+                throw FittedStateCheck.bad("the next output or scale is not finite")
+            }
+            try FittedStateCheck.observations(observations, name: "history")
+            try FittedStateCheck.recurrentState(hidden: hidden, cell: cell, c)
+        }
+    }
+
+    public internal(set) var state = FittedState()
+    public var progress: (@Sendable (TrainingProgress) -> Void)?
+
+    public init(_ configuration: RecurrentConfiguration) {
+        precondition(configuration.mode == .manyToMany, "SequenceForecaster: the configuration is \(configuration.strategy)")
+        self.configuration = configuration
+    }
+
+    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, state: FittedState) {
+        self.init(configuration)
+        self.network = network
+        self.state = state
+    }
+
+    /// The series as the network sees it: scaled levels, or scaled first differences
+    /// (then value i stands for x[i + 1] - x[i]).
+    func sequenceValues(_ x: [Double]) -> [Float] {
+        let scaler = state.sequenceScaler
+        return switch configuration.normalization {
+        case .differences: (1..<max(x.count, 1)).map { Float(scaler.transform(x[$0] - x[$0 - 1])) }
+        default: x.map { Float(scaler.transform($0)) }
+        }
+    }
+
+    public mutating func fit(_ series: SeriesData) throws {
+        try fit(series, steps: nil, resuming: false)
+    }
+
+    /// Fits with the configured scaling; `steps` and `resuming` as for `DirectForecaster`.
+    mutating func fit(_ series: SeriesData, steps: Int?, resuming: Bool) throws {
+        var c = configuration
+        if let steps { c.maxSteps = steps }
+        let l = c.window, x = series.target
+        guard c.covariates.isEmpty, c.quantiles.isEmpty, c.calendar.isEmpty else {
+            throw ForecastingError.invalidConfiguration(
+                "many-to-many forecasts feed predictions back, so they take no covariates, calendar features or quantile head; use --mode many-to-one")
+        }
+        let needed = l + 3
+        guard x.count >= needed else {
+            throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
+                                            reason: "for training sequences of \(l) steps")
+        }
+        state.frequencyCode = series.frequency.code
+        let raw = c.normalization == .differences ? (1..<x.count).map { x[$0] - x[$0 - 1] } : x
+        state.sequenceScaler = Scaler.fit(.standard, to: raw)
+        let u = sequenceValues(x)
+        let resume = resuming ? network : nil
+        let network = resume ?? c.makeNetwork()
+        let earlier = resume == nil ? nil : report
+        var trainer = Trainer(configuration: c, network: network, progress: progress)
+        if c.stateful {
+            report = try trainer.trainStateful(u, resuming: earlier)
+        } else {
+            report = try trainer.train(samples: u.count - l, resuming: earlier) { s in
+                (Array(u[s..<(s + l)]), Array(u[(s + 1)...(s + l)]))
+            }
+        }
+        self.network = network
+        training.record(trainer, resumed: resume != nil)
+        state.history = Array(x.suffix(l + 1))
+        state.lastValue = x[x.count - 1]
+        state.observations = x.count
+        warmUp(x)
+    }
+
+    /// Sets the state and next output from a history: a stateful model runs over all of
+    /// it from a zero state, as in training; otherwise over its last L values.
+    mutating func warmUp(_ x: [Double]) {
+        guard let network else { return }
+        var u = sequenceValues(x)
+        if !configuration.stateful { u = Array(u.suffix(configuration.window)) }
+        guard !u.isEmpty else { return }
+        let output = network.forward(u, batch: 1, steps: u.count, differentiable: false)
+        let final = network.finalState
+        state.hidden = final.hidden
+        state.cell = final.cell
+        setNextOutputs(output)
+    }
+
+    /// Keeps the last step's outputs (mean, and a Gaussian head's raw scale).
+    mutating func setNextOutputs(_ output: [Float]) {
+        let q = configuration.outputsPerStep, last = output.count / q - 1
+        state.nextOutput = output[last * q]
+        state.nextScale = q > 1 ? output[last * q + 1] : 0
+    }
+
+    /// Forecasts from the end of `series` (no retraining): the state is warmed over it.
+    public mutating func condition(on series: SeriesData) throws {
+        let l = configuration.window
+        guard series.target.count >= l else {
+            throw ForecastingError.tooShort(series: series.name, length: series.target.count, needed: l,
+                                            reason: "for the model's input window of \(l)")
+        }
+        state.history = Array(series.target.suffix(l + 1))
+        state.lastValue = series.target[series.target.count - 1]
+        state.observations = series.target.count
+        warmUp(series.target)
+    }
+
+    public func predict(horizon: Int) throws -> Forecast {
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        let c = configuration
+        // A Gaussian head runs its sample paths as one batch: each path feeds its own draws back.
+        let paths = c.gaussian ? c.samples : 1
+        let q = c.outputsPerStep
+        var hidden: [Float] = [], cell: [Float]? = state.cell == nil ? nil : []
+        let h = c.hiddenSize
+        for layer in 0..<c.layers {
+            for _ in 0..<paths {
+                hidden += state.hidden[(layer * h)..<((layer + 1) * h)]
+                if let saved = state.cell { cell! += saved[(layer * h)..<((layer + 1) * h)] }
+            }
+        }
+        var recurrent = RecurrentState(hidden: hidden, cell: cell, batch: paths)
+        var means = [Float](repeating: state.nextOutput, count: paths)
+        var scales = [Float](repeating: state.nextScale, count: paths)
+        var generator = SplitMix64(seed: c.seed ^ 0x9A7_45)
+        var levels = [Double](repeating: state.lastValue, count: paths)
+        var values = [[Double]](repeating: [], count: paths)
+        for step in 0..<horizon {
+            var drawn = means
+            if c.gaussian {
+                for p in 0..<paths {
+                    drawn[p] = means[p] + Float((Loss.softplus(Double(scales[p])) + 1e-6).squareRoot() * generator.nextNormal())
+                }
+            }
+            for p in 0..<paths {
+                let value = state.sequenceScaler.inverse(Double(drawn[p]))
+                if c.normalization == .differences {
+                    levels[p] += value
+                    values[p].append(levels[p])
+                } else {
+                    values[p].append(value)
+                }
+            }
+            if step + 1 < horizon {
+                let output = network.forward(drawn, batch: paths, steps: 1, initialState: recurrent, differentiable: false)
+                recurrent = network.finalState
+                means = (0..<paths).map { output[$0 * q] }
+                if q > 1 { scales = (0..<paths).map { output[$0 * q + 1] } }
+            }
+        }
+        return c.gaussian ? Forecast(summarizing: values) : Forecast(point: values[0])
+    }
+
+    /// Mean absolute error, in the series' units, of recursive H-step forecasts from up
+    /// to 10 origins in the last 10% of the series.
+    func validationError(_ series: SeriesData) -> Double {
+        let x = series.target, h = configuration.horizon
+        let first = max(configuration.window + 2, x.count - max(Int(0.1 * Double(x.count)), h))
+        var total = 0.0, count = 0
+        for origin in stride(from: first, through: x.count - h, by: max(h, (x.count - h - first) / 10 + 1)) {
+            var probe = self
+            probe.state.lastValue = x[origin - 1]
+            probe.warmUp(Array(x[0..<origin]))
+            guard let forecast = try? probe.predict(horizon: h) else { continue }
+            for step in 0..<h {
+                total += abs(x[origin + step] - forecast.point[step])
+                count += 1
+            }
+        }
+        return count > 0 ? total / Double(count) : .infinity
+    }
+
+    /// Takes new observations after the history (NaN: carry the last value). A stateful
+    /// model advances its saved state over the new rows only (cost proportional to their
+    /// number); otherwise the state is warmed again over the last L values.
+    public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        guard !values.isEmpty else { return }
+        guard covariates.isEmpty else {
+            throw ForecastingError.invalidConfiguration(
+                "the model has 0 covariate(s); the new rows have \(covariates.count) with \(values.count) values each expected")
+        }
+        let c = configuration
+        let filled = Frame.forwardFilled(values, after: state.lastValue)
+        if c.stateful {
+            let u = sequenceValues([state.lastValue] + filled)
+            let inputs = c.normalization == .differences ? u : Array(u.dropFirst())
+            let output = network.forward(inputs, batch: 1, steps: inputs.count,
+                                         initialState: RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1),
+                                         differentiable: false)
+            state.hidden = network.finalState.hidden
+            state.cell = network.finalState.cell
+            setNextOutputs(output)
+        }
+        state.history = Array((state.history + filled).suffix(c.window + 1))
+        state.lastValue = filled[filled.count - 1]
+        state.observations += filled.count
+        if !c.stateful { warmUp(state.history) }
+    }
+}
