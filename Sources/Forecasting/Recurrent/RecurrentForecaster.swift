@@ -131,7 +131,7 @@ public enum RecurrentForecaster: Forecaster {
             self.progress = progress
             return try fit(series, steps: nil, resuming: false)
         }
-        self = try ScalingSearch(budget: c.maxSteps, season: c.season, progress: progress).run(
+        self = try ScalingSearch(budget: c.maxSteps, season: c.season, progress: progress, combine: c.strategy == .direct).run(
             ScalingSearch.candidates(c, series),
             train: { model, steps, resuming in try model.fit(series, steps: steps, resuming: resuming) },
             score: { $0.validationError(series) })
@@ -161,7 +161,7 @@ public enum RecurrentForecaster: Forecaster {
             self = model
             return
         }
-        self = try ScalingSearch(budget: c.maxSteps, season: c.season, progress: progress).run(
+        self = try ScalingSearch(budget: c.maxSteps, season: c.season, progress: progress, combine: false).run(
             candidates.map { normalization in
                 var candidate = c
                 candidate.normalization = normalization

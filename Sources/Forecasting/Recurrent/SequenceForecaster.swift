@@ -97,8 +97,10 @@ public struct SequenceForecaster: Forecaster {
         if c.stateful {
             report = try trainer.trainStateful(u, resuming: earlier)
         } else {
-            report = try trainer.train(samples: u.count - l, resuming: earlier) { s in
-                (Array(u[s..<(s + l)]), Array(u[(s + 1)...(s + l)]))
+            let windows = try Windows(.manyToMany(length: l), seriesLength: u.count, series: series.name)
+            report = try trainer.train(samples: windows.count, resuming: earlier) { k in
+                let s = windows.starts[k]
+                return (Array(u[s..<(s + l)]), Array(u[(s + 1)...(s + l)]))
             }
         }
         self.network = network
