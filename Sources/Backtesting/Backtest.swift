@@ -86,29 +86,35 @@ public struct Backtest {
                     record: ((Int, [Metrics.Outcome]) throws -> Void)? = nil) throws -> [Int: [Metrics.Outcome]] {
         let blocks = stride(from: 0, to: origins.count, by: refitEvery).map { block(of: $0) }
             .filter { !$0.allSatisfy(done.contains) }
-        let collected = Collected()
-        let runBlock = { (range: Range<Int>) throws in
-            let outcomes = try self.runBlock(range, models: models, input: input, done: done)
+        let collected = Collected<Int>()
+        try Backtest.parallel(blocks.count, jobs: jobs, failures: collected) { i in
+            let outcomes = try self.runBlock(blocks[i], models: models, input: input, done: done)
             try collected.add(outcomes, record: record)
-        }
-        if jobs == 1 || blocks.count <= 1 {
-            for range in blocks { try runBlock(range) }
-        } else {
-            // Safe to share: `runBlock` reads the input and calls `make`, which builds a new
-            // forecaster (its own network and buffers) on every call; `collected` is locked.
-            nonisolated(unsafe) let runBlock = runBlock
-            DispatchQueue.concurrentPerform(iterations: min(jobs, blocks.count)) { _ in
-                while let i = collected.take(below: blocks.count) {
-                    do { try runBlock(blocks[i]) } catch { collected.fail(i, error) }
-                }
-            }
-            if let error = collected.firstError { throw error }
         }
         return collected.outcomes
     }
 
+    /// Runs `body` for blocks 0..<count: in order on this thread (one job or block), else on
+    /// up to `jobs` threads taking the next block in turn; a failure stops the taking, and the
+    /// error of the earliest failed block is thrown (the same whatever the timing).
+    static func parallel<Key>(_ count: Int, jobs: Int, failures: Collected<Key>, _ body: (Int) throws -> Void) throws {
+        if jobs == 1 || count <= 1 {
+            for i in 0..<count { try body(i) }
+            return
+        }
+        // Safe to share: every block builds its own forecasters (their own networks and
+        // buffers) and reads the inputs only; `failures` is locked.
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: min(jobs, count)) { _ in
+            while let i = failures.take(below: count) {
+                do { try body(i) } catch { failures.fail(i, error) }
+            }
+        }
+        if let error = failures.firstError { throw error }
+    }
+
     /// Fits every model at the block's first origin and forecasts its origins not done.
-    private func runBlock(_ range: Range<Int>, models: [Model], input: Input, done: Set<Int>) throws
+    func runBlock(_ range: Range<Int>, models: [Model], input: Input, done: Set<Int>) throws
         -> [Int: [Metrics.Outcome]]
     {
         var outcomes: [Int: [Metrics.Outcome]] = [:]
@@ -169,10 +175,11 @@ public struct Backtest {
     }
 }
 
-/// What the workers share: the next block to take, the outcomes, the first failure.
-private final class Collected: Sendable {
+/// What the workers share: the next block to take, the outcomes (by origin, or by series
+/// and origin), the first failure.
+final class Collected<Key: Hashable & Comparable & Sendable>: Sendable {
     private struct State {
-        var outcomes: [Int: [Metrics.Outcome]] = [:]
+        var outcomes: [Key: [Metrics.Outcome]] = [:]
         var next = 0
         var failure: (index: Int, error: any Error)?
     }
@@ -180,7 +187,7 @@ private final class Collected: Sendable {
 
     /// Records a block's outcomes in origin order (`record` runs under the lock, so the
     /// store sees one block at a time).
-    func add(_ outcomes: [Int: [Metrics.Outcome]], record: ((Int, [Metrics.Outcome]) throws -> Void)?) throws {
+    func add(_ outcomes: [Key: [Metrics.Outcome]], record: ((Key, [Metrics.Outcome]) throws -> Void)?) throws {
         try state.withLock { s in
             for (index, perModel) in outcomes.sorted(by: { $0.key < $1.key }) {
                 try record?(index, perModel)
@@ -189,7 +196,7 @@ private final class Collected: Sendable {
         }
     }
 
-    var outcomes: [Int: [Metrics.Outcome]] { state.withLock { $0.outcomes } }
+    var outcomes: [Key: [Metrics.Outcome]] { state.withLock { $0.outcomes } }
 
     /// The next block index below `limit`, or nil when all are taken or a block failed.
     func take(below limit: Int) -> Int? {

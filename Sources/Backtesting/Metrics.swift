@@ -202,6 +202,35 @@ public struct Metrics: Sendable, Equatable {
 
     /// Rows as they were stored (see `Row.init(step:n:named:)`).
     public init(rows: [Row]) { self.rows = rows }
+
+    /// The figures of many series as one: at every step (and overall) each figure is the
+    /// mean over the series of that series' figure (the series with a finite value count;
+    /// NaN when none has one), and `n` is the total of their scored pairs. Every series
+    /// weighs alike, whatever its length or units (the figures are per-series means; MASE
+    /// is scaled). Steps are those of the first series, matched by step.
+    public init(averaging perSeries: [Metrics]) {
+        guard let first = perSeries.first else {
+            self.rows = []
+            return
+        }
+        rows = first.rows.map { template in
+            let matching = perSeries.compactMap { m in m.rows.first { $0.step == template.step } }
+            var sums: [String: (total: Double, count: Int)] = [:]
+            var order: [String] = []
+            for row in matching {
+                for (metric, value) in row.named {
+                    if sums[metric] == nil { order.append(metric); sums[metric] = (0, 0) }
+                    if value.isFinite { sums[metric]!.total += value; sums[metric]!.count += 1 }  // set just above
+                }
+            }
+            var figures: [String: Double] = [:]
+            for metric in order {
+                let (total, count) = sums[metric]!  // every name in `order` has its sum
+                figures[metric] = count > 0 ? total / Double(count) : .nan
+            }
+            return Row(step: template.step, n: matching.reduce(0) { $0 + $1.n }, named: figures)
+        }
+    }
 }
 
 extension Double {

@@ -64,10 +64,16 @@ public enum ModelKind: String, CaseIterable, Sendable, Codable {
         case .seasonalNaive: return SeasonalNaive(period: configuration.season)
         case .drift: return Drift()
         case .mean: return HistoricMean()
-        case .rnn, .rnnReLU, .gru, .lstm:
-            var c = configuration
-            c.cell = cell ?? c.cell  // set for every network kind
-            return RecurrentForecaster(c)
+        case .rnn, .rnnReLU, .gru, .lstm: return makeNetwork(configuration)! // a network kind
         }
+    }
+
+    /// A new, unfitted network of this kind (`configuration` with this kind's cell); nil for
+    /// a baseline.
+    public func makeNetwork(_ configuration: RecurrentConfiguration) -> RecurrentForecaster? {
+        guard let cell else { return nil }
+        var c = configuration
+        c.cell = cell
+        return RecurrentForecaster(c)
     }
 }

@@ -61,6 +61,24 @@ public enum Schema {
             PRIMARY KEY (run_id, model, series, origin, step, level)
         );
         """,
+        // Version 3: aggregate metrics of a panel backtest, over its series, with `series`
+        // NULL (SQLite cannot drop a NOT NULL: the table is copied).
+        """
+        CREATE TABLE metrics_v3(
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            series TEXT,                         -- NULL for the aggregate over a panel's series
+            step INTEGER,                        -- NULL for the overall figure
+            metric TEXT NOT NULL,                -- mae, rmse, mape, smape, mase, bias, ..., series (the count)
+            value REAL,
+            n INTEGER NOT NULL
+        );
+        INSERT INTO metrics_v3(rowid, run_id, model, series, step, metric, value, n)
+            SELECT rowid, run_id, model, series, step, metric, value, n FROM metrics;
+        DROP TABLE metrics;
+        ALTER TABLE metrics_v3 RENAME TO metrics;
+        CREATE UNIQUE INDEX metrics_key ON metrics(run_id, model, ifnull(series, char(0)), ifnull(step, 0), metric);
+        """,
     ]
 
     /// The schema version this code writes.

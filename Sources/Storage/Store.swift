@@ -78,17 +78,18 @@ public final class Store {
         }
     }
 
-    /// One metric value: `step` nil for the overall figure.
+    /// One metric value: `step` nil for the overall figure, `series` nil for the aggregate
+    /// over the series of a panel.
     public struct MetricRow: Sendable, Equatable {
         public var model: String
-        public var series: String
+        public var series: String?
         public var step: Int?
         public var metric: String
         public var value: Double?
         public var n: Int
 
         /// A metric row from its columns.
-        public init(model: String, series: String, step: Int?, metric: String, value: Double?, n: Int) {
+        public init(model: String, series: String?, step: Int?, metric: String, value: Double?, n: Int) {
             self.model = model
             self.series = series
             self.step = step
@@ -304,7 +305,8 @@ public final class Store {
                 INSERT INTO metrics(run_id, model, series, step, metric, value, n) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             for m in metrics {
-                try statement.run([.integer(run), .text(m.model), .text(m.series), m.step.map { .integer(Int64($0)) } ?? .null,
+                try statement.run([.integer(run), .text(m.model), m.series.map(Value.text) ?? .null,
+                                   m.step.map { .integer(Int64($0)) } ?? .null,
                                    .text(m.metric), m.value.map(Store.real) ?? .null, .integer(Int64(m.n))])
             }
             try finishRun(run, status: .complete)
@@ -372,7 +374,7 @@ public final class Store {
         try rows("""
             SELECT model, series, step, metric, value, n FROM metrics WHERE run_id = ? ORDER BY rowid
             """, [.integer(run)]) { s in
-            MetricRow(model: s.text(at: 0) ?? "", series: s.text(at: 1) ?? "",
+            MetricRow(model: s.text(at: 0) ?? "", series: s.type(at: 1) == .null ? nil : s.text(at: 1) ?? "",
                       step: s.type(at: 2) == .null ? nil : Int(s.int64(at: 2)), metric: s.text(at: 3) ?? "",
                       value: Store.optional(s, 4), n: Int(s.int64(at: 5)))
         }

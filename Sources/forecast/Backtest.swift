@@ -58,6 +58,13 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
+    @Option(help: "For a panel, the series listed under the table: \(BacktestReport.PerSeries.help).")
+    var perSeries: BacktestReport.PerSeries = .worst(10)
+
+    @Flag(inversion: .prefixedNo,
+          help: "With --series-column: fit one network per origin on every series (--global, the default for long-format input) or one per series (--no-global). Baselines are fitted per series either way.")
+    var global: Bool?
+
     @Option(help: "Record the run in this SQLite database (created when missing), origin by origin.")
     var db: String?
 
@@ -97,6 +104,7 @@ struct BacktestCommand: ParsableCommand {
             var stored = try BacktestCommand.stored(run, db: db)
             stored.jobs = jobs
             stored.format = format
+            stored.perSeries = perSeries
             try stored.execute(store: { store }, resuming: run)
         } else {
             let store = try db.map(Store.Deferred.init)
@@ -128,7 +136,7 @@ struct BacktestCommand: ParsableCommand {
         for argument in after {
             if skipNext { skipNext = false; continue }
             let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
-            if ["--jobs", "--format", "--db"].contains(name) {
+            if ["--jobs", "--format", "--db", "--per-series"].contains(name) {
                 skipNext = !argument.contains("=")
                 continue
             }
@@ -137,11 +145,13 @@ struct BacktestCommand: ParsableCommand {
         return kept
     }
 
-    /// Everything one series needs: its input, origins and model makers.
+    /// Everything one series needs: its input, origins and model makers (networks made
+    /// from `settings`).
     struct Plan {
         var input: Backtest.Input
         var backtest: Backtest
         var makers: [Backtest.Model]
+        var settings: RecurrentConfiguration
     }
 
     func plan(for frame: Frame) throws -> Plan {
@@ -171,7 +181,7 @@ struct BacktestCommand: ParsableCommand {
         return Plan(input: input, backtest: Backtest(origins: originSet, horizon: h, season: m,
                                                      jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                                      gap: gap, window: window, refitEvery: refitEvery),
-                    makers: makers)
+                    makers: makers, settings: settings)
     }
 
     /// The training length of the first origin for `--start`: a fraction of the rows, or
@@ -222,38 +232,73 @@ struct BacktestCommand: ParsableCommand {
             let stored = try runID.map { try store!.origins(run: $0) } ?? []  // store is set when runID is
             let total = plans.reduce(0) { $0 + $1.backtest.origins.count }
             let progress = ProgressBar.origins(total: total, done: stored.count)
-            for plan in plans {
-                let series = plan.input.name
-                let done = stored.filter { $0.series == series }
-                var outcomes = try runID.map { try BacktestCommand.outcomes(of: $0, series: series, origins: done, plan: plan,
-                                                                             store: store!) } ?? [:]
-                let fresh = try plan.backtest.run(plan.makers, on: plan.input, skipping: Set(done.map { $0.origin - 1 })) {
-                    index, perModel in
-                    if let runID, let store {
-                        try BacktestCommand.record(index, perModel, plan: plan, run: runID, store: store)
-                    }
-                    progress?()
+            /// Series `plan`'s outcomes recorded by an earlier part of this run.
+            func recorded(_ plan: Plan) throws -> (done: Set<Int>, outcomes: [Int: [Metrics.Outcome]]) {
+                let done = stored.filter { $0.series == plan.input.name }
+                let outcomes = try runID.map { try BacktestCommand.outcomes(of: $0, series: plan.input.name, origins: done,
+                                                                          plan: plan, store: store!) } ?? [:]
+                return (Set(done.map { $0.origin - 1 }), outcomes)
+            }
+            func write(_ index: Int, _ perModel: [Metrics.Outcome], _ plan: Plan) throws {
+                if let runID, let store { try BacktestCommand.record(index, perModel, plan: plan, run: runID, store: store) }
+                progress?()
+            }
+            if try fitsGlobally(plans) {
+                let panel = PanelBacktest(series: plans.map { PanelBacktest.Series(input: $0.input, backtest: $0.backtest) },
+                                          jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, refitEvery: refitEvery)
+                let settings = plans[0].settings
+                let panelModels = zip(models, plans[0].makers).map { kind, maker -> PanelBacktest.Model in
+                    guard kind.isNetwork else { return .perSeries(maker) }
+                    return .global(name: kind.rawValue) { kind.makeNetwork(settings)! }  // a network kind
                 }
-                outcomes.merge(fresh) { a, _ in a }
-                report.append((series, Backtest.results(models: plan.makers.map(\.name), outcomes: outcomes,
-                                                        series: plan.input.target, season: plan.backtest.season)))
+                let earlier = try plans.map(recorded)
+                let fresh = try panel.run(panelModels, skipping: earlier.map(\.done)) { key, perModel in
+                    try write(key.origin, perModel, plans[key.series])
+                }
+                for (s, plan) in plans.enumerated() {
+                    var outcomes = earlier[s].outcomes
+                    for (key, perModel) in fresh where key.series == s { outcomes[key.origin] = perModel }
+                    report.append((plan.input.name, Backtest.results(models: plan.makers.map(\.name), outcomes: outcomes,
+                                                                     series: plan.input.target, season: plan.backtest.season)))
+                }
+            } else {
+                for plan in plans {
+                    let earlier = try recorded(plan)
+                    var outcomes = earlier.outcomes
+                    let fresh = try plan.backtest.run(plan.makers, on: plan.input, skipping: earlier.done) { index, perModel in
+                        try write(index, perModel, plan)
+                    }
+                    outcomes.merge(fresh) { a, _ in a }
+                    report.append((plan.input.name, Backtest.results(models: plan.makers.map(\.name), outcomes: outcomes,
+                                                                     series: plan.input.target, season: plan.backtest.season)))
+                }
             }
             ProgressBar.finish()
-            if let runID, let store {
-                try store.complete(runID, metrics: report.flatMap { series, results in
-                    BacktestReport.metricRows(results.map { ($0.model, $0.metrics) }, series: series)
-                })
-            }
             let tables = report.map { series, results in
                 BacktestReport(series: series, origins: results.first?.outcomes.count ?? 0,
                                models: results.map { ($0.model, $0.metrics) })
             }
-            print(BacktestReport.render(tables, run: runID, format: format))
+            let aggregate = tables.count > 1 ? BacktestReport(aggregating: tables) : nil
+            if let runID, let store {
+                try store.complete(runID, metrics: (tables + (aggregate.map { [$0] } ?? [])).flatMap { $0.metricRows() })
+            }
+            print(BacktestReport.render(tables, aggregate: aggregate, perSeries: perSeries, run: runID, format: format))
         } catch {
             ProgressBar.finish()
             if let runID { try? store?.finishRun(runID, status: .failed) }
             throw error
         }
+    }
+
+    /// Whether the networks fit one model over every series: `--global`, or by default a
+    /// long-format input of several series. It needs one grid and configuration for all.
+    func fitsGlobally(_ plans: [Plan]) throws -> Bool {
+        guard global ?? (plans.count > 1), models.contains(where: \.isNetwork) else { return false }
+        if let first = plans.first, let other = plans.first(where: { $0.input.frequency != first.input.frequency }) {
+            throw CommandError(message: "\(data.sourceName): --global fits one network to series of one grid; \(first.input.name) is \(first.input.frequency.name), \(other.input.name) is \(other.input.frequency.name)",
+                               code: ExitStatus.dataError)
+        }
+        return true
     }
 
     /// Writes one completed origin: its forecasts for every model, quantiles, actuals.

@@ -11,6 +11,9 @@ struct Report: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
+    @Option(help: "For a panel, the series listed under the table: \(BacktestReport.PerSeries.help).")
+    var perSeries: BacktestReport.PerSeries = .worst(10)
+
     func run() throws {
         let (db, runID) = (stored.db, stored.runID)
         let store = try Store(readingFrom: db)
@@ -25,7 +28,7 @@ struct Report: ParsableCommand {
         }
         var origins: [String: Int] = [:]
         for origin in try store.origins(run: runID) { origins[origin.series, default: 0] += 1 }
-        let reports = BacktestReport.fromStore(try store.metrics(run: runID), origins: origins)
-        print(BacktestReport.render(reports, run: runID, format: format))
+        let (reports, aggregate) = BacktestReport.fromStore(try store.metrics(run: runID), origins: origins)
+        print(BacktestReport.render(reports, aggregate: aggregate, perSeries: perSeries, run: runID, format: format))
     }
 }

@@ -90,6 +90,29 @@ import TestSupport
         #expect(try store.metrics(run: run) == [metric, Store.MetricRow(model: "m", series: "s", step: 1, metric: "mae", value: nil, n: 0)])
     }
 
+    /// A version 2 store (before aggregate rows) moves to version 3 on open with its metric
+    /// rows kept; the aggregate rows of a panel (no series) are kept apart from a series'.
+    @Test func version2StoresMigrateAndAggregateRowsHaveNoSeries() throws {
+        let path = temporaryPath("v2.db")
+        do {
+            let old = try Connection(path: path)
+            try old.migrate(Array(Schema.migrations.prefix(2)))
+            try old.execute("""
+                INSERT INTO runs VALUES (1, 'now', 'backtest', 'complete', 'd', 't', '{}', '0.1');
+                INSERT INTO metrics VALUES (1, 'gru', 'a', NULL, 'mase', 0.5, 10);
+                """)
+        }
+        let store = try Store(path: path)
+        #expect(try Connection(path: path, mode: .readOnly).userVersion == Schema.version)
+        #expect(try store.metrics(run: 1) == [Store.MetricRow(model: "gru", series: "a", step: nil, metric: "mase", value: 0.5, n: 10)])
+        let run = try store.beginRun(kind: .backtest, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0", createdAt: "now")
+        let rows = [Store.MetricRow(model: "gru", series: "a", step: nil, metric: "mase", value: 0.5, n: 10),
+                    Store.MetricRow(model: "gru", series: nil, step: nil, metric: "mase", value: 0.7, n: 20)]
+        try store.complete(run, metrics: rows)
+        #expect(try store.metrics(run: run) == rows)
+        #expect(throws: SQLiteError.self) { try store.complete(run, metrics: rows + [rows[1]]) }  // one aggregate per key
+    }
+
     @Test func aRunOfAnUnknownKindIsNotAStoreOfThisTool() throws {
         let path = temporaryPath("store.db")
         let store = try Store(path: path)
