@@ -42,10 +42,25 @@ public struct Backtest {
     public var window: Int?
     /// Refit every k origins; in between, models forecast from the new origin unrefitted.
     public var refitEvery: Int
+    /// How refits start: from new networks (`cold`), or from the networks fitted at the
+    /// previous refit of the same chain of `chain` refits, in at most `steps` steps (`warm`,
+    /// for `WarmRefittable` models; each chain starts cold, so chains run in parallel and
+    /// results do not depend on `jobs`).
+    public var refit: Refit
+
+    public enum Refit: Sendable, Equatable {
+        case cold
+        case warm(chain: Int, steps: Int)
+
+        /// Refits per chain: every chain of a cold run is one refit.
+        public var chain: Int {
+            if case .warm(let chain, _) = self { max(chain, 1) } else { 1 }
+        }
+    }
 
     /// A walk-forward plan: origins, horizon, season (for MASE), jobs, and the gap, sliding window and refit policy.
     public init(origins: Origins, horizon: Int, season: Int, jobs: Int = 1, gap: Int = 0, window: Int? = nil,
-                refitEvery: Int = 1) {
+                refitEvery: Int = 1, refit: Refit = .cold) {
         self.origins = origins
         self.horizon = horizon
         self.season = season
@@ -53,6 +68,7 @@ public struct Backtest {
         self.gap = max(gap, 0)
         self.window = window
         self.refitEvery = max(refitEvery, 1)
+        self.refit = refit
     }
 
     /// The model input at an origin with `trainLength` rows: the training rows (the last
@@ -85,13 +101,23 @@ public struct Backtest {
     public func run(_ models: [Model], on input: Input, skipping done: Set<Int> = [],
                     record: ((Int, [Metrics.Outcome]) throws -> Void)? = nil) throws -> [Int: [Metrics.Outcome]] {
         let blocks = stride(from: 0, to: origins.count, by: refitEvery).map { block(of: $0) }
-            .filter { !$0.allSatisfy(done.contains) }
+        let chains = Backtest.chains(of: blocks, refit: refit).filter { !$0.joined().allSatisfy(done.contains) }
         let collected = Collected<Int>()
-        try Backtest.parallel(blocks.count, jobs: jobs, failures: collected) { i in
-            let outcomes = try self.runBlock(blocks[i], models: models, input: input, done: done)
-            try collected.add(outcomes, record: record)
+        try Backtest.parallel(chains.count, jobs: jobs, failures: collected) { i in
+            var fitted: [(any Forecaster)?] = Array(repeating: nil, count: models.count)
+            for range in chains[i] {
+                let outcomes: [Int: [Metrics.Outcome]]
+                (outcomes, fitted) = try self.runBlock(range, models: models, input: input, done: done, previous: fitted)
+                try collected.add(outcomes, record: record)
+            }
         }
         return collected.outcomes
+    }
+
+    /// The refit blocks in chains: one block per chain for cold refits, `chain` consecutive
+    /// blocks for warm ones.
+    static func chains(of blocks: [Range<Int>], refit: Refit) -> [[Range<Int>]] {
+        stride(from: 0, to: blocks.count, by: refit.chain).map { Array(blocks[$0..<min($0 + refit.chain, blocks.count)]) }
     }
 
     /// Runs `body` for blocks 0..<count: in order on this thread (one job or block), else on
@@ -113,27 +139,35 @@ public struct Backtest {
         if let error = failures.firstError { throw error }
     }
 
-    /// Fits every model at the block's first origin and forecasts its origins not done.
-    func runBlock(_ range: Range<Int>, models: [Model], input: Input, done: Set<Int>) throws
-        -> [Int: [Metrics.Outcome]]
+    /// Fits every model at the block's first origin (warm from `previous[m]`, model m's fit
+    /// at the previous block of the chain, when there is one and the refit is warm) and
+    /// forecasts its origins not done. Returns the outcomes and each model's fit.
+    func runBlock(_ range: Range<Int>, models: [Model], input: Input, done: Set<Int>,
+                  previous: [(any Forecaster)?] = []) throws -> ([Int: [Metrics.Outcome]], [(any Forecaster)?])
     {
+        var fits: [(any Forecaster)?] = []
         var outcomes: [Int: [Metrics.Outcome]] = [:]
         for index in range where !done.contains(index) { outcomes[index] = [] }
         // Every model trains on the same input at an origin: built once per origin.
         let inputs = range.map { modelInput(input, trainLength: origins.trainLengths[$0]) }
-        for model in models {
+        for (m, model) in models.enumerated() {
             var fitted: (any Forecaster)?
-            var previous = 0
+            var previousRows = 0
             for (index, (data, start)) in zip(range, inputs) {
                 let wanted = outcomes[index] != nil
                 let t = origins.trainLengths[index]
                 if fitted == nil {  // the block's first origin: its fit serves the others
-                    var fresh = model.make()
-                    try fresh.fit(data)
-                    fitted = fresh
+                    if case .warm(_, let steps) = refit, m < previous.count, let earlier = previous[m] as? any WarmRefittable {
+                        fitted = try earlier.warmRefitted(on: data, steps: steps)
+                    } else {
+                        var fresh = model.make()
+                        try fresh.fit(data)
+                        fitted = fresh
+                    }
+                    fits.append(fitted)
                 } else if var refreshable = fitted as? any Refreshable {
                     guard wanted else { continue }  // done: the next refresh takes its rows too
-                    try refreshable.refresh(with: data, newRows: t - previous)
+                    try refreshable.refresh(with: data, newRows: t - previousRows)
                     fitted = refreshable
                 } else {  // a baseline: its fit is its forecast rule
                     guard wanted else { continue }
@@ -141,7 +175,7 @@ public struct Backtest {
                     try fresh.fit(data)
                     fitted = fresh
                 }
-                previous = t
+                previousRows = t
                 guard wanted, let fitted else { continue }
                 let forecast = try fitted.predict(horizon: gap + horizon)
                 outcomes[index]?.append(Metrics.Outcome(
@@ -149,7 +183,7 @@ public struct Backtest {
                     quantiles: forecast.quantiles.map { (level: $0.level, values: Array($0.values.suffix(horizon))) }))
             }
         }
-        return outcomes
+        return (outcomes, fits)
     }
 
     /// Runs `models` at every origin and scores them.

@@ -53,11 +53,14 @@ public struct PanelBacktest {
     public var jobs: Int
     /// Refit every k global origins.
     public var refitEvery: Int
+    /// How the global models' refits start (`Backtest.Refit`; chains of global refit blocks).
+    public var refit: Backtest.Refit
 
-    public init(series: [Series], jobs: Int = 1, refitEvery: Int = 1) {
+    public init(series: [Series], jobs: Int = 1, refitEvery: Int = 1, refit: Backtest.Refit = .cold) {
         self.series = series
         self.jobs = max(jobs, 1)
         self.refitEvery = max(refitEvery, 1)
+        self.refit = refit
     }
 
     /// The number of global origins: the most any series has.
@@ -80,19 +83,26 @@ public struct PanelBacktest {
         func isDone(_ g: Int) -> Bool {
             series.indices.allSatisfy { s in origin(of: s, at: g).map { done[s].contains($0) } ?? true }
         }
-        let blocks = stride(from: 0, to: originCount, by: refitEvery)
-            .map { $0..<min($0 + refitEvery, originCount) }
-            .filter { !$0.allSatisfy(isDone) }
+        let blocks = stride(from: 0, to: originCount, by: refitEvery).map { $0..<min($0 + refitEvery, originCount) }
+        let chains = Backtest.chains(of: blocks, refit: refit).filter { !$0.joined().allSatisfy(isDone) }
         let collected = Collected<Key>()
-        try Backtest.parallel(blocks.count, jobs: jobs, failures: collected) { i in
-            try collected.add(try runBlock(blocks[i], models: models, done: done), record: record)
+        try Backtest.parallel(chains.count, jobs: jobs, failures: collected) { i in
+            var fitted: [String: RecurrentForecaster] = [:]
+            for range in chains[i] {
+                let outcomes: [Key: [Metrics.Outcome]]
+                (outcomes, fitted) = try runBlock(range, models: models, done: done, previous: fitted)
+                try collected.add(outcomes, record: record)
+            }
         }
         return collected.outcomes
     }
 
     /// Every model over the block's global origins: the global ones fitted at its first origin
-    /// on every taking-part series, the per-series ones as `Backtest.runBlock` does.
-    private func runBlock(_ range: Range<Int>, models: [Model], done: [Set<Int>]) throws -> [Key: [Metrics.Outcome]] {
+    /// on every taking-part series (warm from `previous`, by name, when the refit is warm),
+    /// the per-series ones as `Backtest.runBlock` does. Returns the outcomes and the global fits.
+    private func runBlock(_ range: Range<Int>, models: [Model], done: [Set<Int>], previous: [String: RecurrentForecaster])
+        throws -> ([Key: [Metrics.Outcome]], [String: RecurrentForecaster])
+    {
         var outcomes: [Key: [Metrics.Outcome]] = [:]
         var perSeries: [Key: [Metrics.Outcome]] = [:]
         for s in series.indices {
@@ -102,14 +112,14 @@ public struct PanelBacktest {
             let baselines = models.compactMap { if case .perSeries(let m) = $0 { m } else { nil } }
             guard !baselines.isEmpty else { continue }
             let plan = series[s].backtest
-            for (k, result) in try plan.runBlock(first..<(last + 1), models: baselines, input: series[s].input, done: done[s]) {
+            for (k, result) in try plan.runBlock(first..<(last + 1), models: baselines, input: series[s].input, done: done[s]).0 {
                 perSeries[Key(series: s, origin: k)] = result
             }
         }
-        var global: [String: [Key: Metrics.Outcome]] = [:]
+        var global: [String: [Key: Metrics.Outcome]] = [:], fits: [String: RecurrentForecaster] = [:]
         for model in models {
             guard case .global(let name, let make) = model else { continue }
-            global[name] = try runGlobal(range, make: make, done: done)
+            (global[name], fits[name]) = try runGlobal(range, make: make, done: done, previous: previous[name])
         }
         // Each (series, origin) in the order of `models`.
         for key in outcomes.keys {
@@ -123,14 +133,14 @@ public struct PanelBacktest {
                 }
             }
         }
-        return outcomes
+        return (outcomes, fits)
     }
 
     /// One global model over the block: fitted at the first origin on every series that takes
     /// part there, then each series forecast from its own origin through the shared network
     /// (`RecurrentForecaster.predict`, one inference pass).
-    private func runGlobal(_ range: Range<Int>, make: () -> RecurrentForecaster, done: [Set<Int>]) throws
-        -> [Key: Metrics.Outcome]
+    private func runGlobal(_ range: Range<Int>, make: () -> RecurrentForecaster, done: [Set<Int>],
+                           previous: RecurrentForecaster?) throws -> ([Key: Metrics.Outcome], RecurrentForecaster?)
     {
         var outcomes: [Key: Metrics.Outcome] = [:]
         var fitted: RecurrentForecaster?
@@ -138,9 +148,13 @@ public struct PanelBacktest {
             let taking = series.indices.compactMap { s in origin(of: s, at: g).map { (s: s, k: $0) } }
             let inputs = taking.map { s, k in series[s].backtest.modelInput(series[s].input, trainLength: series[s].backtest.origins.trainLengths[k]) }
             if fitted == nil {
-                var model = make()
-                try model.fit(panel: inputs.map(\.data))
-                fitted = model
+                if case .warm(_, let steps) = refit, let previous {
+                    fitted = try previous.warmRefitted(onPanel: inputs.map(\.data), steps: steps)
+                } else {
+                    var model = make()
+                    try model.fit(panel: inputs.map(\.data))
+                    fitted = model
+                }
             }
             guard let fitted else { continue }  // set just above
             let wanted = taking.indices.filter { !done[taking[$0].s].contains(taking[$0].k) }
@@ -161,7 +175,7 @@ public struct PanelBacktest {
                     quantiles: forecast.quantiles.map { (level: $0.level, values: Array($0.values.suffix(h))) })
             }
         }
-        return outcomes
+        return (outcomes, fitted)
     }
 
     /// Per-series results from the outcomes of every series (`outcomes[series][origin][model]`).

@@ -40,6 +40,14 @@ public protocol Refreshable: Forecaster {
     mutating func refresh(with series: SeriesData, newRows: Int) throws
 }
 
+/// A fitted forecaster that can be refitted on new data from what it learned (a warm refit:
+/// the backtester's `--refit warm`).
+public protocol WarmRefittable: Forecaster {
+    /// This model refitted on `series` (the series it was fitted on, longer) starting from
+    /// its fitted weights, in at most `steps` training steps; `self` is unchanged.
+    func warmRefitted(on series: SeriesData, steps: Int) throws -> Self
+}
+
 /// A baseline: a forecast rule of the history whose fitted state a model file keeps
 /// (`Codable`), that new observations advance exactly as a fit on the longer history would
 /// (`update`), and whose decoded state `validate` checks before any forecast.

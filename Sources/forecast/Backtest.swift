@@ -52,6 +52,17 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Rows between the end of training and the first scored step.")
     var gap = 0
 
+    /// How refits start.
+    enum RefitStart: String, ExpressibleByArgument, CaseIterable {
+        case cold, warm
+    }
+
+    @Option(help: "How networks refit: cold (from new weights at every refit) or warm (from the weights of the previous refit of its chain, early stopping on the new validation windows, a quarter of --max-steps).")
+    var refit: RefitStart = .cold
+
+    @Option(help: "With --refit warm: refits per chain; each chain starts cold, so chains run in parallel and results do not depend on --jobs.")
+    var warmChain = 5
+
     @Option(help: "Origins fitted in parallel (default: the number of cores); results are identical to --jobs 1.")
     var jobs: Int?
 
@@ -79,6 +90,7 @@ struct BacktestCommand: ParsableCommand {
         // Row counts up to 10^8 (`--origins` times `--step` then fits an Int many times over).
         try checkRanges([("--jobs", jobs, 1...1024), ("--origins", origins, 1...100_000), ("--step", step, 1...100_000_000),
                          ("--window", window, 2...100_000_000), ("--refit-every", refitEvery, 1...100_000),
+                         ("--warm-chain", warmChain, 1...100_000),
                          ("--gap", gap, 0...100_000_000)])
         if origins != nil && start != nil { throw ValidationError("--origins and --start exclude each other.") }
         if step != nil && origins == nil && start == nil { throw ValidationError("--step goes with --origins or --start.") }
@@ -180,8 +192,14 @@ struct BacktestCommand: ParsableCommand {
                                    covariateNames: model.covariates, timestamps: frame.timestamps, frequency: frequency)
         return Plan(input: input, backtest: Backtest(origins: originSet, horizon: h, season: m,
                                                      jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                                     gap: gap, window: window, refitEvery: refitEvery),
+                                                     gap: gap, window: window, refitEvery: refitEvery, refit: refitPlan(settings)),
                     makers: makers, settings: settings)
+    }
+
+    /// `--refit` and `--warm-chain` for the backtester: a warm refit trains a quarter of the
+    /// cold budget (at least one step).
+    func refitPlan(_ settings: RecurrentConfiguration) -> Backtest.Refit {
+        refit == .warm ? .warm(chain: warmChain, steps: max(1, settings.maxSteps / 4)) : .cold
     }
 
     /// The training length of the first origin for `--start`: a fraction of the rows, or
@@ -245,7 +263,8 @@ struct BacktestCommand: ParsableCommand {
             }
             if try fitsGlobally(plans) {
                 let panel = PanelBacktest(series: plans.map { PanelBacktest.Series(input: $0.input, backtest: $0.backtest) },
-                                          jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, refitEvery: refitEvery)
+                                          jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, refitEvery: refitEvery,
+                                          refit: refitPlan(plans[0].settings))
                 let settings = plans[0].settings
                 let panelModels = zip(models, plans[0].makers).map { kind, maker -> PanelBacktest.Model in
                     guard kind.isNetwork else { return .perSeries(maker) }
@@ -366,7 +385,9 @@ struct BacktestCommand: ParsableCommand {
             ("horizon", .integer(first?.backtest.horizon ?? 0)), ("season", .integer(first?.backtest.season ?? 0)),
             ("origins", .array((first?.backtest.origins.trainLengths ?? []).map(JSONValue.integer))),
             ("gap", .integer(gap)), ("window", window.map(JSONValue.integer) ?? .null),
-            ("refit_every", .integer(refitEvery)), ("data_hash", .string(hash)),
+            ("refit_every", .integer(refitEvery)), ("refit", .string(refit.rawValue)),
+            ("warm_chain", refit == .warm ? .integer(warmChain) : .null),
+            ("global", .bool((try? fitsGlobally(plans)) ?? false)), ("data_hash", .string(hash)),
         ]
         if models.contains(where: \.isNetwork) {
             pairs += [("hidden", .integer(model.hidden)), ("layers", .integer(model.layers)),

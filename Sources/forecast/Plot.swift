@@ -65,11 +65,17 @@ struct Plot: ParsableCommand {
             throw CommandError(message: "--run takes one run, or several predict runs with --actuals", code: ExitStatus.usage)
         }
         let runID = runRow.id
-        var forecasts = try store.forecasts(run: runID, series: series)
-        let name = series ?? forecasts.first?.series ?? ""
+        let config = JSONValue.parse(runRow.configJSON)
+        // A panel's run (its aggregate rows have no series): by default the worst series by
+        // the first model's MASE above, the aggregate's error by step below.
+        let allMetrics = try store.metrics(run: runID)
+        let panelSeries = Set(allMetrics.compactMap(\.series)).count
+        let aggregate = series == nil && allMetrics.contains { $0.series == nil }
+        let worst = aggregate ? Plot.worstSeries(allMetrics, model: config?["models"]?.array?.first?.string) : nil
+        var forecasts = try store.forecasts(run: runID, series: series ?? worst)
+        let name = series ?? worst ?? forecasts.first?.series ?? ""
         forecasts = forecasts.filter { $0.series == name }
         guard !forecasts.isEmpty else { throw CommandError(message: "\(db): run \(runID) has no forecasts of series \"\(name)\"", code: 1) }
-        let config = JSONValue.parse(runRow.configJSON)
         var modelNames = (config?["models"]?.array?.compactMap(\.string) ?? []).filter { m in forecasts.contains { $0.model == m } }
         for row in forecasts where !modelNames.contains(row.model) { modelNames.append(row.model) }
         if let models {
@@ -102,7 +108,8 @@ struct Plot: ParsableCommand {
             if let time = row.targetTime { labels[at] = time }
             if let actual = row.actual { actuals[at] = actual }
         }
-        var top = SVGChart.Panel(title: "\(name): forecasts at origin\(chosen.count == 1 ? "" : "s") \(chosen.map(String.init).joined(separator: ", ")) (run \(runID))",
+        let which = worst == nil ? name : "\(name) (the worst of \(panelSeries) series by MASE)"
+        var top = SVGChart.Panel(title: "\(which): forecasts at origin\(chosen.count == 1 ? "" : "s") \(chosen.map(String.init).joined(separator: ", ")) (run \(runID))",
                                  xLabel: labels.isEmpty ? "row" : "time", yLabel: runRow.target)
         top.tightX = true
         top.xTickLabel = Plot.timeLabel(labels)
@@ -125,9 +132,10 @@ struct Plot: ParsableCommand {
             }
         }
         var panels = [top]
-        let metrics = try store.metrics(run: runID).filter { $0.series == name && $0.metric == metric && $0.step != nil }
+        let metrics = allMetrics.filter { $0.series == (aggregate ? nil : name) && $0.metric == metric && $0.step != nil }
         if !metrics.isEmpty {
-            var bottom = SVGChart.Panel(title: "\(metric.uppercased()) by horizon step", xLabel: "step h", yLabel: metric)
+            let over = aggregate ? ", the mean over \(panelSeries) series" : ""
+            var bottom = SVGChart.Panel(title: "\(metric.uppercased()) by horizon step\(over)", xLabel: "step h", yLabel: metric)
             bottom.integerX = true
             for (m, model) in modelNames.enumerated() {
                 let rows = metrics.filter { $0.model == model }.sorted { $0.step! < $1.step! }  // steps are non-nil here
@@ -138,6 +146,15 @@ struct Plot: ParsableCommand {
         }
         try writeAtomically(SVGChart(panels: panels).rendered(), to: output)
         print("wrote \(output)")
+    }
+
+    /// The series of the highest overall MASE of `model` (the run's first model; NaN last).
+    static func worstSeries(_ metrics: [Store.MetricRow], model: String?) -> String? {
+        let rows = metrics.filter { $0.series != nil && $0.step == nil && $0.metric == "mase" && $0.model == (model ?? $0.model) }
+        return rows.max { a, b in
+            let x = a.value ?? .nan, y = b.value ?? .nan
+            return x.isNaN ? !y.isNaN : (!y.isNaN && x < y)
+        }?.series
     }
 
     /// The last origin and up to two before it, about a horizon apart (so they do not overlap).

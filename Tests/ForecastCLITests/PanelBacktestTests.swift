@@ -102,3 +102,70 @@ import TestSupport
         #expect(try run(arguments + ["--per-series", "worst none"]).code == 64)
     }
 }
+
+/// Warm refits (issue 16): each chain's refits start from the previous refit's weights.
+@Suite(.serialized) struct WarmRefitTests {
+    let air = "datasets/air_passengers_monthly.csv"
+    let small = ["--hidden", "6", "--max-steps", "80", "--normalization", "window-seasonal"]
+
+    func mase(_ out: String, model: String = "gru", series: String? = nil) throws -> Double {
+        let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        let rows = try #require(object?["metrics"] as? [[String: Any]])
+        let row = try #require(rows.first { $0["model"] as? String == model && $0["h"] is NSNull
+            && (series == nil ? true : $0["series"] as? String == series) })
+        return try #require(row["mase"] as? Double)
+    }
+
+    /// Warm refits give the same numbers for any --jobs (chains run in parallel, each chain in
+    /// order), differ from cold ones, and a chain of one refit is a cold run.
+    @Test func warmRefitsAreIdenticalForAnyJobsAndAChainOfOneIsCold() throws {
+        let base = ["backtest", air, "--models", "gru,seasonal-naive", "--format", "json"] + small
+        let one = try run(base + ["--refit", "warm", "--warm-chain", "4", "--jobs", "1"])
+        let two = try run(base + ["--refit", "warm", "--warm-chain", "4", "--jobs", "2"])
+        #expect(one.code == 0 && two.code == 0, "\(one.err)\(two.err)")
+        #expect(one.out == two.out)
+        let cold = try run(base + ["--jobs", "2"])
+        #expect(try mase(one.out) != mase(cold.out))
+        #expect(try mase(one.out, model: "seasonal-naive") == mase(cold.out, model: "seasonal-naive"))
+        let chainOfOne = try run(base + ["--refit", "warm", "--warm-chain", "1", "--jobs", "2"])
+        #expect(chainOfOne.out == cold.out)
+        #expect(try run(base + ["--refit", "warm", "--warm-chain", "0"]).code == 64)
+    }
+
+    /// A global panel backtest with warm refits is the same for --jobs 1 and 2, and a killed
+    /// one resumes to the numbers of an uninterrupted one.
+    @Test func warmGlobalPanelIsIdenticalForAnyJobsAndResumes() throws {
+        let file = temporaryPath("panel.csv"), db = temporaryPath("warm-panel.db")
+        try PanelBacktestTests().panel(file)
+        let arguments = ["backtest", file, "--series-column", "id", "--global", "--models", "gru,seasonal-naive",
+                         "--origins", "6", "--step", "3", "--refit", "warm", "--warm-chain", "3", "--format", "json",
+                         "--horizon", "7", "--season", "7", "--hidden", "4", "--max-steps", "400", "--epochs", "400",
+                         "--patience", "1000000"]
+        let one = try run(arguments + ["--jobs", "1"])
+        #expect(one.code == 0, "\(one.err)")
+        #expect(try run(arguments + ["--jobs", "2"]).out == one.out)
+
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments + ["--jobs", "1", "--db", db]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        var recorded = 0
+        while Date() < deadline && process.isRunning {
+            let out = try run(["query", "--db", db, "--format", "csv", "SELECT count(*) FROM origins"])
+            recorded = Int(out.out.split(separator: "\n").last ?? "") ?? 0
+            if out.code == 0 && recorded >= 2 { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(recorded >= 2 && recorded < 18, "origins recorded before the kill: \(recorded)")
+        let resumed = try run(["backtest", "--resume", "1", "--db", db, "--format", "json"])
+        #expect(resumed.code == 0, "\(resumed.err)")
+        #expect(resumed.out.replacingOccurrences(of: "\"run\": 1", with: "\"run\": null") == one.out)
+    }
+}

@@ -211,10 +211,10 @@ import TimeSeries
     @Test func resumedTrainingContinuesTheNetwork() throws {
         let s = series()
         var model = RecurrentForecaster(configuration(.global))
-        try model.fit(s, steps: 60, resuming: false)
+        try model.fit(s, steps: 60, start: .fresh)
         let first = model.report, firstSteps = model.training.steps
         #expect(firstSteps > 0 && firstSteps <= 60)
-        try model.fit(s, steps: 60, resuming: true)
+        try model.fit(s, steps: 60, start: .resume)
         #expect(model.report.epochs > first.epochs || model.training.finished)
         #expect(model.report.bestValidationLoss <= first.bestValidationLoss)
         #expect(model.training.steps > firstSteps && model.training.steps <= 120)

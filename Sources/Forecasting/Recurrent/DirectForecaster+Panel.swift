@@ -24,9 +24,9 @@ extension DirectForecaster {
     }
 
     /// Trains one network on every series of `panel` with the configured scaling; the last
-    /// 10% of each series' windows, in time order, validate. `steps` and `resuming` as for
+    /// 10% of each series' windows, in time order, validate. `steps` and `start` as for
     /// one series.
-    mutating func fit(panel: [SeriesData], steps: Int? = nil, resuming: Bool = false) throws {
+    mutating func fit(panel: [SeriesData], steps: Int? = nil, start: TrainingStart = .fresh) throws {
         var c = configuration
         if let steps { c.maxSteps = steps }
         guard let first = panel.first else {
@@ -43,7 +43,7 @@ extension DirectForecaster {
             }
         }
         let encoders = panelEncoders(panel)
-        try trainDirect(panel, encoders: encoders, configuration: c, resuming: resuming)
+        try trainDirect(panel, encoders: encoders, configuration: c, start: start)
         state.seriesHistories = zip(panel, encoders).map { s, encoder in
             SeriesHistory(name: s.name, history: Array(s.target.suffix(c.window)),
                           covariateHistory: s.covariates.map { Array($0.suffix(c.window)) },

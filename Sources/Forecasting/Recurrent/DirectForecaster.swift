@@ -80,13 +80,12 @@ public struct DirectForecaster: Forecaster {
     }
 
     public mutating func fit(_ series: SeriesData) throws {
-        try fit(series, steps: nil, resuming: false)
+        try fit(series, steps: nil, start: .fresh)
     }
 
     /// Fits with the configured scaling: `steps` replaces `maxSteps` for this call, and
-    /// `resuming` continues training the fitted network (a warm restart) instead of
-    /// starting a new one.
-    mutating func fit(_ series: SeriesData, steps: Int?, resuming: Bool) throws {
+    /// `start` says whether training starts from new networks or the fitted ones.
+    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
         var c = configuration
         if let steps { c.maxSteps = steps }
         _ = try c.directWindows(series.target, series: series.name)  // long enough (the first error a short series gets)
@@ -98,18 +97,18 @@ public struct DirectForecaster: Forecaster {
         }
         state.frequencyCode = series.frequency.code
         encoder = .fitted(c, to: series)
-        try trainDirect([series], encoders: [encoder], configuration: c, resuming: resuming)
+        try trainDirect([series], encoders: [encoder], configuration: c, start: start)
         try state.take(series, c)
     }
 
     /// The one windowed training of the direct network, for one series or every series of
     /// a global model: each series' windows encoded by its own encoder, the training windows
     /// of every series first, then the validation windows (each series' last ones, in time
-    /// order; for one series this is its windows in time order). `resuming` continues the
-    /// fitted network (a warm restart). Returns the validation windows.
+    /// order; for one series this is its windows in time order), from where `start` says.
+    /// Returns the validation windows.
     @discardableResult
     mutating func trainDirect(_ panel: [SeriesData], encoders: [WindowEncoder], configuration c: RecurrentConfiguration,
-                              resuming: Bool) throws -> [(series: Int, end: Int)] {
+                              start: TrainingStart) throws -> [(series: Int, end: Int)] {
         var trainIndex: [(series: Int, end: Int)] = [], validationIndex: [(series: Int, end: Int)] = []
         for (i, s) in panel.enumerated() {
             let (windows, validation) = try c.directWindows(s.target, series: s.name)
@@ -118,11 +117,11 @@ public struct DirectForecaster: Forecaster {
             validationIndex += ends.suffix(validation).map { (i, $0) }
         }
         let index = trainIndex + validationIndex
-        let resume = resuming ? network : nil
-        let network = resume ?? c.makeNetwork()
+        let network = (start == .fresh ? nil : self.network) ?? c.makeNetwork()
+        let resuming = start == .resume && self.network != nil
         var trainer = Trainer(configuration: c, network: network, progress: progress)
         report = try trainer.train(samples: index.count, validationCount: validationIndex.count,
-                                   resuming: resume == nil ? nil : report) { k in
+                                   resuming: resuming ? report : nil) { k in
             let (i, end) = index[k]
             let x = panel[i].target
             let (input, scaling) = encoders[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
@@ -130,7 +129,7 @@ public struct DirectForecaster: Forecaster {
             return (input, (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) })
         }
         self.network = network
-        training.record(trainer, resumed: resume != nil)
+        training.record(trainer, resumed: resuming)
         return validationIndex
     }
 

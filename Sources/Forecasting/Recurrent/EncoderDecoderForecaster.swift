@@ -58,7 +58,7 @@ public struct EncoderDecoderForecaster: Forecaster {
     }
 
     public mutating func fit(_ series: SeriesData) throws {
-        try fit(series, steps: nil, resuming: false)
+        try fit(series, steps: nil, start: .fresh)
     }
 
     /// Takes new observations after the history: the input window slides over them.
@@ -109,8 +109,8 @@ public struct EncoderDecoderForecaster: Forecaster {
         return (input, scaling, target)
     }
 
-    /// Fits with the configured scaling; `steps` and `resuming` as for `DirectForecaster`.
-    mutating func fit(_ series: SeriesData, steps: Int?, resuming: Bool) throws {
+    /// Fits with the configured scaling; `steps` and `start` as for `DirectForecaster`.
+    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
         var c = configuration
         if let steps { c.maxSteps = steps }
         let x = series.target, l = c.window
@@ -125,8 +125,9 @@ public struct EncoderDecoderForecaster: Forecaster {
             throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
         }
         state.frequencyCode = series.frequency.code
-        let resume = resuming && network != nil && decoder != nil
-        if !resume {
+        let fitted = network != nil && decoder != nil
+        let resume = start == .resume && fitted
+        if start == .fresh || !fitted {
             network = c.makeNetwork()
             decoder = Self.makeDecoder(c)
         }

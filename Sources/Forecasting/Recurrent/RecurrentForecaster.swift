@@ -121,7 +121,7 @@ public enum RecurrentForecaster: Forecaster {
                 throw ForecastingError.invalidConfiguration(
                     "\(c.mode.rawValue) takes --normalization \(candidates.map(\.rawValue).joined(separator: ", ")) or auto")
             }
-            return try fit(series, steps: nil, resuming: false)
+            return try fit(series, steps: nil, start: .fresh)
         }
         let progress = self.progress
         if candidates.count == 1 {  // nothing to choose (stateful many-to-one scales globally)
@@ -129,11 +129,11 @@ public enum RecurrentForecaster: Forecaster {
             one.normalization = candidates[0]
             self = RecurrentForecaster(one)
             self.progress = progress
-            return try fit(series, steps: nil, resuming: false)
+            return try fit(series, steps: nil, start: .fresh)
         }
         self = try ScalingSearch(budget: c.maxSteps, season: c.season, progress: progress, combine: c.strategy == .direct).run(
             ScalingSearch.candidates(c, series),
-            train: { model, steps, resuming in try model.fit(series, steps: steps, resuming: resuming) },
+            train: { model, steps, resuming in try model.fit(series, steps: steps, start: resuming ? .resume : .fresh) },
             score: { $0.validationError(series) })
     }
 
@@ -149,7 +149,7 @@ public enum RecurrentForecaster: Forecaster {
         let candidates = DirectForecaster.panelNormalizations(c)
         func train(_ model: inout RecurrentForecaster, _ steps: Int?, _ resuming: Bool) throws {
             guard case .direct(var direct) = model else { return }  // made from a direct configuration
-            try direct.fit(panel: panel, steps: steps, resuming: resuming)
+            try direct.fit(panel: panel, steps: steps, start: resuming ? .resume : .fresh)
             model = .direct(direct)
         }
         guard c.normalization == .auto, candidates.count > 1 else {
@@ -175,14 +175,17 @@ public enum RecurrentForecaster: Forecaster {
     }
 
     /// Fits with the configured (not `auto`) scaling: `steps` replaces `maxSteps` for this
-    /// call, and `resuming` continues training the fitted networks (a warm restart).
-    mutating func fit(_ series: SeriesData, steps: Int?, resuming: Bool) throws {
+    /// call, and `start` says whether training starts from new networks or the fitted ones
+    /// (a combination's members each from their own).
+    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
         switch self {
-        case .direct(var m): try m.fit(series, steps: steps, resuming: resuming); self = .direct(m)
-        case .statefulDirect(var m): try m.fit(series, steps: steps, resuming: resuming); self = .statefulDirect(m)
-        case .sequence(var m): try m.fit(series, steps: steps, resuming: resuming); self = .sequence(m)
-        case .encoderDecoder(var m): try m.fit(series, steps: steps, resuming: resuming); self = .encoderDecoder(m)
-        case .combination(var m): try m.fit(series); self = .combination(m)
+        case .direct(var m): try m.fit(series, steps: steps, start: start); self = .direct(m)
+        case .statefulDirect(var m): try m.fit(series, steps: steps, start: start); self = .statefulDirect(m)
+        case .sequence(var m): try m.fit(series, steps: steps, start: start); self = .sequence(m)
+        case .encoderDecoder(var m): try m.fit(series, steps: steps, start: start); self = .encoderDecoder(m)
+        case .combination(var m):
+            for i in m.members.indices { try m.members[i].fit(series, steps: steps, start: start) }
+            self = .combination(m)
         }
     }
 
@@ -288,6 +291,56 @@ public enum RecurrentForecaster: Forecaster {
                 "diagnose takes many-to-one models that are not stateful; this one is \(configuration.mode.rawValue)\(configuration.stateful ? ", stateful" : "")")
         }
         return try m.gradientFlow(on: series, windows: windows)
+    }
+}
+
+extension RecurrentForecaster: WarmRefittable {
+    /// This model refitted on `series` from its fitted weights: the same configuration (its
+    /// scaling, a combination's members each from their own), the scalers fitted again on
+    /// `series`, training from the weights with early stopping on the new validation windows
+    /// (the starting weights count as epoch 0) for at most `steps` steps. `self` is unchanged.
+    public func warmRefitted(on series: SeriesData, steps: Int) throws -> RecurrentForecaster {
+        var model = try copied()
+        try model.fit(series, steps: steps, start: .warm)
+        return model
+    }
+
+    /// A global model refitted from its weights on the series of `panel`, as `warmRefitted(on:steps:)`.
+    public func warmRefitted(onPanel panel: [SeriesData], steps: Int) throws -> RecurrentForecaster {
+        var model = try copied()
+        switch model {
+        case .direct(var m):
+            try m.fit(panel: panel, steps: steps, start: .warm)
+            model = .direct(m)
+        case .combination(var m):
+            for i in m.members.indices { m.members[i] = try m.members[i].warmRefitted(onPanel: panel, steps: steps) }
+            model = .combination(m)
+        case .statefulDirect, .sequence, .encoderDecoder:
+            throw ForecastingError.invalidConfiguration("a global model over several series is many-to-one and not stateful")
+        }
+        return model
+    }
+
+    /// A copy whose networks are its own (the same weights), so training it leaves this one as it is.
+    func copied() throws -> RecurrentForecaster {
+        func copy(_ network: RecurrentNetwork?) throws -> RecurrentNetwork? {
+            guard let network else { return nil }
+            let twin = RecurrentNetwork(network.configuration, seed: 0)
+            try twin.load(network.namedTensors, source: "the fitted model")
+            return twin
+        }
+        switch self {
+        case .direct(var m): m.network = try copy(m.network); return .direct(m)
+        case .statefulDirect(var m): m.network = try copy(m.network); return .statefulDirect(m)
+        case .sequence(var m): m.network = try copy(m.network); return .sequence(m)
+        case .encoderDecoder(var m):
+            m.network = try copy(m.network)
+            m.decoder = try copy(m.decoder)
+            return .encoderDecoder(m)
+        case .combination(var m):
+            m.members = try m.members.map { try $0.copied() }
+            return .combination(m)
+        }
     }
 }
 

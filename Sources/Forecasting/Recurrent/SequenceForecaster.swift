@@ -69,11 +69,11 @@ public struct SequenceForecaster: Forecaster {
     }
 
     public mutating func fit(_ series: SeriesData) throws {
-        try fit(series, steps: nil, resuming: false)
+        try fit(series, steps: nil, start: .fresh)
     }
 
-    /// Fits with the configured scaling; `steps` and `resuming` as for `DirectForecaster`.
-    mutating func fit(_ series: SeriesData, steps: Int?, resuming: Bool) throws {
+    /// Fits with the configured scaling; `steps` and `start` as for `DirectForecaster`.
+    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
         var c = configuration
         if let steps { c.maxSteps = steps }
         let l = c.window, x = series.target
@@ -90,9 +90,9 @@ public struct SequenceForecaster: Forecaster {
         let raw = c.normalization == .differences ? (1..<x.count).map { x[$0] - x[$0 - 1] } : x
         state.sequenceScaler = Scaler.fit(.standard, to: raw)
         let u = sequenceValues(x)
-        let resume = resuming ? network : nil
-        let network = resume ?? c.makeNetwork()
-        let earlier = resume == nil ? nil : report
+        let network = (start == .fresh ? nil : self.network) ?? c.makeNetwork()
+        let resuming = start == .resume && self.network != nil
+        let earlier = resuming ? report : nil
         var trainer = Trainer(configuration: c, network: network, progress: progress)
         if c.stateful {
             report = try trainer.trainStateful(u, resuming: earlier)
@@ -104,7 +104,7 @@ public struct SequenceForecaster: Forecaster {
             }
         }
         self.network = network
-        training.record(trainer, resumed: resume != nil)
+        training.record(trainer, resumed: resuming)
         state.history = Array(x.suffix(l + 1))
         state.lastValue = x[x.count - 1]
         state.observations = x.count

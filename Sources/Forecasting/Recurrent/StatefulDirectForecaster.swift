@@ -64,7 +64,7 @@ public struct StatefulDirectForecaster: Forecaster {
     }
 
     public mutating func fit(_ series: SeriesData) throws {
-        try fit(series, steps: nil, resuming: false)
+        try fit(series, steps: nil, start: .fresh)
     }
 
     /// Trains on `series`: the training part (all but the last validation windows' rows) is
@@ -73,8 +73,8 @@ public struct StatefulDirectForecaster: Forecaster {
     /// window to the next (`StatefulBatches`), reset at every epoch and at every segment's
     /// start. Validation: the forecasts from the ends of the last windows, the state run from
     /// zero over everything before each, in the training loss. Then the network runs over
-    /// the whole history and keeps its state. `steps` and `resuming` as for `DirectForecaster`.
-    mutating func fit(_ series: SeriesData, steps: Int?, resuming: Bool) throws {
+    /// the whole history and keeps its state. `steps` and `start` as for `DirectForecaster`.
+    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
         var c = configuration
         if let steps { c.maxSteps = steps }
         let x = series.target, h = c.horizon, n = x.count, f = c.featureCount
@@ -91,8 +91,8 @@ public struct StatefulDirectForecaster: Forecaster {
         let encoder = self.encoder, g = encoder.globalScaler
         let u = encoder.features(x, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
         let y = x.map { Float(($0 - g.center) / g.scale) }
-        let resume = resuming ? network : nil
-        let network = resume ?? c.makeNetwork(), loss = c.trainingLoss
+        let network = (start == .fresh ? nil : self.network) ?? c.makeNetwork(), loss = c.trainingLoss
+        let resuming = start == .resume && self.network != nil
         let ends = (n - h - validation + 1)...(n - h)  // the last `validation` window ends
 
         func validationLoss() -> Double {
@@ -109,10 +109,10 @@ public struct StatefulDirectForecaster: Forecaster {
         }
         var trainer = Trainer(configuration: c, network: network, progress: progress)
         report = try trainer.trainContiguous(trainingRows: trainLimit, features: u, featureCount: f, target: y, horizon: h,
-                                             validationSamples: validation, resuming: resume == nil ? nil : report,
+                                             validationSamples: validation, resuming: resuming ? report : nil,
                                              validation: validationLoss, series: series.name)
         self.network = network
-        training.record(trainer, resumed: resume != nil)
+        training.record(trainer, resumed: resuming)
         try state.take(series, c)
         warmUp(series)
     }

@@ -2,6 +2,19 @@ import Neural
 import Support
 import TimeSeries
 
+/// Where the training of a fit starts.
+enum TrainingStart: Sendable, Equatable {
+    /// New networks from the seed.
+    case fresh
+    /// The fitted networks, training on where they stopped on the same samples (epochs
+    /// count on, `maxEpochs` counts them all; a warm restart of the optimizer): the parts of
+    /// the `auto` search.
+    case resume
+    /// The fitted networks' weights, a new training on new data (epochs from 0, early
+    /// stopping counting the starting weights): a warm refit at a later origin.
+    case warm
+}
+
 /// What a training run did.
 public struct TrainingReport: Sendable, Equatable, Codable {
     public var epochs = 0
