@@ -182,25 +182,8 @@ import TestSupport
         let arguments = ["backtest", air, "--models", "gru,naive", "--jobs", "1", "--format", "json",
                          "--origins", "40", "--step", "1", "--hidden", "6", "--max-steps", "600", "--epochs", "600",
                          "--patience", "1000000", "--normalization", "window-seasonal"]
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments + ["--db", db]
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Kill -9 once a few origins are in, reading the store while it is being written.
-        let deadline = Date().addingTimeInterval(120)
-        var recorded = 0
-        while Date() < deadline && process.isRunning {
-            let out = try run(["query", "--db", db, "--format", "csv", "SELECT count(*) FROM origins"])
-            recorded = Int(out.out.split(separator: "\n").last ?? "") ?? 0
-            if out.code == 0 && recorded >= 3 { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        // Kill -9 once a few origins are in.
+        let recorded = try killAfterOrigins(arguments, db: db, origins: 3)
         #expect(recorded >= 3 && recorded < 40, "origins recorded before the kill: \(recorded)")
 
         #expect(try sqlite(db, "PRAGMA integrity_check") == "[('ok',)]")

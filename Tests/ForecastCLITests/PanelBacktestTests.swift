@@ -145,24 +145,7 @@ import TestSupport
         #expect(one.code == 0, "\(one.err)")
         #expect(try run(arguments + ["--jobs", "2"]).out == one.out)
 
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments + ["--jobs", "1", "--db", db]
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        var recorded = 0
-        while Date() < deadline && process.isRunning {
-            let out = try run(["query", "--db", db, "--format", "csv", "SELECT count(*) FROM origins"])
-            recorded = Int(out.out.split(separator: "\n").last ?? "") ?? 0
-            if out.code == 0 && recorded >= 2 { break }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let recorded = try killAfterOrigins(arguments + ["--jobs", "1"], db: db, origins: 2, poll: 0.01)
         #expect(recorded >= 2 && recorded < 18, "origins recorded before the kill: \(recorded)")
         let resumed = try run(["backtest", "--resume", "1", "--db", db, "--format", "json"])
         #expect(resumed.code == 0, "\(resumed.err)")
