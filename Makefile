@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: bench-backtest notebooks all deps build test demo bench bench-deps fuzz clean
+.PHONY: bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -62,6 +62,18 @@ bench: deps bench-deps
 EVERY ?= 1
 bench-backtest: deps bench-deps build
 	$(VENV)/bin/python bench/backtest_compare.py --forecast .build/release/forecast --every $(EVERY)
+
+## bench-panel: a global panel backtest of 1,000 generated hourly series (bench/make_panel.py)
+## against NeuralForecast 3.3's GRU cross_validation, settings matched, on one thread, then
+## two (PANEL_SERIES, PANEL_STEPS to change the size).
+PANEL_SERIES ?= 1000
+PANEL_STEPS  ?= 1000
+bench-panel: deps bench-deps build
+	@$(VENV)/bin/python -c "import neuralforecast" 2>/dev/null || $(VENV)/bin/pip install -q "neuralforecast==3.3.*"
+	@mkdir -p $(BENCH_OUT)
+	python3 bench/make_panel.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --series $(PANEL_SERIES)
+	$(VENV)/bin/python bench/panel_compare.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --forecast .build/release/forecast --steps $(PANEL_STEPS) --threads 1
+	$(VENV)/bin/python bench/panel_compare.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --forecast .build/release/forecast --steps $(PANEL_STEPS) --threads 2
 
 ## fuzz: libFuzzer over the CSV reader and over model files (safetensors header, metadata,
 ## weights, fitted state; seeds: Fuzz/model-seeds), $(FUZZ_RUNS) inputs each (ASan on).

@@ -153,12 +153,15 @@ struct Trainer {
         var limits = c
         limits.maxEpochs = max(c.maxEpochs - done, 1)
         let epochs = limits.epochs(batchesPerEpoch: perEpoch)
+        // An epoch longer than the step budget (a large panel's windows) is cut at the budget:
+        // its first `maxSteps` batches of the shuffled order. Shorter epochs run whole.
+        let batchesRun = min(perEpoch, max(c.maxSteps, 1))
         var schedule = makeSchedule(epochs: epochs)
         for epoch in (done + 1)...(done + max(epochs, 1)) {
             let rate = schedule.rate(epoch: epoch - done - 1)
             for optimizer in optimizers { optimizer.learningRate = rate }
             startEpoch()
-            let order: [ArraySlice<Int>]
+            var order: [ArraySlice<Int>]
             switch batches {
             case .shuffled(let samples):
                 let shuffled = shuffledIndices(samples, using: &generator)
@@ -166,6 +169,7 @@ struct Trainer {
             case .contiguous(let count):
                 order = (0..<count).map { [$0][...] }
             }
+            order = Array(order.prefix(batchesRun))
             var epochLoss = 0.0, epochWeight = 0.0
             for indices in order {
                 for network in networks { network.zeroGradients() }
@@ -192,7 +196,7 @@ struct Trainer {
             }
         }
         stopping.restoreBest()
-        stepsRun = (stopping.report.epochs - done) * perEpoch
+        stepsRun = (stopping.report.epochs - done) * batchesRun
         finished = stoppedEarly || stopping.report.epochs >= c.maxEpochs
         return stopping.report
     }
