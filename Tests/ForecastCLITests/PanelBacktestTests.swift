@@ -34,7 +34,7 @@ import TestSupport
         let file = temporaryPath("panel.csv"), db = temporaryPath("panel.db")
         try panel(file)
         let backtest = try run(["backtest", file, "--series-column", "id", "--global", "--models", "gru,seasonal-naive",
-                                "--origins", "2", "--db", db, "--jobs", "2"] + small)
+                                "--origins", "2", "--refit", "cold", "--db", db, "--jobs", "2"] + small)
         #expect(backtest.code == 0, "\(backtest.err)")
         // Origins count from each series' own end: the last one leaves out each series' last week.
         let cut = temporaryPath("cut.csv"), model = temporaryPath("global.safetensors")
@@ -100,6 +100,14 @@ import TestSupport
                               "SELECT count(*) FROM metrics WHERE series IS NULL AND metric = 'series_count' AND value = 3"])
         #expect(stored.out.hasSuffix("\n24\n"), "\(stored.out)")  // three models, seven steps and the overall row
         #expect(try run(arguments + ["--per-series", "worst none"]).code == 64)
+        // plot: the worst series by the GRU's MASE above, the aggregate's error by step below.
+        let worst = try run(["query", "--db", db, "--format", "csv", "SELECT series FROM metrics WHERE model = 'gru' AND step IS NULL AND metric = 'mase' AND series IS NOT NULL ORDER BY value DESC LIMIT 1"])
+        let name = try #require(worst.out.split(separator: "\n").last.map(String.init))
+        let svg = temporaryPath("panel.svg")
+        let plot = try run(["plot", "--db", db, "--run", "1", "-o", svg])
+        #expect(plot.code == 0, "\(plot.err)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.contains("\(name) (the worst of 3 series by MASE)") && text.contains("the mean over 3 series"))
     }
 }
 

@@ -24,7 +24,7 @@ extension DirectForecaster {
     }
 
     /// Trains one network on every series of `panel` with the configured scaling; the last
-    /// 10% of each series' windows, in time order, validate. `steps` and `start` as for
+    /// 10% of each series' windows (at most `validationWindows`), in time order, validate. `steps` and `start` as for
     /// one series.
     mutating func fit(panel: [SeriesData], steps: Int? = nil, start: TrainingStart = .fresh) throws {
         var c = configuration
@@ -73,8 +73,8 @@ extension DirectForecaster {
         let c = configuration
         var windows: [(series: Int, end: Int)] = []
         for (i, s) in panel.enumerated() {
-            guard let (all, validation) = try? c.directWindows(s.target, series: s.name) else { return .infinity }
-            windows += all.starts.suffix(validation).map { (i, $0 + c.window) }
+            guard let (all, split) = try? c.directWindows(s.target, series: s.name) else { return .infinity }
+            windows += all.starts.suffix(Self.validationWindows(split, series: panel.count)).map { (i, $0 + c.window) }
         }
         let encoders = panelEncoders(panel)
         let errors = directErrors(network, panel, encoders: encoders, windows: windows)

@@ -111,7 +111,8 @@ public struct DirectForecaster: Forecaster {
                               start: TrainingStart) throws -> [(series: Int, end: Int)] {
         var trainIndex: [(series: Int, end: Int)] = [], validationIndex: [(series: Int, end: Int)] = []
         for (i, s) in panel.enumerated() {
-            let (windows, validation) = try c.directWindows(s.target, series: s.name)
+            let (windows, all) = try c.directWindows(s.target, series: s.name)
+            let validation = Self.validationWindows(all, series: panel.count)
             let ends = windows.starts.map { $0 + c.window }
             trainIndex += ends.dropLast(validation).map { (i, $0) }
             validationIndex += ends.suffix(validation).map { (i, $0) }
@@ -132,6 +133,17 @@ public struct DirectForecaster: Forecaster {
         training.record(trainer, resumed: resuming)
         return validationIndex
     }
+
+    /// The validation windows of each series of a panel of `series` series whose own split
+    /// gives `windows`: at most `validationBudget / series` (at least one), so that the
+    /// validation pass after every epoch stays about as long at any panel size (a series'
+    /// windows beyond it train). One series keeps its split up to `validationBudget`.
+    static func validationWindows(_ windows: Int, series: Int) -> Int {
+        min(windows, max(1, validationBudget / max(series, 1)))
+    }
+
+    /// Validation windows of a whole fit at most (see `validationWindows`).
+    static let validationBudget = 8192
 
     /// Mean absolute error, in the series' units, of the forecasts for the validation
     /// windows (the last samples, which training did not fit on).

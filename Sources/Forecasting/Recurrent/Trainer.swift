@@ -210,15 +210,22 @@ struct Trainer {
         let c = configuration, network = networks[0]
         let validation = validationCount ?? Windows.validationCount(samples: count, fraction: c.validationFraction)
         let trainCount = count - validation
-        let encoded = (0..<count).map(sample)   // every sample once; reused every epoch
+        // Samples are encoded once and kept when epochs reuse them; when one epoch is longer
+        // than the step budget (a large panel: it is cut at `maxSteps`, each sample used at
+        // most once) training samples are encoded as their batch comes, so memory holds the
+        // validation samples and one batch, not every window. The numbers are the same.
+        let keepAll = c.batches(samples: trainCount) <= max(c.maxSteps, 1)
+        let kept = (keepAll ? 0 : trainCount)..<count
+        let encoded = kept.map(sample)
         let steps = c.window, loss = c.trainingLoss
 
         func batch(_ indices: some Collection<Int>) -> ([Float], [Float]) {
             var x: [Float] = [], y: [Float] = []
-            x.reserveCapacity(indices.count * encoded[0].input.count)
             for i in indices {
-                x += encoded[i].input
-                y += encoded[i].target
+                let s = kept.contains(i) ? encoded[i - kept.lowerBound] : sample(i)
+                if x.isEmpty { x.reserveCapacity(indices.count * s.input.count) }
+                x += s.input
+                y += s.target
             }
             return (x, y)
         }
