@@ -49,7 +49,7 @@ public struct PanelBacktest {
         public static func < (a: Key, b: Key) -> Bool { (a.origin, a.series) < (b.origin, b.series) }
     }
 
-    public var series: [Series]
+    public let series: [Series]
     public var jobs: Int
     /// Refit every k global origins.
     public var refitEvery: Int
@@ -58,13 +58,14 @@ public struct PanelBacktest {
 
     public init(series: [Series], jobs: Int = 1, refitEvery: Int = 1, refit: Backtest.Refit = .cold) {
         self.series = series
+        originCount = series.map(\.backtest.origins.count).max() ?? 0
         self.jobs = max(jobs, 1)
         self.refitEvery = max(refitEvery, 1)
         self.refit = refit
     }
 
     /// The number of global origins: the most any series has.
-    public var originCount: Int { series.map(\.backtest.origins.count).max() ?? 0 }
+    public let originCount: Int
 
     /// Series `s`'s origin index at global origin `g` (nil when it has fewer origins).
     public func origin(of s: Int, at g: Int) -> Int? {
@@ -176,12 +177,5 @@ public struct PanelBacktest {
             }
         }
         return (outcomes, fitted)
-    }
-
-    /// Per-series results from the outcomes of every series (`outcomes[series][origin][model]`).
-    public func results(models: [String], outcomes: [[Int: [Metrics.Outcome]]]) -> [[Backtest.Result]] {
-        zip(series, outcomes).map { one, perOrigin in
-            Backtest.results(models: models, outcomes: perOrigin, series: one.input.target, season: one.backtest.season)
-        }
     }
 }
