@@ -121,6 +121,7 @@ public struct DirectForecaster: Forecaster {
         let network = (start == .fresh ? nil : self.network) ?? c.makeNetwork()
         let resuming = start == .resume && self.network != nil
         var trainer = Trainer(configuration: c, network: network, progress: progress)
+        trainer.cutsLongEpochs = panel.count > 1  // a global fit: the budget holds at any panel size
         report = try trainer.train(samples: index.count, validationCount: validationIndex.count,
                                    resuming: resuming ? report : nil) { k in
             let (i, end) = index[k]

@@ -85,6 +85,11 @@ struct Trainer {
     private(set) var finished = false
     /// The batches (optimizer steps) the last run took.
     private(set) var stepsRun = 0
+    /// Whether an epoch longer than `maxSteps` is cut at it (its first `maxSteps` batches of
+    /// the shuffled order). Set for global fits, whose epoch over a large panel's windows can
+    /// be many times the budget; a one-series fit runs whole epochs (at least one), as it
+    /// always has, so its numbers do not move.
+    var cutsLongEpochs = false
 
     init(configuration: RecurrentConfiguration, networks: [RecurrentNetwork],
          progress: (@Sendable (TrainingProgress) -> Void)? = nil) {
@@ -153,9 +158,7 @@ struct Trainer {
         var limits = c
         limits.maxEpochs = max(c.maxEpochs - done, 1)
         let epochs = limits.epochs(batchesPerEpoch: perEpoch)
-        // An epoch longer than the step budget (a large panel's windows) is cut at the budget:
-        // its first `maxSteps` batches of the shuffled order. Shorter epochs run whole.
-        let batchesRun = min(perEpoch, max(c.maxSteps, 1))
+        let batchesRun = cutsLongEpochs ? min(perEpoch, max(c.maxSteps, 1)) : perEpoch
         var schedule = makeSchedule(epochs: epochs)
         for epoch in (done + 1)...(done + max(epochs, 1)) {
             let rate = schedule.rate(epoch: epoch - done - 1)
@@ -210,11 +213,11 @@ struct Trainer {
         let c = configuration, network = networks[0]
         let validation = validationCount ?? Windows.validationCount(samples: count, fraction: c.validationFraction)
         let trainCount = count - validation
-        // Samples are encoded once and kept when epochs reuse them; when one epoch is longer
-        // than the step budget (a large panel: it is cut at `maxSteps`, each sample used at
-        // most once) training samples are encoded as their batch comes, so memory holds the
-        // validation samples and one batch, not every window. The numbers are the same.
-        let keepAll = c.batches(samples: trainCount) <= max(c.maxSteps, 1)
+        // Samples are encoded once and kept when epochs reuse them; when an epoch is cut at
+        // the step budget (`cutsLongEpochs`: each sample used at most once) training samples
+        // are encoded as their batch comes, so memory holds the validation samples and one
+        // batch, not every window. The numbers are the same.
+        let keepAll = !cutsLongEpochs || c.batches(samples: trainCount) <= max(c.maxSteps, 1)
         let kept = (keepAll ? 0 : trainCount)..<count
         let encoded = kept.map(sample)
         let steps = c.window, loss = c.trainingLoss
