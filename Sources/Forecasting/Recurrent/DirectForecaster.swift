@@ -257,16 +257,3 @@ public struct DirectForecaster: Forecaster {
         return network.gradientFlow(inputs, target: targets, batch: samples - first, steps: l, loss: c.trainingLoss)
     }
 }
-
-/// How far training in parts (the `auto` search) has come; not saved.
-struct TrainingParts: Sendable {
-    /// Optimizer steps run so far, every part.
-    var steps = 0
-    /// Whether training has ended (early stopping or the epoch limit): another part would run nothing.
-    var finished = false
-
-    mutating func record(_ trainer: Trainer, resumed: Bool) {
-        steps = (resumed ? steps : 0) + trainer.stepsRun
-        finished = trainer.finished
-    }
-}

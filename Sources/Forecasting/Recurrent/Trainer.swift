@@ -2,6 +2,19 @@ import Neural
 import Support
 import TimeSeries
 
+/// How far training in parts (the `auto` search) has come; not saved.
+struct TrainingParts: Sendable {
+    /// Optimizer steps run so far, every part.
+    var steps = 0
+    /// Whether training has ended (early stopping or the epoch limit): another part would run nothing.
+    var finished = false
+
+    mutating func record(_ trainer: Trainer, resumed: Bool) {
+        steps = (resumed ? steps : 0) + trainer.stepsRun
+        finished = trainer.finished
+    }
+}
+
 /// Where the training of a fit starts.
 enum TrainingStart: Sendable, Equatable {
     /// New networks from the seed.
