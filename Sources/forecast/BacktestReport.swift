@@ -131,8 +131,16 @@ struct BacktestReport {
     }
 
     /// How many series the printed per-series list of a panel shows (`--per-series`).
-    enum PerSeries: Equatable, ExpressibleByArgument {
+    enum PerSeries: Equatable, ExpressibleByArgument, CustomStringConvertible {
         case all, none, worst(Int)
+
+        var description: String {
+            switch self {
+            case .all: "all"
+            case .none: "none"
+            case .worst(let n): "worst \(n)"
+            }
+        }
 
         init?(argument: String) {
             let parts = argument.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "=" })
@@ -147,7 +155,7 @@ struct BacktestReport {
             }
         }
 
-        static var help: String { "all, none, or worst N (the N series of the highest MASE; default worst 10)" }
+        static var help: String { "all, none, or worst N (the N series of the highest MASE)" }
     }
 
     /// One line per series, worst first by the first model's overall MASE: every model's
