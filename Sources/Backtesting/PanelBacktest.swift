@@ -106,11 +106,11 @@ public struct PanelBacktest {
     {
         var outcomes: [Key: [Metrics.Outcome]] = [:]
         var perSeries: [Key: [Metrics.Outcome]] = [:]
+        let baselines = models.compactMap { if case .perSeries(let m) = $0 { m } else { nil } }
         for s in series.indices {
             let local = range.compactMap { origin(of: s, at: $0) }
             guard let first = local.first, let last = local.last else { continue }
             for k in local where !done[s].contains(k) { outcomes[Key(series: s, origin: k)] = [] }
-            let baselines = models.compactMap { if case .perSeries(let m) = $0 { m } else { nil } }
             guard !baselines.isEmpty else { continue }
             let plan = series[s].backtest
             for (k, result) in try plan.runBlock(first..<(last + 1), models: baselines, input: series[s].input, done: done[s]).0 {
