@@ -47,6 +47,8 @@ public struct Backtest {
     /// for `WarmRefittable` models; each chain starts cold, so chains run in parallel and
     /// results do not depend on `jobs`).
     public var refit: Refit
+    /// The part of the run this process does: the chains of refits it owns (`Shard.owns(unit:)`).
+    public var shard: Shard = .whole
 
     public enum Refit: Sendable, Equatable {
         case cold
@@ -93,15 +95,14 @@ public struct Backtest {
         return first..<min(first + refitEvery, origins.count)
     }
 
-    /// Runs `models` at every origin whose index (0-based) is not in `done`. `record` is
+    /// Runs `models` at every origin of this shard whose index (0-based) is not in `done`. `record` is
     /// called once per origin as it completes (one call at a time, in completion order)
     /// with each model's outcome in the order of `models`; a throwing `record` stops the
     /// run. Returns the outcomes of the origins run, by origin index.
     @discardableResult
     public func run(_ models: [Model], on input: Input, skipping done: Set<Int> = [],
                     record: ((Int, [Metrics.Outcome]) throws -> Void)? = nil) throws -> [Int: [Metrics.Outcome]] {
-        let blocks = stride(from: 0, to: origins.count, by: refitEvery).map { block(of: $0) }
-        let chains = Backtest.chains(of: blocks, refit: refit).filter { !$0.joined().allSatisfy(done.contains) }
+        let chains = shardChains.filter { !$0.joined().allSatisfy(done.contains) }
         let collected = Collected<Int>()
         try Backtest.parallel(chains.count, jobs: jobs, failures: collected) { i in
             var fitted: [(any Forecaster)?] = Array(repeating: nil, count: models.count)
@@ -113,6 +114,15 @@ public struct Backtest {
         }
         return collected.outcomes
     }
+
+    /// The chains of refit blocks that this shard runs (every chain of the whole run).
+    public var shardChains: [[Range<Int>]] {
+        let blocks = stride(from: 0, to: origins.count, by: refitEvery).map { block(of: $0) }
+        return shard.chains(Backtest.chains(of: blocks, refit: refit))
+    }
+
+    /// The origin indices that this shard runs, ascending.
+    public var shardOrigins: [Int] { shardChains.flatMap { $0.joined() } }
 
     /// The refit blocks in chains: one block per chain for cold refits, `chain` consecutive
     /// blocks for warm ones.

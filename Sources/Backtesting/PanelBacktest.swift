@@ -55,13 +55,17 @@ public struct PanelBacktest {
     public var refitEvery: Int
     /// How the global models' refits start (`Backtest.Refit`; chains of global refit blocks).
     public var refit: Backtest.Refit
+    /// The part of the run this process does: the chains of global refit blocks it owns
+    /// (`Shard.owns(unit:)`), every series at their origins.
+    public var shard: Shard
 
-    public init(series: [Series], jobs: Int = 1, refitEvery: Int = 1, refit: Backtest.Refit = .cold) {
+    public init(series: [Series], jobs: Int = 1, refitEvery: Int = 1, refit: Backtest.Refit = .cold, shard: Shard = .whole) {
         self.series = series
         originCount = series.map(\.backtest.origins.count).max() ?? 0
         self.jobs = max(jobs, 1)
         self.refitEvery = max(refitEvery, 1)
         self.refit = refit
+        self.shard = shard
     }
 
     /// The number of global origins: the most any series has.
@@ -73,7 +77,20 @@ public struct PanelBacktest {
         return k >= 0 ? k : nil
     }
 
-    /// Runs `models` at every origin of every series not in `done` (`done[s]`: series s's
+    /// The chains of global refit blocks that this shard runs (every chain of the whole run).
+    public var shardChains: [[Range<Int>]] {
+        let blocks = stride(from: 0, to: originCount, by: refitEvery).map { $0..<min($0 + refitEvery, originCount) }
+        return shard.chains(Backtest.chains(of: blocks, refit: refit))
+    }
+
+    /// The (series, origin) pairs that this shard runs.
+    public var shardKeys: [Key] {
+        shardChains.joined().joined().flatMap { g in
+            series.indices.compactMap { s in origin(of: s, at: g).map { Key(series: s, origin: $0) } }
+        }
+    }
+
+    /// Runs `models` at every origin of this shard of every series not in `done` (`done[s]`: series s's
     /// origin indices). `record` is called once per completed (series, origin) with each
     /// model's outcome in the order of `models`, one call at a time, for a block's origins in
     /// origin order; a throwing `record` stops the run. Returns the outcomes of what ran.
@@ -84,8 +101,7 @@ public struct PanelBacktest {
         func isDone(_ g: Int) -> Bool {
             series.indices.allSatisfy { s in origin(of: s, at: g).map { done[s].contains($0) } ?? true }
         }
-        let blocks = stride(from: 0, to: originCount, by: refitEvery).map { $0..<min($0 + refitEvery, originCount) }
-        let chains = Backtest.chains(of: blocks, refit: refit).filter { !$0.joined().allSatisfy(isDone) }
+        let chains = shardChains.filter { !$0.joined().allSatisfy(isDone) }
         let collected = Collected<Key>()
         try Backtest.parallel(chains.count, jobs: jobs, failures: collected) { i in
             var fitted: [String: RecurrentForecaster] = [:]

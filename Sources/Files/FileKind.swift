@@ -30,6 +30,13 @@ public enum FileKind: Sendable, Equatable {
         self.init(mode: info.st_mode)
     }
 
+    /// Whether two paths name one existing file (the same device and inode, links followed).
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
     /// `directory`, `character device`, ... for messages ("is a directory, not a store").
     public var name: String {
         switch self {

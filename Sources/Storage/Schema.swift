@@ -79,7 +79,32 @@ public enum Schema {
         ALTER TABLE metrics_v3 RENAME TO metrics;
         CREATE UNIQUE INDEX metrics_key ON metrics(run_id, model, ifnull(series, char(0)), ifnull(step, 0), metric);
         """,
+        // Version 4: sharded runs. Every run has a UUID; the shards of one run share it, so
+        // their stores can be merged into one (`shards` lists the shards a store holds).
+        // Earlier runs get a random UUID (version 4 form).
+        """
+        ALTER TABLE runs ADD COLUMN uuid TEXT;               -- shared by the shards of one run
+        ALTER TABLE runs ADD COLUMN shard INTEGER;           -- the shard this store's process ran (0-based); NULL: whole or merged
+        ALTER TABLE runs ADD COLUMN shard_count INTEGER NOT NULL DEFAULT 1;
+        UPDATE runs SET uuid = \(randomUUID);
+        CREATE UNIQUE INDEX runs_uuid ON runs(uuid);
+        CREATE TABLE shards(
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            shard INTEGER NOT NULL,              -- 0-based shard index, < runs.shard_count
+            origins INTEGER NOT NULL,            -- (series, origin) pairs the shard recorded
+            completed_at TEXT NOT NULL,          -- ISO-8601 UTC, when the shard finished
+            source TEXT,                         -- the store it was merged from; NULL where it ran
+            PRIMARY KEY (run_id, shard)
+        );
+        """,
     ]
+
+    /// A random UUID (version 4 form, lower case) as an SQL expression: the UUID of a run
+    /// that is not a shard.
+    public static let randomUUID = """
+        lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' \
+        || substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))
+        """
 
     /// The schema version this code writes.
     public static var version: Int { migrations.count }

@@ -9,10 +9,13 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
     case notAStore(path: String, reason: String)
     /// Writing failed: a missing or read-only directory, a read-only file, a full disk, an I/O error.
     case cannotWrite(path: String, reason: String)
+    /// The store holds a run with this UUID already (a shard started twice into one store).
+    case duplicateRun(path: String, uuid: String, run: Int64)
 
     public var path: String {
         switch self {
-        case .missing(let path), .notAFile(let path, _), .notAStore(let path, _), .cannotWrite(let path, _): path
+        case .missing(let path), .notAFile(let path, _), .notAStore(let path, _), .cannotWrite(let path, _),
+             .duplicateRun(let path, _, _): path
         }
     }
 
@@ -22,6 +25,8 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
         case .notAFile(let path, let kind): "\(path): is a \(kind), not a store (a store is a SQLite file)"
         case .notAStore(let path, let reason): "\(path): not a store of this tool: \(reason)"
         case .cannotWrite(let path, let reason): "\(path): cannot write the store: \(reason)"
+        case .duplicateRun(let path, let uuid, let run):
+            "\(path): run \(run) is this run already (uuid \(uuid)); finish it with `forecast backtest --resume \(run) --db \(path)`"
         }
     }
 }

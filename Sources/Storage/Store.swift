@@ -136,6 +136,39 @@ public final class Store {
         public var toolVersion: String
         /// Origins recorded so far (backtests).
         public var originsDone: Int
+        /// The run's UUID, shared by its shards (empty in a store older than schema 4).
+        public var uuid: String
+        /// The shard this store's process ran (0-based); nil for a whole run or a merge.
+        public var shard: Int?
+        /// The number of shards the run is split into (1: not sharded).
+        public var shardCount: Int
+        /// The shards whose work this store holds whole, ascending (a finished shard's own
+        /// store: its index; a merge: every shard merged so far).
+        public var shardsDone: [Int]
+
+        /// Whether the run is split into shards.
+        public var isSharded: Bool { shardCount > 1 }
+
+        /// The shards not in this store yet (of a sharded run).
+        public var shardsMissing: [Int] { isSharded ? (0..<shardCount).filter { !shardsDone.contains($0) } : [] }
+    }
+
+    /// One shard of a run that a store holds.
+    public struct ShardRow: Sendable, Equatable {
+        public var shard: Int
+        /// (series, origin) pairs the shard recorded.
+        public var origins: Int
+        public var completedAt: String
+        /// The store it was merged from; nil where it ran.
+        public var source: String?
+
+        /// A shard row from its columns.
+        public init(shard: Int, origins: Int, completedAt: String, source: String?) {
+            self.shard = shard
+            self.origins = origins
+            self.completedAt = completedAt
+            self.source = source
+        }
     }
 
     public let connection: Connection
@@ -259,16 +292,49 @@ public final class Store {
         }
     }
 
-    /// Records a new run as `running` and returns its id.
+    /// Records a new run as `running` and returns its id. `uuid` nil gives the run a random
+    /// UUID; the shards of one run pass the UUID they share, with their `shard` of `shardCount`
+    /// (a store holds a UUID once: `StorageError.duplicateRun` names the run that has it).
     public func beginRun(kind: RunKind, dataset: String, target: String, configJSON: String, toolVersion: String,
-                         createdAt: String) throws -> Int64 {
+                         createdAt: String, uuid: String? = nil, shard: Int? = nil, shardCount: Int = 1) throws -> Int64 {
         try transaction {
+            if let uuid, let existing = try run(uuid: uuid) {
+                throw StorageError.duplicateRun(path: connection.path, uuid: uuid, run: existing.id)
+            }
             try connection.prepare("""
-                INSERT INTO runs(created_at, kind, status, dataset, target, config_json, tool_version)
-                VALUES (?, ?, 'running', ?, ?, ?, ?)
-                """).run([.text(createdAt), .text(kind.rawValue), .text(dataset), .text(target), .text(configJSON), .text(toolVersion)])
+                INSERT INTO runs(created_at, kind, status, dataset, target, config_json, tool_version, uuid, shard, shard_count)
+                VALUES (?, ?, 'running', ?, ?, ?, ?, coalesce(?, \(Schema.randomUUID)), ?, ?)
+                """).run([.text(createdAt), .text(kind.rawValue), .text(dataset), .text(target), .text(configJSON), .text(toolVersion),
+                          uuid.map(Value.text) ?? .null, shard.map { .integer(Int64($0)) } ?? .null, .integer(Int64(shardCount))])
             return connection.lastInsertRowID
         }
+    }
+
+    /// Marks a shard's run `complete`: its work is whole in this store (`origins` pairs),
+    /// ready to merge. It has no metrics of its own; the merge computes the run's.
+    public func completeShard(_ run: Int64, shard: Int, origins: Int, completedAt: String) throws {
+        try transaction {
+            try connection.prepare("""
+                INSERT OR REPLACE INTO shards(run_id, shard, origins, completed_at, source) VALUES (?, ?, ?, ?, NULL)
+                """).run([.integer(run), .integer(Int64(shard)), .integer(Int64(origins)), .text(completedAt)])
+            try finishRun(run, status: .complete)
+        }
+    }
+
+    /// The shards of a run this store holds, by index.
+    public func shards(run: Int64) throws -> [ShardRow] {
+        guard try connection.userVersion >= 4 else { return [] }
+        return try rows("SELECT shard, origins, completed_at, source FROM shards WHERE run_id = ? ORDER BY shard",
+                        [.integer(run)]) { s in
+            ShardRow(shard: Int(s.int64(at: 0)), origins: Int(s.int64(at: 1)), completedAt: s.text(at: 2) ?? "",
+                     source: s.text(at: 3))
+        }
+    }
+
+    /// The run with this UUID, or nil.
+    public func run(uuid: String) throws -> RunRow? {
+        guard try connection.userVersion >= 4 else { return nil }
+        return try runRows(where: "WHERE r.uuid = ?", [.text(uuid)]).first
     }
 
     /// Writes forecast rows of a run in one transaction (all or none).
@@ -280,20 +346,9 @@ public final class Store {
     /// after a crash an origin is either wholly in the store or not at all.
     public func recordOrigin(_ origin: OriginRow, forecasts: [ForecastRow], quantiles: [QuantileRow], run: Int64) throws {
         try transaction {
-            try connection.prepare("""
-                INSERT INTO origins(run_id, series, origin, train_start, train_length, origin_time, completed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).run([.integer(run), .text(origin.series), .integer(Int64(origin.origin)),
-                          .integer(Int64(origin.trainStart)), .integer(Int64(origin.trainLength)),
-                          origin.originTime.map(Value.text) ?? .null, .text(origin.completedAt)])
+            try insertOrigins([origin], run: run)
             try insertRows(forecasts, run: run)
-            let statement = try connection.prepare("""
-                INSERT INTO quantiles(run_id, model, series, origin, step, level, value) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            for q in quantiles {
-                try statement.run([.integer(run), .text(q.model), .text(q.series), .integer(Int64(q.origin)),
-                                   .integer(Int64(q.step)), .real(q.level), Store.real(q.value)])
-            }
+            try insertQuantiles(quantiles, run: run)
         }
     }
 
@@ -381,10 +436,14 @@ public final class Store {
     }
 
     private func runRows(where clause: String, _ values: [Value]) throws -> [RunRow] {
-        let hasOrigins = try connection.userVersion >= 2
-        let done = hasOrigins ? "(SELECT count(*) FROM origins o WHERE o.run_id = r.id)" : "0"
+        let version = try connection.userVersion
+        let done = version >= 2 ? "(SELECT count(*) FROM origins o WHERE o.run_id = r.id)" : "0"
+        // Stores older than schema 4 (read-only opens) have no UUIDs or shards.
+        let shards = version >= 4
+            ? "r.uuid, r.shard, r.shard_count, (SELECT group_concat(shard) FROM (SELECT shard FROM shards x WHERE x.run_id = r.id ORDER BY shard))"
+            : "'', NULL, 1, NULL"
         return try rows("""
-            SELECT r.id, r.created_at, r.kind, r.status, r.dataset, r.target, r.config_json, r.tool_version, \(done)
+            SELECT r.id, r.created_at, r.kind, r.status, r.dataset, r.target, r.config_json, r.tool_version, \(done), \(shards)
             FROM runs r \(clause) ORDER BY r.id
             """, values) { s in
             // Another program's or a later version's values: not a store this tool can read.
@@ -394,7 +453,9 @@ public final class Store {
             }
             return RunRow(id: id, createdAt: s.text(at: 1) ?? "", kind: kind, status: status,
                    dataset: s.text(at: 4) ?? "", target: s.text(at: 5) ?? "", configJSON: s.text(at: 6) ?? "{}",
-                   toolVersion: s.text(at: 7) ?? "", originsDone: Int(s.int64(at: 8)))
+                   toolVersion: s.text(at: 7) ?? "", originsDone: Int(s.int64(at: 8)), uuid: s.text(at: 9) ?? "",
+                   shard: s.type(at: 10) == .null ? nil : Int(s.int64(at: 10)), shardCount: Int(s.int64(at: 11)),
+                   shardsDone: (s.text(at: 12) ?? "").split(separator: ",").compactMap { Int($0) })
         }
     }
 
@@ -409,11 +470,33 @@ public final class Store {
     }
 
     /// `BEGIN IMMEDIATE ... COMMIT` around `body`, its failures to write named by the store's path.
-    private func transaction<T>(_ body: () throws -> T) throws -> T {
+    func transaction<T>(_ body: () throws -> T) throws -> T {
         try Store.guarding(connection.path) { try connection.transaction(body) }
     }
 
-    private func insertRows(_ rows: [ForecastRow], run: Int64) throws {
+    func insertOrigins(_ origins: [OriginRow], run: Int64) throws {
+        let statement = try connection.prepare("""
+            INSERT INTO origins(run_id, series, origin, train_start, train_length, origin_time, completed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for origin in origins {
+            try statement.run([.integer(run), .text(origin.series), .integer(Int64(origin.origin)),
+                               .integer(Int64(origin.trainStart)), .integer(Int64(origin.trainLength)),
+                               origin.originTime.map(Value.text) ?? .null, .text(origin.completedAt)])
+        }
+    }
+
+    func insertQuantiles(_ quantiles: [QuantileRow], run: Int64) throws {
+        let statement = try connection.prepare("""
+            INSERT INTO quantiles(run_id, model, series, origin, step, level, value) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for q in quantiles {
+            try statement.run([.integer(run), .text(q.model), .text(q.series), .integer(Int64(q.origin)),
+                               .integer(Int64(q.step)), .real(q.level), Store.real(q.value)])
+        }
+    }
+
+    func insertRows(_ rows: [ForecastRow], run: Int64) throws {
         let statement = try connection.prepare("""
             INSERT INTO forecasts(run_id, model, series, origin, origin_time, step, target_time, forecast, lower, upper, actual)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -25,7 +25,12 @@ struct BacktestCommand: ParsableCommand {
             the model flags of `train`. Skill is 1 - MASE / MASE of \
             seasonal naive (positive: better than seasonal naive). With --db the run is written \
             origin by origin; an interrupted run finishes with --resume RUN --db DB and gives the \
-            numbers an uninterrupted run gives.
+            numbers an uninterrupted run gives. \
+            --shard I/N (with --db) runs part I of N of the run, for a cluster's job array: per-series \
+            models by a stable hash of the series name, global networks and one series by chains of \
+            refits (each origin of a cold run, each warm chain), round robin. Shards of one command on \
+            the same data share the run's UUID; `forecast merge --db OUT SHARD.db...` folds their stores \
+            into one run with the metrics one process gives.
             """)
 
     @OptionGroup var data: DataOptions
@@ -82,6 +87,21 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Finish the interrupted run with this id in --db (its data and flags come from the store).")
     var resume: Int64?
 
+    @Option(help: "Run part I of N of the backtest (0 <= I < N <= \(BacktestCommand.maxShards), as SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX count) into its own --db; `forecast merge` folds the shards' stores into one.",
+            transform: BacktestCommand.parseShard)
+    var shard: Shard?
+
+    /// The most shards a run may be split into.
+    static let maxShards = 100_000
+
+    /// `--shard I/N`, with 0 <= I < N <= `maxShards`.
+    static func parseShard(_ text: String) throws -> Shard {
+        guard let shard = Shard(text), shard.count <= maxShards else {
+            throw ValidationError("--shard takes I/N with 0 <= I < N <= \(maxShards), got \"\(text)\".")
+        }
+        return shard
+    }
+
     func validate() throws {
         if resume != nil {
             guard db != nil else { throw ValidationError("--resume needs --db.") }
@@ -95,6 +115,7 @@ struct BacktestCommand: ParsableCommand {
         if origins != nil && start != nil { throw ValidationError("--origins and --start exclude each other.") }
         if step != nil && origins == nil && start == nil { throw ValidationError("--step goes with --origins or --start.") }
         if models.isEmpty { throw ValidationError("--models needs at least one model.") }
+        if shard != nil && db == nil { throw ValidationError("--shard needs --db: each shard writes its own store, for `forecast merge`.") }
         if Set(models).count != models.count { throw ValidationError("--models names a model twice.") }
     }
 
@@ -136,10 +157,13 @@ struct BacktestCommand: ParsableCommand {
             throw CommandError(message: "\(db): run \(run.id) was started in \(cwd), which is gone", code: ExitStatus.noInput)
         }
         command.db = db
+        // A shard's part is in its run row, not its command line (shards share one config_json).
+        command.shard = run.shard.flatMap { Shard(index: $0, count: run.shardCount) }
         return command
     }
 
-    /// The arguments after `backtest`, without those that a resume may change.
+    /// The arguments after `backtest`, without those that a resume may change and the shard
+    /// (the run's shards share their configuration).
     static func recordedArguments() -> [String] {
         let arguments = CommandLine.arguments
         let after = arguments.firstIndex(of: "backtest").map { Array(arguments[($0 + 1)...]) } ?? []
@@ -148,7 +172,7 @@ struct BacktestCommand: ParsableCommand {
         for argument in after {
             if skipNext { skipNext = false; continue }
             let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
-            if ["--jobs", "--format", "--db", "--per-series"].contains(name) {
+            if ["--jobs", "--format", "--db", "--per-series", "--shard"].contains(name) {
                 skipNext = !argument.contains("=")
                 continue
             }
@@ -228,12 +252,15 @@ struct BacktestCommand: ParsableCommand {
     }
 
     /// Runs the backtest; `store` opens (or creates) the store only once the data are read
-    /// and planned, so bad data or flags leave no new store behind.
+    /// and planned, so bad data or flags leave no new store behind. A shard (`--shard`) runs
+    /// its part only, marks its run complete and prints what it recorded; the metrics are
+    /// the merge's.
     func execute(store openStore: () throws -> Store?, resuming: Store.RunRow?) throws {
         var options = data
         options.columns = model.covariates.isEmpty ? nil : model.covariates
         let frames = try options.read()
         let plans = try frames.map(plan(for:))
+        let global = try fitsGlobally(plans)
         let store = try openStore()
         let hash = BacktestCommand.fingerprint(plans.map(\.input))
         var runID = resuming?.id
@@ -245,30 +272,51 @@ struct BacktestCommand: ParsableCommand {
             try store?.reopenRun(resuming.id)
         } else if let store {
             let target = try frames.first.map { try resolveTarget(data.target, $0) } ?? ""
+            let config = configuration(plans, global: global, hash: hash)
             runID = try store.beginRun(kind: .backtest, dataset: data.sourceName, target: target,
-                                       configJSON: configJSON(plans, hash: hash), toolVersion: toolVersion,
-                                       createdAt: Timestamp.nowUTC())
+                                       configJSON: JSONValue.object(config).text, toolVersion: toolVersion,
+                                       createdAt: Timestamp.nowUTC(), uuid: shard.map { BacktestCommand.runUUID(config, shards: $0.count) },
+                                       shard: shard?.index, shardCount: shard?.count ?? 1)
+        }
+        // A shard of per-series models takes whole series (by name); otherwise every series
+        // runs, each backtest (or the panel's) taking its shard's chains of refits.
+        let seriesShard = global || plans.count == 1 ? Shard.whole : shard ?? .whole
+        let chainShard = global || plans.count == 1 ? shard ?? .whole : .whole
+        let running = plans.filter { seriesShard.owns(series: $0.input.name) }.map { plan in
+            var plan = plan
+            plan.backtest.shard = chainShard
+            return plan
+        }
+        var panel: PanelBacktest?
+        if global {
+            panel = PanelBacktest(series: plans.map { PanelBacktest.Series(input: $0.input, backtest: $0.backtest) },
+                                  jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, refitEvery: refitEvery,
+                                  refit: refitPlan(plans[0].settings, global: true), shard: chainShard)
         }
         do {
             var report: [(series: String, results: [Backtest.Result])] = []
             let stored = try runID.map { try store!.origins(run: $0) } ?? []  // store is set when runID is
-            let total = plans.reduce(0) { $0 + $1.backtest.origins.count }
-            let progress = ProgressBar.origins(total: total, done: stored.count)
+            // What an earlier part of this run recorded, read once and split by series.
+            let storedSeries = Set(stored.map(\.series))
+            let storedForecasts = stored.isEmpty ? [:] : Dictionary(grouping: try store!.forecasts(run: runID!), by: \.series)
+            let storedQuantiles = stored.isEmpty ? [:] : Dictionary(grouping: try store!.quantiles(run: runID!), by: \.series)
+            let storedOrigins = Dictionary(grouping: stored, by: \.series)
             /// Series `plan`'s outcomes recorded by an earlier part of this run.
             func recorded(_ plan: Plan) throws -> (done: Set<Int>, outcomes: [Int: [Metrics.Outcome]]) {
-                let done = stored.filter { $0.series == plan.input.name }
-                let outcomes = try runID.map { try BacktestCommand.outcomes(of: $0, series: plan.input.name, origins: done,
-                                                                          plan: plan, store: store!) } ?? [:]
+                guard storedSeries.contains(plan.input.name), let runID else { return ([], [:]) }
+                let done = storedOrigins[plan.input.name] ?? []
+                let outcomes = try BacktestCommand.outcomes(of: runID, origins: done, forecasts: storedForecasts[plan.input.name] ?? [],
+                                                            quantiles: storedQuantiles[plan.input.name] ?? [], plan: plan)
                 return (Set(done.map { $0.origin - 1 }), outcomes)
             }
+            let total = panel?.shardKeys.count ?? running.reduce(0) { $0 + $1.backtest.shardOrigins.count }
+            let progress = ProgressBar.origins(total: total, done: stored.count)
             func write(_ index: Int, _ perModel: [Metrics.Outcome], _ plan: Plan) throws {
                 if let runID, let store { try BacktestCommand.record(index, perModel, plan: plan, run: runID, store: store) }
                 progress?()
             }
-            if try fitsGlobally(plans) {
-                let panel = PanelBacktest(series: plans.map { PanelBacktest.Series(input: $0.input, backtest: $0.backtest) },
-                                          jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, refitEvery: refitEvery,
-                                          refit: refitPlan(plans[0].settings, global: true))
+            var recordedCount = stored.count
+            if let panel {
                 let settings = plans[0].settings
                 let panelModels = zip(models, plans[0].makers).map { kind, maker -> PanelBacktest.Model in
                     guard kind.isNetwork else { return .perSeries(maker) }
@@ -278,6 +326,7 @@ struct BacktestCommand: ParsableCommand {
                 let fresh = try panel.run(panelModels, skipping: earlier.map(\.done)) { key, perModel in
                     try write(key.origin, perModel, plans[key.series])
                 }
+                recordedCount += fresh.count
                 let bySeries = Dictionary(grouping: fresh, by: \.key.series)
                 for (s, plan) in plans.enumerated() {
                     var outcomes = earlier[s].outcomes
@@ -286,18 +335,24 @@ struct BacktestCommand: ParsableCommand {
                                                                      series: plan.input.target, season: plan.backtest.season)))
                 }
             } else {
-                for plan in plans {
+                for plan in running {
                     let earlier = try recorded(plan)
                     var outcomes = earlier.outcomes
                     let fresh = try plan.backtest.run(plan.makers, on: plan.input, skipping: earlier.done) { index, perModel in
                         try write(index, perModel, plan)
                     }
+                    recordedCount += fresh.count
                     outcomes.merge(fresh) { a, _ in a }
                     report.append((plan.input.name, Backtest.results(models: plan.makers.map(\.name), outcomes: outcomes,
                                                                      series: plan.input.target, season: plan.backtest.season)))
                 }
             }
             ProgressBar.finish()
+            if let shard, let runID, let store {
+                try store.completeShard(runID, shard: shard.index, origins: recordedCount, completedAt: Timestamp.nowUTC())
+                print(try BacktestCommand.shardSummary(run: runID, store: store, db: db ?? "", origins: recordedCount, format: format))
+                return
+            }
             let tables = report.map { series, results in
                 BacktestReport(series: series, origins: results.first?.outcomes.count ?? 0,
                                models: results.map { ($0.model, $0.metrics) })
@@ -312,6 +367,18 @@ struct BacktestCommand: ParsableCommand {
             if let runID { try? store?.finishRun(runID, status: .failed) }
             throw error
         }
+    }
+
+    /// What a finished shard prints: its run, the run's UUID, the shard and the origins it
+    /// recorded, with the command that merges the shards.
+    static func shardSummary(run: Int64, store: Store, db: String, origins: Int, format: OutputFormat) throws -> String {
+        guard let row = try store.run(run), let shard = row.shard else { return "" }
+        let rows = [[String(run), row.uuid, String(shard), String(row.shardCount), String(origins)]]
+        let table = renderRows(header: ["run", "uuid", "shard", "shards", "origins"], rows: rows, numeric: [0, 2, 3, 4],
+                               format: format)
+        guard format == .table else { return table }
+        let none = origins == 0 ? " (this shard has no work: the run has fewer chains of refits or series than shards)" : ""
+        return table + "\nshard \(shard)/\(row.shardCount) done\(none); once every shard is: forecast merge --db OUT.db \(db) ..."
     }
 
     /// Whether the networks fit one model over every series: `--global`, or by default a
@@ -355,13 +422,11 @@ struct BacktestCommand: ParsableCommand {
                                forecasts: forecasts, quantiles: quantiles, run: run)
     }
 
-    /// The outcomes of the origins a run has recorded, as the backtest produced them.
-    static func outcomes(of run: Int64, series: String, origins: [Store.OriginRow], plan: Plan, store: Store) throws
-        -> [Int: [Metrics.Outcome]]
-    {
+    /// The outcomes of the origins a run has recorded for one series, as the backtest
+    /// produced them, from that series' stored forecasts and quantiles.
+    static func outcomes(of run: Int64, origins: [Store.OriginRow], forecasts: [Store.ForecastRow],
+                         quantiles: [Store.QuantileRow], plan: Plan) throws -> [Int: [Metrics.Outcome]] {
         guard !origins.isEmpty else { return [:] }
-        let forecasts = try store.forecasts(run: run, series: series)
-        let quantiles = try store.quantiles(run: run, series: series)
         // The store returns rows by model, origin, step (and level): each group keeps that order.
         let byKey = Dictionary(grouping: forecasts) { "\($0.model)\u{1}\($0.origin)" }
         let quantileRows = Dictionary(grouping: quantiles) { "\($0.model)\u{1}\($0.origin)" }
@@ -381,9 +446,10 @@ struct BacktestCommand: ParsableCommand {
         return out
     }
 
-    func configJSON(_ plans: [Plan], hash: String) -> String {
+    /// The run's `config_json`: the command line (without the flags a resume may change and
+    /// the shard), its directory, and the plan.
+    func configuration(_ plans: [Plan], global: Bool, hash: String) -> [(String, JSONValue)] {
         let first = plans.first
-        let global = (try? fitsGlobally(plans)) ?? false
         var pairs: [(String, JSONValue)] = [
             ("argv", .array(BacktestCommand.recordedArguments().map(JSONValue.string))),
             ("cwd", .string(FileManager.default.currentDirectoryPath)),
@@ -400,7 +466,29 @@ struct BacktestCommand: ParsableCommand {
                       ("optimizer", .string(model.optimizer.rawValue)),
                       ("normalization", .string(model.normalization.rawValue)), ("seed", .integer(Int(model.seed)))]
         }
-        return JSONValue.object(pairs).text
+        return pairs
+    }
+
+    /// The UUID the shards of one run share, so that they agree without talking to each other:
+    /// FNV-1a of the run's configuration (flags, plan and data hash; not the directory) and
+    /// shard count, as an RFC 9562 version 8 (custom) UUID. The same command on the same data
+    /// with as many shards is the same run (its shards' stores merge into one).
+    static func runUUID(_ configuration: [(String, JSONValue)], shards: Int) -> String {
+        let text = JSONValue.object(configuration.filter { $0.0 != "cwd" }).text + "\u{1}shards \(shards)"
+        var a = FNV1a(), b = FNV1a()
+        b.combine(0x5A)  // a second stream, for 128 bits
+        for byte in text.utf8 {
+            a.combine(byte)
+            b.combine(byte)
+        }
+        var hex = Array((String(a.value, radix: 16).leftPadded(to: 16) + String(b.value, radix: 16).leftPadded(to: 16)).utf8)
+        hex[12] = UInt8(ascii: "8")  // version 8
+        hex[16] = Array("89ab".utf8)[Int(hex[16] % 4)]  // variant 10
+        let digits = String(decoding: hex, as: UTF8.self)
+        let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { r in
+            String(digits.dropFirst(r.lowerBound).prefix(r.count))
+        }
+        return groups.joined(separator: "-")
     }
 
     /// FNV-1a over the series' names, values and times: a resumed run must see the same data.
@@ -414,4 +502,9 @@ struct BacktestCommand: ParsableCommand {
         }
         return String(hash.value, radix: 16)
     }
+}
+
+private extension String {
+    /// Zeros before the text up to `width` characters.
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -21,7 +21,7 @@ struct ForecastCommand: ParsableCommand {
             this CPU has); --version names the one in use.
             """,
         version: "\(toolVersion) (kernels \(Activations.instructionSet), OpenBLAS \(Activations.blasCore))",
-        subcommands: [Inspect.self, Train.self, Predict.self, Update.self, BacktestCommand.self, Runs.self, Report.self,
+        subcommands: [Inspect.self, Train.self, Predict.self, Update.self, BacktestCommand.self, Merge.self, Runs.self, Report.self,
                       Query.self, Plot.self, Diagnose.self])
 
     static func main() {
@@ -88,6 +88,7 @@ enum ExitStatus {
             case .missing, .notAFile: (error.description, noInput)
             case .notAStore: (error.description, dataError)
             case .cannotWrite: (error.description, cantCreate)
+            case .duplicateRun: (error.description, usage)
             }
         case let error as CommandError: (error.message, error.code)
         case let error as FileError: (error.description, cantCreate)

@@ -1,0 +1,37 @@
+/// Merging the stores of a sharded run's shards into one.
+extension Store {
+    /// Copies into run `target` of this store the shards of `sourceRun` (in `source`, the
+    /// store at `sourcePath`) that this store does not hold yet: their origins, forecasts and
+    /// quantiles, and a `shards` row each naming where it came from, in one transaction.
+    /// Origins already here are not copied again, so merging a store twice adds nothing.
+    /// Returns the shards added, ascending (empty when every one was here already).
+    ///
+    /// Which runs may be merged (one UUID, configuration and data) is the caller's to check.
+    public func mergeShards(of sourceRun: RunRow, from source: Store, sourcePath: String, into target: Int64) throws -> [Int] {
+        let here = Set(try shards(run: target).map(\.shard))
+        let new = try source.shards(run: sourceRun.id).filter { !here.contains($0.shard) }
+        guard !new.isEmpty else { return [] }
+        struct Key: Hashable {
+            var series: String
+            var origin: Int
+        }
+        let present = Set(try origins(run: target).map { Key(series: $0.series, origin: $0.origin) })
+        let origins = try source.origins(run: sourceRun.id).filter { !present.contains(Key(series: $0.series, origin: $0.origin)) }
+        let copied = Set(origins.map { Key(series: $0.series, origin: $0.origin) })
+        let forecasts = try source.forecasts(run: sourceRun.id).filter { copied.contains(Key(series: $0.series, origin: $0.origin)) }
+        let quantiles = try source.quantiles(run: sourceRun.id).filter { copied.contains(Key(series: $0.series, origin: $0.origin)) }
+        try transaction {
+            try insertOrigins(origins, run: target)
+            try insertRows(forecasts, run: target)
+            try insertQuantiles(quantiles, run: target)
+            let statement = try connection.prepare("""
+                INSERT INTO shards(run_id, shard, origins, completed_at, source) VALUES (?, ?, ?, ?, ?)
+                """)
+            for shard in new {
+                try statement.run([.integer(target), .integer(Int64(shard.shard)), .integer(Int64(shard.origins)),
+                                   .text(shard.completedAt), .text(shard.source ?? sourcePath)])
+            }
+        }
+        return new.map(\.shard)
+    }
+}
