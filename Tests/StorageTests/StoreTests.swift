@@ -132,4 +132,67 @@ import TestSupport
         #expect(Store.storedInterval([0.7, 0.9]) == 0)
         #expect(Store.storedInterval([0.98, 0.6, 0.95]) == 2)
     }
+
+    /// A version 3 store moves to version 4 with a UUID for every run (distinct, in UUID form),
+    /// no shards, and new runs get one too.
+    @Test func version3StoresMigrateWithAUUIDForEveryRun() throws {
+        let path = temporaryPath("v3.db")
+        do {
+            let old = try Connection(path: path)
+            try old.migrate(Array(Schema.migrations.prefix(3)))
+            try old.execute("""
+                INSERT INTO runs VALUES (1, 'now', 'backtest', 'complete', 'd', 't', '{}', '0.1');
+                INSERT INTO runs VALUES (2, 'now', 'predict', 'complete', 'd', 't', '{}', '0.1');
+                """)
+        }
+        let store = try Store(path: path)
+        let new = try store.beginRun(kind: .predict, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0", createdAt: "now")
+        let runs = try store.runs()
+        #expect(runs.map(\.id) == [1, 2, new])
+        #expect(Set(runs.map(\.uuid)).count == 3)
+        for run in runs {
+            #expect(run.uuid.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil, "\(run.uuid)")
+            #expect(run.shard == nil && run.shardCount == 1 && run.shardsDone.isEmpty && !run.isSharded)
+        }
+    }
+
+    /// Merging a shard's store copies its origins, forecasts, quantiles and shard row once:
+    /// a second merge adds nothing. A UUID is one run per store.
+    @Test func mergingAShardTwiceAddsNothing() throws {
+        let shardPath = temporaryPath("shard.db")
+        let shard = try Store(path: shardPath)
+        let uuid = "0f0f0f0f-0000-8000-8000-000000000001"
+        let run = try shard.beginRun(kind: .backtest, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
+                                     createdAt: "now", uuid: uuid, shard: 1, shardCount: 2)
+        #expect(throws: StorageError.duplicateRun(path: shardPath, uuid: uuid, run: run)) {
+            try shard.beginRun(kind: .backtest, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
+                               createdAt: "now", uuid: uuid, shard: 1, shardCount: 2)
+        }
+        for origin in 1...2 {
+            try shard.recordOrigin(Store.OriginRow(series: "a", origin: origin, trainStart: 0, trainLength: 10 + origin,
+                                                   originTime: nil, completedAt: "now"),
+                                   forecasts: [Store.ForecastRow(model: "m", series: "a", origin: origin, originTime: nil, step: 1,
+                                                                 targetTime: nil, forecast: 0.1 * Double(origin), actual: 1)],
+                                   quantiles: [Store.QuantileRow(model: "m", series: "a", origin: origin, step: 1, level: 0.1, value: -1)],
+                                   run: run)
+        }
+        let source = try #require(try shard.run(run))
+        #expect(source.shardsDone.isEmpty && source.status == .running)
+        try shard.completeShard(run, shard: 1, origins: 2, completedAt: "then")
+        let done = try #require(try shard.run(run))
+        #expect(done.shardsDone == [1] && done.status == .complete && done.shardsMissing == [0])
+
+        let out = try Store(path: temporaryPath("out.db"))
+        let target = try out.beginRun(kind: .backtest, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0",
+                                      createdAt: "now", uuid: uuid, shardCount: 2)
+        let reader = try Store(readingFrom: shardPath)
+        #expect(try out.mergeShards(of: done, from: reader, sourcePath: shardPath, into: target) == [1])
+        #expect(try out.mergeShards(of: done, from: reader, sourcePath: shardPath, into: target) == [])
+        #expect(try out.forecasts(run: target) == shard.forecasts(run: run))
+        #expect(try out.quantiles(run: target) == shard.quantiles(run: run))
+        #expect(try out.origins(run: target) == shard.origins(run: run))
+        #expect(try out.shards(run: target) == [Store.ShardRow(shard: 1, origins: 2, completedAt: "then", source: shardPath)])
+        let merged = try #require(try out.run(uuid: uuid))
+        #expect(merged.id == target && merged.shardsDone == [1] && merged.shardsMissing == [0] && merged.status == .running)
+    }
 }

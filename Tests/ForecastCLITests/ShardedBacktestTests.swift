@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Sharded backtests (issue 17): `backtest --shard I/N` into one store per shard, `forecast
+/// merge` into one run whose numbers are those of one process.
+@Suite(.serialized) struct ShardedBacktestTests {
+    /// A small GRU on the three-series panel of `PanelBacktestTests`.
+    let small = ["--horizon", "7", "--season", "7", "--hidden", "4", "--max-steps", "40"]
+
+    /// Every row of a table of a store, as `query` prints it in CSV (full precision), run ids left out.
+    func rows(_ db: String, _ table: String) throws -> String {
+        let columns = [
+            "forecasts": "model, series, origin, origin_time, step, target_time, forecast, lower, upper, actual",
+            "quantiles": "model, series, origin, step, level, value",
+            "metrics": "model, series, step, metric, value, n",
+            "origins": "series, origin, train_start, train_length, origin_time",
+        ][table]!  // the tables above
+        let result = try run(["query", "--db", db, "--format", "csv", "SELECT \(columns) FROM \(table) ORDER BY \(columns)"])
+        #expect(result.code == 0, "\(result.err)")
+        return result.out
+    }
+
+    /// Runs `arguments` in one process and in `count` shards, merges the shards, and expects
+    /// the merged store to hold the one process's origins, forecasts, quantiles and metrics,
+    /// to the last bit, its run complete with every shard, and `merge` to print its report.
+    func expectShardsEqualOneProcess(_ arguments: [String], count: Int) throws {
+        let single = temporaryPath("single.db"), merged = temporaryPath("merged.db")
+        let whole = try run(arguments + ["--db", single])
+        #expect(whole.code == 0, "\(whole.err)")
+        let shards = (0..<count).map { temporaryPath("shard-\($0).db") }
+        for (i, db) in shards.enumerated() {
+            let part = try run(arguments + ["--shard", "\(i)/\(count)", "--db", db, "--jobs", "1"])
+            #expect(part.code == 0, "\(part.err)")
+            #expect(part.out.contains("shard \(i)/\(count) done"), "\(part.out)")
+        }
+        let merge = try run(["merge", "--db", merged] + shards.reversed())
+        #expect(merge.code == 0, "\(merge.err)")
+        for table in ["origins", "forecasts", "quantiles", "metrics"] {
+            #expect(try rows(merged, table) == rows(single, table), "\(table)")
+        }
+        let status = try run(["query", "--db", merged, "--format", "csv", "SELECT status, shard_count, shard IS NULL FROM runs"])
+        #expect(status.out.hasSuffix("\ncomplete,\(count),1\n"), "\(status.out)")
+        #expect(merge.out == whole.out, "\(merge.out)\n\(whole.out)")
+    }
+
+    @Test func perSeriesShardsEqualOneProcess() throws {
+        let file = temporaryPath("panel.csv")
+        try PanelBacktestTests().panel(file)
+        try expectShardsEqualOneProcess(["backtest", file, "--series-column", "id", "--no-global", "--models",
+                                         "gru,seasonal-naive,drift", "--origins", "2", "--quantiles", "0.1,0.5,0.9"] + small,
+                                        count: 3)
+    }
+
+    @Test func globalShardsByOriginAndByWarmChainEqualOneProcess() throws {
+        let file = temporaryPath("panel.csv")
+        try PanelBacktestTests().panel(file)
+        let base = ["backtest", file, "--series-column", "id", "--global", "--models", "gru,seasonal-naive", "--origins", "4"] + small
+        try expectShardsEqualOneProcess(base + ["--refit", "cold"], count: 3)
+        try expectShardsEqualOneProcess(base + ["--refit", "warm", "--warm-chain", "2"], count: 2)
+    }
+
+    @Test func oneSeriesShardsByOriginEqualOneProcess() throws {
+        try expectShardsEqualOneProcess(["backtest", "datasets/air_passengers_monthly.csv", "--models", "gru,naive",
+                                         "--hidden", "4", "--max-steps", "40"], count: 4)
+    }
+
+    /// A merge of some shards leaves the run running with the missing ones listed; merging a
+    /// store again adds nothing; a shard of another run (other flags, other data) is refused
+    /// with the difference named and the output left as it was; a shard cannot run twice into
+    /// one store, nor without a store.
+    @Test func mergesAreIdempotentAndRefuseOtherRuns() throws {
+        let file = temporaryPath("panel.csv"), other = temporaryPath("other.csv")
+        try PanelBacktestTests().panel(file)
+        try PanelBacktestTests().panel(other, cut: { _ in 1 })
+        let base = ["backtest", file, "--series-column", "id", "--models", "seasonal-naive,naive", "--origins", "3",
+                    "--horizon", "7", "--season", "7"]
+        let shards = (0..<3).map { temporaryPath("s\($0).db") }
+        for (i, db) in shards.enumerated() {
+            #expect(try run(base + ["--shard", "\(i)/3", "--db", db]).code == 0)
+        }
+        let again = try run(base + ["--shard", "1/3", "--db", shards[1]])
+        #expect(again.code == 64 && again.err.contains("run 1 is this run already") && again.err.contains("--resume 1"), "\(again.err)")
+        #expect(try run(base + ["--shard", "1/3"]).code == 64)
+        #expect(try run(base + ["--shard", "3/3", "--db", temporaryPath("x.db")]).code == 64)
+
+        let out = temporaryPath("out.db")
+        let partial = try run(["merge", "--db", out, shards[0], shards[2]])
+        #expect(partial.code == 0, "\(partial.err)")
+        let runs = try run(["runs", "--db", out, "--format", "csv"])
+        #expect(runs.out.contains(",running,") && runs.out.contains("2/3 (missing 1)"), "\(runs.out)")
+        #expect(try run(["report", "--db", out, "--run", "1"]).code != 0)
+        let before = try rows(out, "forecasts")
+        let twice = try run(["merge", "--db", out, shards[2], shards[0]])
+        #expect(twice.code == 0 && twice.err.contains("already in"), "\(twice.err)")
+        #expect(try rows(out, "forecasts") == before)
+
+        // Another command's (a flag more) or another file's shard: refused, the output unchanged.
+        let seeded = temporaryPath("seeded.db"), cut = temporaryPath("cut.db")
+        #expect(try run(base + ["--seed", "7", "--shard", "1/3", "--db", seeded]).code == 0)
+        var otherData = base
+        otherData[1] = other
+        #expect(try run(otherData + ["--shard", "1/3", "--db", cut]).code == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        let refused = try run(["merge", "--db", out, shards[0], seeded])
+        #expect(refused.code == 65 && refused.err.contains("another run") && refused.err.contains("\"--seed\",\"7\"]"), "\(refused.err)")
+        let otherFile = try run(["merge", "--db", out, shards[0], cut])
+        #expect(otherFile.code == 65 && otherFile.err.contains("other data (hash"), "\(otherFile.err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == bytes)
+        #expect(try run(["merge", "--db", temporaryPath("new.db"), shards[0], seeded]).code == 65)
+
+        let complete = try run(["merge", "--db", out, shards[1]])
+        #expect(complete.code == 0 && complete.out.contains("3 series: walk-forward"), "\(complete.err)\(complete.out)")
+        #expect(try run(["runs", "--db", out, "--format", "csv"]).out.contains(",complete,"))
+        let report = try run(["report", "--db", out, "--run", "1"])
+        #expect(report.code == 0 && report.out == complete.out)
+        #expect(try run(["merge", "--db", out] + shards).out == complete.out)
+        #expect(try run(["merge", "--db", shards[0], shards[1]]).code == 64)  // into a shard's own store
+        #expect(try run(["report", "--db", shards[0], "--run", "1"]).code == 64)
+    }
+
+    /// A killed shard is refused by the merge, naming how to finish it; resumed, it finishes as
+    /// the same shard, and the merged run equals one process's.
+    @Test func aKilledShardResumesAsItselfAndThenMerges() throws {
+        let arguments = ["backtest", "datasets/air_passengers_monthly.csv", "--models", "gru,naive", "--hidden", "8",
+                         "--max-steps", "400", "--jobs", "1"]
+        let single = temporaryPath("single.db"), merged = temporaryPath("merged.db")
+        #expect(try run(arguments + ["--db", single]).code == 0)
+        let shards = (0..<2).map { temporaryPath("shard-\($0).db") }
+        #expect(try run(arguments + ["--shard", "0/2", "--db", shards[0]]).code == 0)
+        let recorded = try killAfterOrigins(arguments + ["--shard", "1/2"], db: shards[1], origins: 1, poll: 0.01)
+        #expect(recorded >= 1 && recorded < 5, "origins recorded before the kill: \(recorded)")
+        let refused = try run(["merge", "--db", merged] + shards)
+        #expect(refused.code == 65 && refused.err.contains("`forecast backtest --resume 1 --db \(shards[1])`"), "\(refused.err)")
+        let resumed = try run(["backtest", "--resume", "1", "--db", shards[1]])
+        #expect(resumed.code == 0 && resumed.out.contains("shard 1/2 done"), "\(resumed.err)\(resumed.out)")
+        #expect(try run(["merge", "--db", merged] + shards).code == 0)
+        for table in ["origins", "forecasts", "metrics"] {
+            #expect(try rows(merged, table) == rows(single, table), "\(table)")
+        }
+    }
+}
