@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
+.PHONY: cluster-test bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -74,6 +74,13 @@ bench-panel: deps bench-deps build
 	python3 bench/make_panel.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --series $(PANEL_SERIES)
 	$(VENV)/bin/python bench/panel_compare.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --forecast .build/release/forecast --steps $(PANEL_STEPS) --threads 1
 	$(VENV)/bin/python bench/panel_compare.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --forecast .build/release/forecast --steps $(PANEL_STEPS) --threads 2
+
+## cluster-test: a sharded backtest on a one-node Slurm cluster started on localhost (Debian's
+## slurm-wlm and munge, installed when missing; state in .build/cluster): the job array of
+## deploy/slurm (4 shards) and its merge job must give the stores of one process, exactly.
+FORECAST ?= $(CURDIR)/.build/release/forecast
+cluster-test: build
+	FORECAST="$(FORECAST)" deploy/slurm/cluster-test.sh
 
 ## fuzz: libFuzzer over the CSV reader and over model files (safetensors header, metadata,
 ## weights, fitted state; seeds: Fuzz/model-seeds), $(FUZZ_RUNS) inputs each (ASan on).
