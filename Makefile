@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: cluster-test bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
+.PHONY: cluster-test bench-cluster bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -81,6 +81,13 @@ bench-panel: deps bench-deps build
 FORECAST ?= $(CURDIR)/.build/release/forecast
 cluster-test: build
 	FORECAST="$(FORECAST)" deploy/slurm/cluster-test.sh
+
+## bench-cluster: sharded backtests through make cluster-test's Slurm cluster: wall time of the
+## 1,000-series panel for 1, 2 and 4 shards (global GRU, cold refits), and merge times against
+## shards and rows (bench/cluster_scaling.py; CLUSTER_SERIES to change the size). JSON lines.
+CLUSTER_SERIES ?= 1000
+bench-cluster: build
+	python3 bench/cluster_scaling.py --forecast $(FORECAST) --series $(CLUSTER_SERIES)
 
 ## fuzz: libFuzzer over the CSV reader and over model files (safetensors header, metadata,
 ## weights, fitted state; seeds: Fuzz/model-seeds), $(FUZZ_RUNS) inputs each (ASan on).

@@ -85,7 +85,7 @@ public enum Schema {
         """
         ALTER TABLE runs ADD COLUMN uuid TEXT;               -- shared by the shards of one run
         ALTER TABLE runs ADD COLUMN shard INTEGER;           -- the shard this store's process ran (0-based); NULL: whole or merged
-        ALTER TABLE runs ADD COLUMN shard_count INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE runs ADD COLUMN shard_count INTEGER;     -- N of a sharded run (1 is a run of one shard); NULL: not sharded
         UPDATE runs SET uuid = \(randomUUID);
         CREATE UNIQUE INDEX runs_uuid ON runs(uuid);
         CREATE TABLE shards(

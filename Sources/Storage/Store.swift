@@ -140,14 +140,13 @@ public final class Store {
         public var uuid: String
         /// The shard this store's process ran (0-based); nil for a whole run or a merge.
         public var shard: Int?
-        /// The number of shards the run is split into (1: not sharded).
+        /// The number of shards the run is split into (1 when it is not sharded).
         public var shardCount: Int
+        /// Whether the run was started in shards (`--shard I/N`, even 0/1) or is their merge.
+        public var isSharded: Bool
         /// The shards whose work this store holds whole, ascending (a finished shard's own
         /// store: its index; a merge: every shard merged so far).
         public var shardsDone: [Int]
-
-        /// Whether the run is split into shards.
-        public var isSharded: Bool { shardCount > 1 }
 
         /// The shards not in this store yet (of a sharded run).
         public var shardsMissing: [Int] { isSharded ? (0..<shardCount).filter { !shardsDone.contains($0) } : [] }
@@ -294,9 +293,10 @@ public final class Store {
 
     /// Records a new run as `running` and returns its id. `uuid` nil gives the run a random
     /// UUID; the shards of one run pass the UUID they share, with their `shard` of `shardCount`
+    /// (a merge: no `shard`; a run not sharded: neither)
     /// (a store holds a UUID once: `StorageError.duplicateRun` names the run that has it).
     public func beginRun(kind: RunKind, dataset: String, target: String, configJSON: String, toolVersion: String,
-                         createdAt: String, uuid: String? = nil, shard: Int? = nil, shardCount: Int = 1) throws -> Int64 {
+                         createdAt: String, uuid: String? = nil, shard: Int? = nil, shardCount: Int? = nil) throws -> Int64 {
         try transaction {
             if let uuid, let existing = try run(uuid: uuid) {
                 throw StorageError.duplicateRun(path: connection.path, uuid: uuid, run: existing.id)
@@ -305,7 +305,7 @@ public final class Store {
                 INSERT INTO runs(created_at, kind, status, dataset, target, config_json, tool_version, uuid, shard, shard_count)
                 VALUES (?, ?, 'running', ?, ?, ?, ?, coalesce(?, \(Schema.randomUUID)), ?, ?)
                 """).run([.text(createdAt), .text(kind.rawValue), .text(dataset), .text(target), .text(configJSON), .text(toolVersion),
-                          uuid.map(Value.text) ?? .null, shard.map { .integer(Int64($0)) } ?? .null, .integer(Int64(shardCount))])
+                          uuid.map(Value.text) ?? .null, shard.map { .integer(Int64($0)) } ?? .null, shardCount.map { .integer(Int64($0)) } ?? .null])
             return connection.lastInsertRowID
         }
     }
@@ -441,7 +441,7 @@ public final class Store {
         // Stores older than schema 4 (read-only opens) have no UUIDs or shards.
         let shards = version >= 4
             ? "r.uuid, r.shard, r.shard_count, (SELECT group_concat(shard) FROM (SELECT shard FROM shards x WHERE x.run_id = r.id ORDER BY shard))"
-            : "'', NULL, 1, NULL"
+            : "'', NULL, NULL, NULL"
         return try rows("""
             SELECT r.id, r.created_at, r.kind, r.status, r.dataset, r.target, r.config_json, r.tool_version, \(done), \(shards)
             FROM runs r \(clause) ORDER BY r.id
@@ -454,7 +454,8 @@ public final class Store {
             return RunRow(id: id, createdAt: s.text(at: 1) ?? "", kind: kind, status: status,
                    dataset: s.text(at: 4) ?? "", target: s.text(at: 5) ?? "", configJSON: s.text(at: 6) ?? "{}",
                    toolVersion: s.text(at: 7) ?? "", originsDone: Int(s.int64(at: 8)), uuid: s.text(at: 9) ?? "",
-                   shard: s.type(at: 10) == .null ? nil : Int(s.int64(at: 10)), shardCount: Int(s.int64(at: 11)),
+                   shard: s.type(at: 10) == .null ? nil : Int(s.int64(at: 10)), shardCount: s.type(at: 11) == .null ? 1 : Int(s.int64(at: 11)),
+                   isSharded: s.type(at: 11) != .null,
                    shardsDone: (s.text(at: 12) ?? "").split(separator: ",").compactMap { Int($0) })
         }
     }

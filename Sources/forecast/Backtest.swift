@@ -276,7 +276,7 @@ struct BacktestCommand: ParsableCommand {
             runID = try store.beginRun(kind: .backtest, dataset: data.sourceName, target: target,
                                        configJSON: JSONValue.object(config).text, toolVersion: toolVersion,
                                        createdAt: Timestamp.nowUTC(), uuid: shard.map { BacktestCommand.runUUID(config, shards: $0.count) },
-                                       shard: shard?.index, shardCount: shard?.count ?? 1)
+                                       shard: shard?.index, shardCount: shard?.count)
         }
         // A shard of per-series models takes whole series (by name); otherwise every series
         // runs, each backtest (or the panel's) taking its shard's chains of refits.

@@ -57,6 +57,7 @@ import TestSupport
         try PanelBacktestTests().panel(file)
         let base = ["backtest", file, "--series-column", "id", "--global", "--models", "gru,seasonal-naive", "--origins", "4"] + small
         try expectShardsEqualOneProcess(base + ["--refit", "cold"], count: 3)
+        try expectShardsEqualOneProcess(base + ["--refit", "cold"], count: 1)  // a run of one shard merges too
         try expectShardsEqualOneProcess(base + ["--refit", "warm", "--warm-chain", "2"], count: 2)
     }
 
