@@ -9,8 +9,9 @@ import Darwin
 /// observed actual; per step h the mean over origins (RMSE: root of the mean square);
 /// overall the mean over all pairs pooled; MASE divides each |e| by its origin's
 /// in-sample seasonal-naive MAE on the raw training window. For forecasts with quantiles,
-/// the pinball loss of each level and the observed coverage of each central interval
-/// (levels q and 1 - q) over the same pairs.
+/// the pinball loss of each level, CRPS from them, and for each central interval (levels q
+/// and 1 - q) its observed coverage, Winkler (interval) score and mean width over the same
+/// pairs.
 public struct Metrics: Sendable, Equatable {
     /// A figure that belongs to a quantile level or an interval's nominal coverage.
     public struct Leveled: Sendable, Equatable {
@@ -42,10 +43,16 @@ public struct Metrics: Sendable, Equatable {
         public var pinball: [Leveled] = []
         /// Share of actuals inside each central interval [f_q, f_(1-q)], by nominal coverage 1 - 2q.
         public var coverage: [Leveled] = []
+        /// Mean Winkler (interval) score of each central interval [l, u] of nominal coverage
+        /// c = 1 - alpha, by c: (u - l) + (2 / alpha) (l - a) when a < l, + (2 / alpha) (a - u)
+        /// when a > u (Winkler 1972; Gneiting and Raftery 2007, eq. 43).
+        public var winkler: [Leveled] = []
+        /// Mean width u - l of each central interval, by nominal coverage.
+        public var width: [Leveled] = []
 
         /// A row from its figures.
         public init(step: Int?, n: Int, mae: Double, rmse: Double, mape: Double, smape: Double, mase: Double, bias: Double,
-                    pinball: [Leveled] = [], coverage: [Leveled] = []) {
+                    pinball: [Leveled] = [], coverage: [Leveled] = [], winkler: [Leveled] = [], width: [Leveled] = []) {
             self.step = step
             self.n = n
             self.mae = mae
@@ -56,6 +63,8 @@ public struct Metrics: Sendable, Equatable {
             self.bias = bias
             self.pinball = pinball
             self.coverage = coverage
+            self.winkler = winkler
+            self.width = width
         }
 
         /// The mean pinball loss over the levels (nil without quantiles).
@@ -63,12 +72,21 @@ public struct Metrics: Sendable, Equatable {
             pinball.isEmpty ? nil : pinball.reduce(0) { $0 + $1.value } / Double(pinball.count)
         }
 
-        /// Every figure under its store name (`mae`, ..., `pinball_0.1`, `coverage_0.8`, `pinball`).
+        /// CRPS from the quantiles, the quantile-average approximation: 2 / |Q| times the sum
+        /// of the pinball losses over the levels Q (twice the mean pinball loss; utilsforecast's
+        /// `mqloss` and GluonTS's quantile losses build it so). Nil without quantiles.
+        public var crps: Double? { meanPinball.map { 2 * $0 } }
+
+        /// Every figure under its store name (`mae`, ..., `pinball_0.1`, `coverage_0.8`,
+        /// `pinball`, `crps`, `winkler_0.8`, `width_0.8`).
         public var named: [(metric: String, value: Double)] {
             var figures = [("mae", mae), ("rmse", rmse), ("mape", mape), ("smape", smape), ("mase", mase), ("bias", bias)]
             figures += pinball.map { ("pinball_\(Metrics.label($0.level))", $0.value) }
             if let meanPinball { figures.append(("pinball", meanPinball)) }
             figures += coverage.map { ("coverage_\(Metrics.label($0.level))", $0.value) }
+            if let crps { figures.append(("crps", crps)) }
+            figures += winkler.map { ("winkler_\(Metrics.label($0.level))", $0.value) }
+            figures += width.map { ("width_\(Metrics.label($0.level))", $0.value) }
             return figures
         }
 
@@ -82,7 +100,8 @@ public struct Metrics: Sendable, Equatable {
             }
             self.init(step: step, n: n, mae: figures["mae"] ?? .nan, rmse: figures["rmse"] ?? .nan,
                       mape: figures["mape"] ?? .nan, smape: figures["smape"] ?? .nan, mase: figures["mase"] ?? .nan,
-                      bias: figures["bias"] ?? .nan, pinball: leveled("pinball_"), coverage: leveled("coverage_"))
+                      bias: figures["bias"] ?? .nan, pinball: leveled("pinball_"), coverage: leveled("coverage_"),
+                      winkler: leveled("winkler_"), width: leveled("width_"))
         }
 
         public static func == (a: Row, b: Row) -> Bool {
@@ -145,9 +164,11 @@ public struct Metrics: Sendable, Equatable {
         let pairs = Metrics.centralIntervals(levels)
         struct Sums {
             var n = 0, abs = 0.0, sq = 0.0, ape = 0.0, apeN = 0, sape = 0.0, scaled = 0.0, signed = 0.0
-            var pinball: [Double], covered: [Int]
+            var pinball: [Double], covered: [Int], winkler: [Double], width: [Double]
         }
-        let empty = Sums(pinball: Array(repeating: 0, count: levels.count), covered: Array(repeating: 0, count: pairs.count))
+        let zeros = Array(repeating: 0.0, count: pairs.count)
+        let empty = Sums(pinball: Array(repeating: 0, count: levels.count), covered: Array(repeating: 0, count: pairs.count),
+                         winkler: zeros, width: zeros)
         var perStep = Array(repeating: empty, count: horizon), all = empty
         for outcome in outcomes {
             let start = outcome.trainStart, t = outcome.trainLength
@@ -183,6 +204,10 @@ public struct Metrics: Sendable, Equatable {
                             let lower = outcome.quantiles[pair.lower].values[index]
                             let upper = outcome.quantiles[pair.upper].values[index]
                             if lower <= a && a <= upper { s.covered[j] += 1 }
+                            let alpha = 1 - pair.coverage
+                            let miss = a < lower ? lower - a : a > upper ? a - upper : 0
+                            s.winkler[j] += (upper - lower) + 2 / alpha * miss
+                            s.width[j] += upper - lower
                         }
                     }
                     if k < 0 { all = s } else { perStep[k] = s }
@@ -195,7 +220,9 @@ public struct Metrics: Sendable, Equatable {
                        mape: s.apeN > 0 ? s.ape / Double(s.apeN) : .nan, smape: s.sape / n, mase: s.scaled / n,
                        bias: s.signed / n,
                        pinball: zip(levels, s.pinball).map { Leveled(level: $0, value: $1 / n) },
-                       coverage: zip(pairs, s.covered).map { Leveled(level: $0.coverage, value: Double($1) / n) })
+                       coverage: zip(pairs, s.covered).map { Leveled(level: $0.coverage, value: Double($1) / n) },
+                       winkler: zip(pairs, s.winkler).map { Leveled(level: $0.coverage, value: $1 / n) },
+                       width: zip(pairs, s.width).map { Leveled(level: $0.coverage, value: $1 / n) })
         }
         rows = perStep.enumerated().map { row($1, $0 + 1) } + [row(all, nil)]
     }

@@ -54,8 +54,9 @@ public struct Forecast: Sendable, Equatable {
                   })
     }
 
-    /// Sample paths ([paths][H]) summarised: the mean as the point forecast, the 5%, 10%,
-    /// 50%, 90% and 95% quantiles (linear interpolation), and the 80% and 90% intervals.
+    /// Sample paths ([paths][H]) summarised: the mean as the point forecast, the 2.5%, 5%,
+    /// 10%, 50%, 90%, 95% and 97.5% quantiles (linear interpolation), and the 80%, 90% and
+    /// 95% intervals.
     public init(summarizing paths: [[Double]]) {
         let horizon = paths.first?.count ?? 0
         let sorted = (0..<horizon).map { h in paths.map { $0[h] }.sorted() }
@@ -64,10 +65,11 @@ public struct Forecast: Sendable, Equatable {
             let lo = Int(position.rounded(.down)), hi = min(lo + 1, values.count - 1)
             return values[lo] + (values[hi] - values[lo]) * (position - Double(lo))
         }
-        let levels = [0.05, 0.1, 0.5, 0.9, 0.95]
+        let levels = [0.025, 0.05, 0.1, 0.5, 0.9, 0.95, 0.975]
         let quantiles = levels.map { q in (level: q, values: sorted.map { quantile($0, q) }) }
         self.init(point: sorted.map { $0.reduce(0, +) / Double(max($0.count, 1)) }, quantiles: quantiles,
-                  intervals: [Interval(coverage: 0.8, lower: quantiles[1].values, upper: quantiles[3].values),
-                              Interval(coverage: 0.9, lower: quantiles[0].values, upper: quantiles[4].values)])
+                  intervals: [Interval(coverage: 0.8, lower: quantiles[2].values, upper: quantiles[4].values),
+                              Interval(coverage: 0.9, lower: quantiles[1].values, upper: quantiles[5].values),
+                              Interval(coverage: 0.95, lower: quantiles[0].values, upper: quantiles[6].values)])
     }
 }

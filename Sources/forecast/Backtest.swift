@@ -211,7 +211,13 @@ struct BacktestCommand: ParsableCommand {
         }
         var settings = base
         settings.horizon = h + gap  // networks forecast the gap's steps, then they are dropped
-        let makers = models.map { kind in Backtest.Model(name: kind.rawValue) { kind.make(settings) } }
+        let conformal = model.conformalSettings(horizon: settings.horizon)
+        let makers = models.map { kind in
+            Backtest.Model(name: kind.rawValue) {
+                // Conformal intervals calibrate on each origin's own training rows.
+                conformal.map { c in ConformalForecaster(c) { kind.make(settings) } } ?? kind.make(settings)
+            }
+        }
         let input = Backtest.Input(name: frame.displayName, target: y, covariates: covariates,
                                    covariateNames: model.covariates, timestamps: frame.timestamps, frequency: frequency)
         return Plan(input: input, backtest: Backtest(origins: originSet, horizon: h, season: m,
@@ -385,6 +391,10 @@ struct BacktestCommand: ParsableCommand {
     /// long-format input of several series. It needs one grid and configuration for all.
     func fitsGlobally(_ plans: [Plan]) throws -> Bool {
         guard global ?? (plans.count > 1), models.contains(where: \.isNetwork) else { return false }
+        guard model.conformal.isEmpty else {
+            throw CommandError(message: "\(data.sourceName): --conformal calibrates each series' own models: add --no-global to a panel backtest",
+                               code: ExitStatus.usage)
+        }
         if let first = plans.first, let other = plans.first(where: { $0.input.frequency != first.input.frequency }) {
             throw CommandError(message: "\(data.sourceName): --global fits one network to series of one grid; \(first.input.name) is \(first.input.frequency.name), \(other.input.name) is \(other.input.frequency.name)",
                                code: ExitStatus.dataError)
@@ -465,6 +475,10 @@ struct BacktestCommand: ParsableCommand {
                       ("mode", .string(model.mode.rawValue)), ("loss", .string(model.loss)),
                       ("optimizer", .string(model.optimizer.rawValue)),
                       ("normalization", .string(model.normalization.rawValue)), ("seed", .integer(Int(model.seed)))]
+        }
+        if !model.conformal.isEmpty {
+            pairs += [("conformal", .array(model.conformal.map(JSONValue.number))),
+                      ("conformal_windows", .integer(model.conformalWindows)), ("conformal_step", .integer(model.conformalStep))]
         }
         return pairs
     }

@@ -210,8 +210,11 @@ struct BacktestReport {
         for (model, metrics) in models {
             header += ["\(model) MAE", "RMSE"] + (isAggregate ? ["sMAPE"] : []) + ["MASE"]
             if let row = metrics.rows.first, row.meanPinball != nil {
-                header.append("pinball")
-                header += row.coverage.map { "cov\(Int(($0.level * 100).rounded()))" }
+                header += ["pinball", "crps"]
+                for interval in row.coverage {
+                    let percent = Int((interval.level * 100).rounded())
+                    header += ["cov\(percent)", "wink\(percent)", "width\(percent)"]
+                }
             }
             if reference != nil { header.append("skill") }
         }
@@ -225,9 +228,12 @@ struct BacktestReport {
                 let row = metrics.rows[i]
                 cells += [formatNumber(row.mae, digits: 4), formatNumber(row.rmse, digits: 4)]
                     + (isAggregate ? [formatNumber(row.smape, digits: 4)] : []) + [formatNumber(row.mase, digits: 4)]
-                if let pinball = row.meanPinball {
-                    cells.append(formatNumber(pinball, digits: 4))
-                    cells += row.coverage.map { formatNumber($0.value, digits: 3) }
+                if let pinball = row.meanPinball, let crps = row.crps {
+                    cells += [formatNumber(pinball, digits: 4), formatNumber(crps, digits: 4)]
+                    for (k, coverage) in row.coverage.enumerated() {
+                        cells.append(formatNumber(coverage.value, digits: 3))
+                        cells += [row.winkler, row.width].map { k < $0.count ? formatNumber($0[k].value, digits: 4) : "-" }
+                    }
                 }
                 if reference != nil { cells.append(skill(row).map { formatNumber($0, digits: 3) } ?? "-") }
             }

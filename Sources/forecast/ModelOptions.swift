@@ -43,8 +43,21 @@ struct ModelOptions: ParsableArguments {
             } })
     var quantiles: [Double] = []
 
-    @Flag(help: "A Gaussian head: sampled paths give the forecast (their mean) and 80% and 90% intervals.")
+    @Flag(help: "A Gaussian head: sampled paths give the forecast (their mean) and 80%, 90% and 95% intervals.")
     var gaussian = false
+
+    @Option(help: "Conformal intervals of these coverages around any model's point forecast, comma-separated (e.g. 0.8,0.95): split-conformal per step from the model's own errors at the last --conformal-windows origins of its training data.",
+            transform: { text in try text.split(separator: ",").map { part in
+                guard let c = Double(part), c > 0, c < 1 else { throw ValidationError("--conformal takes coverages in (0, 1), got \"\(part)\".") }
+                return c
+            } })
+    var conformal: [Double] = []
+
+    @Option(help: "With --conformal: calibration origins, the last one's forecast ending at the end of the training data.")
+    var conformalWindows = 10
+
+    @Option(help: "With --conformal: rows between calibration origins.")
+    var conformalStep = 1
 
     @Option(help: "Sample paths drawn from a Gaussian head.")
     var samples = 200
@@ -99,18 +112,30 @@ struct ModelOptions: ParsableArguments {
             ("--layers", layers, Limits.layers), ("--batch-size", batchSize, Limits.batchSize),
             ("--epochs", epochs, Limits.maxEpochs), ("--patience", patience, Limits.patience),
             ("--max-steps", maxSteps, Limits.maxSteps), ("--samples", samples, Limits.samples),
+            ("--conformal-windows", conformalWindows, ConformalCalibration.windowLimit),
+            ("--conformal-step", conformalStep, ConformalCalibration.stepLimit),
         ])
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1).") }
         if !["mse", "mae", "huber"].contains(loss) { throw ValidationError("--loss must be mse, mae or huber.") }
         if !(learningRate > 0 && learningRate <= 10) { throw ValidationError("--learning-rate must be in (0, 10], got \(learningRate).") }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be a finite number >= 0 (0: off), got \(clip).") }
         if gaussian && !quantiles.isEmpty { throw ValidationError("Choose --gaussian or --quantiles, not both.") }
+        if !conformal.isEmpty && (gaussian || !quantiles.isEmpty) {
+            throw ValidationError("--conformal puts intervals around a point forecast; it goes without --quantiles and --gaussian.")
+        }
+        if Set(conformal).count != conformal.count { throw ValidationError("--conformal names a coverage twice.") }
         if stateful && mode == .encoderDecoder { throw ValidationError("--stateful goes with --mode many-to-one or many-to-many.") }
         if let calendar, calendar != "auto" {
             for name in calendar.split(separator: ",") where CalendarFeature(rawValue: String(name)) == nil {
                 throw ValidationError("--calendar takes hour, weekday, yearday or auto, not \"\(name)\".")
             }
         }
+    }
+
+    /// The conformal calibration's settings for models forecasting `horizon` steps (nil without --conformal).
+    func conformalSettings(horizon: Int) -> ConformalForecaster.Settings? {
+        conformal.isEmpty ? nil
+            : ConformalForecaster.Settings(coverages: conformal, windows: conformalWindows, step: conformalStep, horizon: horizon)
     }
 
     /// The configuration for data on `frequency`.

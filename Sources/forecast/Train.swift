@@ -64,10 +64,15 @@ struct Train: ParsableCommand {
             throw CommandError(message: "\(kind.rawValue) is not a baseline")  // not reached: kind is a baseline
         }
         try baseline.fit(series)
+        let configuration = model.configuration(frequency: frequency)
+        let horizon = model.horizon ?? frequency.protocolDefaults.horizon
         var file = ModelFile(model: .baseline(baseline), target: target, covariates: [], frequency: frequency,
                              timestampStyle: frame.timestampStyle, lastTimestamp: series.timestamps?.last,
                              provenance: provenance(of: data))
-        file.horizon = model.horizon ?? frequency.protocolDefaults.horizon  // what predict and update forecast
+        file.horizon = horizon  // what predict and update forecast
+        if let settings = model.conformalSettings(horizon: horizon) {
+            file.conformal = try ConformalForecaster.calibrate(settings, on: series) { kind.make(configuration) }
+        }
         try file.write(to: modelOut)
         print("fitted \(kind.rawValue) on \(series.target.count) observations")
         print("model written to \(modelOut)")
@@ -84,6 +89,10 @@ func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, Recu
     let target = try resolveTarget(data.target, frame)
     let panel = try frames.map { try SeriesData(frame: $0, target: target, covariates: model.covariates, policy: model.missing) }
     let frequency = frame.frequencyReport.frequency ?? .index
+    if !model.conformal.isEmpty && panel.count > 1 {
+        throw CommandError(message: "\(data.sourceName): --conformal calibrates a model of one series; this file has \(panel.count)",
+                           code: ExitStatus.usage)
+    }
     var forecaster = RecurrentForecaster(model.configuration(frequency: frequency))
     forecaster.progress = ProgressBar.training()
     defer { ProgressBar.finish() }
@@ -93,9 +102,13 @@ func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, Recu
         try forecaster.fit(panel[0])
     }
     let last = panel.compactMap { $0.timestamps?.last }.max()
-    let modelFile = ModelFile(forecaster: forecaster, target: target, covariates: model.covariates, frequency: frequency,
+    var modelFile = ModelFile(forecaster: forecaster, target: target, covariates: model.covariates, frequency: frequency,
                               timestampStyle: frame.timestampStyle, lastTimestamp: last,
                               provenance: provenance(of: data, seed: model.seed))
+    if let settings = model.conformalSettings(horizon: forecaster.configuration.horizon) {
+        let configuration = forecaster.configuration
+        modelFile.conformal = try ConformalForecaster.calibrate(settings, on: panel[0]) { RecurrentForecaster(configuration) }
+    }
     return (modelFile, forecaster, panel)
 }
 

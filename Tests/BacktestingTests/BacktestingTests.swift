@@ -51,6 +51,43 @@ let protocolTable: [(String, String, Int, Int, Int, Int, Int, Int)] = [
         #expect(m.rows[0].n == 0)
     }
 
+    /// CRPS (from the quantiles), Winkler score, coverage and width of each central interval,
+    /// per step and overall, equal utilsforecast's on the same forecasts
+    /// (Fixtures/make_interval_scores.py made the file with utilsforecast 0.2.17).
+    @Test func intervalScoresEqualUtilsforecast() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/interval_scores.json")
+        let fixture = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let y = try #require(fixture["series"] as? [Double])
+        let outcomes = try #require(fixture["outcomes"] as? [[String: Any]]).map { o -> Metrics.Outcome in
+            let quantiles = (o["quantiles"] as? [[String: Any]] ?? []).map {
+                (level: $0["level"] as? Double ?? .nan, values: $0["values"] as? [Double] ?? [])
+            }
+            return Metrics.Outcome(trainLength: o["train_length"] as? Int ?? 0, forecast: quantiles[2].values, quantiles: quantiles)
+        }
+        let metrics = Metrics(outcomes: outcomes, series: y, season: 1)
+        let expected = try #require(fixture["expected"] as? [String: [String: Double]])
+        #expect(expected.count == 6)
+        for row in metrics.rows {
+            let want = try #require(expected[row.step.map(String.init) ?? "all"])
+            let got = Dictionary(row.named, uniquingKeysWith: { a, _ in a })
+            for (name, value) in want {
+                let mine = try #require(got[name], "\(name)")
+                #expect(abs(mine - value) <= 1e-12 * max(1, abs(value)), "step \(row.step as Any) \(name): \(mine) against \(value)")
+            }
+        }
+    }
+
+    /// Winkler score and width by hand: an interval [8, 12] of 80% around actuals 10, 13, 5.
+    @Test func winklerScoreByHand() {
+        let y: [Double] = [1, 2, 3, 10, 13, 5]
+        let q = [(level: 0.1, values: [8.0, 8, 8]), (level: 0.9, values: [12.0, 12, 12])]
+        let m = Metrics(outcomes: [.init(trainLength: 3, forecast: [10, 10, 10], quantiles: q)], series: y, season: 1)
+        let all = m.overall!
+        // Widths 4; penalties 0, 2 / 0.2 * 1 = 10, 2 / 0.2 * 3 = 30.
+        #expect(all.winkler.count == 1 && abs(all.winkler[0].value - (4 + 14 + 34) / 3.0) < 1e-12 && all.width.map(\.value) == [4])
+        #expect(all.coverage.map(\.value) == [1 / 3.0] && all.crps == 2 * all.meanPinball!)
+    }
+
     /// Naive, seasonal naive and drift under the protocol equal the reference metrics.
     @Test(arguments: protocolTable.map(\.0))
     func baselinesEqualTheReferenceMetrics(_ name: String) throws {

@@ -52,6 +52,14 @@ public struct ModelFile {
     public var provenance: [String: String]
     /// A baseline's forecast horizon (metadata `horizon`; a network's is in its configuration).
     public var horizon: Int?
+    /// Conformal intervals put around the model's point forecasts (metadata `conformal`), when
+    /// it was trained with them: `predict --model` gives them without refitting.
+    public var conformal: ConformalCalibration?
+
+    /// The forecast of the model's `point` forecast: with its conformal intervals when it has them.
+    public func withIntervals(_ forecast: Forecast) -> Forecast {
+        conformal.map { $0.forecast(around: forecast.point) } ?? forecast
+    }
     /// The steps a forecast takes when none are asked: a network's horizon, a baseline's
     /// saved one (or, in a file without it, the frequency's, as `train` chooses).
     public var forecastHorizon: Int {
@@ -107,6 +115,7 @@ public struct ModelFile {
         metadata["format"] = Self.format
         metadata["kind"] = model.kind.rawValue
         if let horizon { metadata["horizon"] = String(horizon) }
+        if let conformal { metadata["conformal"] = try json(conformal) }
         metadata["data"] = try json(data)
         let forecaster: RecurrentForecaster
         switch model {
@@ -248,6 +257,11 @@ public struct ModelFile {
         }
         var provenance: [String: String] = [:]
         for (key, value) in file.metadata where key.hasPrefix("provenance.") { provenance[String(key.dropFirst(11))] = value }
+        let conformal = try file.metadata["conformal"].map { _ in
+            let calibration = try decode(ConformalCalibration.self, "conformal")
+            do { try calibration.validate() } catch { throw bad("metadata \"conformal\": \(error)") }
+            return calibration
+        }
         let kind = try file.metadata["kind"].map { text in
             guard let kind = ModelKind(rawValue: text) else {
                 throw bad("unknown model kind \"\(text)\"; this version knows \(ModelKind.names())")
@@ -266,6 +280,7 @@ public struct ModelFile {
                       timestampStyle: data.timestampStyle,
                       lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)), provenance: provenance)
             self.horizon = horizon
+            self.conformal = conformal
             return
         }
         let configuration = try decode(RecurrentConfiguration.self, "config")
@@ -303,6 +318,7 @@ public struct ModelFile {
                   timestampStyle: data.timestampStyle,
                   lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)),
                   provenance: provenance)
+        self.conformal = conformal
     }
 
     /// Checks that `frame` has the model's columns and time grid.

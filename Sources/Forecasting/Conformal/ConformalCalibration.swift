@@ -1,0 +1,85 @@
+/// Split-conformal intervals per horizon step (statsforecast's and NeuralForecast's
+/// `conformal_distribution`): the absolute errors of a model's own forecasts at N
+/// calibration origins just before the end of its training data, and the intervals they put
+/// around any later point forecast. At step h the 2N values f_h - e_(j,h) and f_h + e_(j,h)
+/// form the forecast's distribution; the interval of coverage c runs from its (1 - c) / 2
+/// to its (1 + c) / 2 quantile (linear interpolation, numpy's default), so it widens with h
+/// as the errors do.
+public struct ConformalCalibration: Codable, Sendable, Equatable {
+    /// Nominal coverages of the intervals, ascending, each in (0, 1).
+    public var coverages: [Double]
+    /// `scores[j][h]`: |actual - forecast| at step h + 1 of calibration origin j (oldest first).
+    public var scores: [[Double]]
+    /// Rows between consecutive calibration origins.
+    public var step: Int
+
+    /// A calibration from its coverages (sorted here), scores and origin spacing.
+    public init(coverages: [Double], scores: [[Double]], step: Int) {
+        self.coverages = coverages.sorted()
+        self.scores = scores
+        self.step = step
+    }
+
+    /// The steps calibrated (the forecast horizon at calibration).
+    public var horizon: Int { scores.first?.count ?? 0 }
+
+    /// The quantile levels the intervals take, ascending: (1 - c) / 2 and (1 + c) / 2 for each coverage c.
+    public var levels: [Double] {
+        (coverages.map { ((1 - $0) / 2).roundedLevel } + coverages.map { ((1 + $0) / 2).roundedLevel }).sorted()
+    }
+
+    /// `point` with the conformal intervals around it: quantiles at `levels` and an interval
+    /// per coverage. Steps beyond the calibrated horizon take the last step's scores.
+    public func forecast(around point: [Double]) -> Forecast {
+        let levels = self.levels
+        var quantiles = levels.map { (level: $0, values: [Double]()) }
+        for (i, f) in point.enumerated() {
+            let h = min(i, horizon - 1)
+            let values = (scores.map { f - $0[h] } + scores.map { f + $0[h] }).sorted()
+            for k in levels.indices { quantiles[k].values.append(ConformalCalibration.quantile(values, levels[k])) }
+        }
+        let intervals = coverages.map { c -> Forecast.Interval in
+            let lower = quantiles.first { $0.level == ((1 - c) / 2).roundedLevel }?.values ?? []
+            let upper = quantiles.first { $0.level == ((1 + c) / 2).roundedLevel }?.values ?? []
+            return Forecast.Interval(coverage: c, lower: lower, upper: upper)
+        }
+        return Forecast(point: point, quantiles: quantiles, intervals: intervals)
+    }
+
+    /// The q-quantile of ascending `values` by linear interpolation between order statistics
+    /// (position q (n - 1); numpy's `linear`).
+    static func quantile(_ values: [Double], _ q: Double) -> Double {
+        let position = q * Double(values.count - 1)
+        let lo = Int(position.rounded(.down)), hi = min(lo + 1, values.count - 1)
+        return values[lo] + (values[hi] - values[lo]) * (position - Double(lo))
+    }
+
+    /// Calibration origins at most (`--conformal-windows`).
+    public static let windowLimit = 1...10_000
+    /// Rows between calibration origins at most (`--conformal-step`).
+    public static let stepLimit = 1...1_000_000
+
+    /// Throws unless the calibration can put intervals around a forecast (a model file's):
+    /// coverages in (0, 1) and distinct, origins and steps within their limits, every origin
+    /// as many finite, non-negative scores.
+    public func validate() throws(ForecastingError) {
+        let horizonLimit = RecurrentConfiguration.Limits.horizon, windowLimit = ConformalCalibration.windowLimit
+        func bad(_ reason: String) -> ForecastingError { .invalidConfiguration("conformal calibration: \(reason)") }
+        guard !coverages.isEmpty, coverages.allSatisfy({ $0 > 0 && $0 < 1 }), Set(coverages).count == coverages.count else {
+            throw bad("coverages \(coverages) must be distinct and in (0, 1)")
+        }
+        guard windowLimit.contains(scores.count) else { throw bad("\(scores.count) origins, not in \(windowLimit)") }
+        guard horizonLimit.contains(horizon), scores.allSatisfy({ $0.count == horizon }) else {
+            throw bad("the origins' steps must be as many, in \(horizonLimit)")
+        }
+        guard scores.allSatisfy({ $0.allSatisfy { $0.isFinite && $0 >= 0 } }) else {
+            throw bad("scores must be finite and not negative")
+        }
+        guard ConformalCalibration.stepLimit.contains(step) else { throw bad("origin step \(step)") }
+    }
+}
+
+extension Double {
+    /// A quantile level to 1e-9, so 0.1 and (1 - 0.8) / 2 are one level.
+    var roundedLevel: Double { (self * 1e9).rounded() / 1e9 }
+}
