@@ -48,6 +48,9 @@ struct Plot: ParsableCommand {
     @Option(help: "The error by step to draw: mae, rmse, mase, smape, mape or bias.")
     var metric = "mae"
 
+    @Flag(help: "Draw how well the intervals held instead: nominal against empirical coverage per level, and coverage by horizon step, for every model of the run that has intervals.")
+    var calibration = false
+
     func validate() throws {
         if !["mae", "rmse", "mase", "smape", "mape", "bias"].contains(metric) {
             throw ValidationError("--metric takes mae, rmse, mase, smape, mape or bias.")
@@ -64,6 +67,7 @@ struct Plot: ParsableCommand {
         guard let runRow = runs.first, runs.count == 1 else {
             throw CommandError(message: "--run takes one run, or several predict runs with --actuals", code: ExitStatus.usage)
         }
+        if calibration { return try plotCalibration(runRow, of: store) }
         let runID = runRow.id
         let config = JSONValue.parse(runRow.configJSON)
         // A panel's run (its aggregate rows have no series): by default the worst series by

@@ -4,16 +4,17 @@ import Testing
 /// Split-conformal intervals (issue 19).
 @Suite struct ConformalTests {
     /// Two calibration errors 1 and 3 at a step and a point forecast of 10: the values
-    /// 7, 9, 11, 13; the 80% interval from their 10% to their 90% quantile (positions 0.3 and
-    /// 2.7 of 0...3): 7.6 to 12.4; the 95% one (positions 0.075, 2.925): 7.15 to 12.85.
+    /// 7, 9, 11, 13. With two origins the finite-sample correction reads the 50% interval at
+    /// 75% (c (N + 1) / N), from the 12.5% to the 87.5% quantile (positions 0.375 and 2.625 of
+    /// 0...3): 7.75 to 12.25; the 80% one at min(1, 1.2): the extremes, 7 to 13.
     @Test func boundsOfAHandComputedExample() {
-        let calibration = ConformalCalibration(coverages: [0.95, 0.8], scores: [[1, 0], [3, 2]], step: 1)
+        let calibration = ConformalCalibration(coverages: [0.8, 0.5], scores: [[1, 0], [3, 2]], step: 1)
         let f = calibration.forecast(around: [10, 20, 30])
-        #expect(calibration.levels == [0.025, 0.1, 0.9, 0.975])
-        #expect(f.point == [10, 20, 30] && f.intervals.map(\.coverage) == [0.8, 0.95])
+        #expect(calibration.levels == [0.1, 0.25, 0.75, 0.9])
+        #expect(f.point == [10, 20, 30] && f.intervals.map(\.coverage) == [0.5, 0.8])
         func close(_ a: [Double], _ b: [Double]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) < 1e-12 } && a.count == b.count }
-        #expect(close(f.intervals[0].lower, [7.6, 20 - 1.4, 30 - 1.4]) && close(f.intervals[0].upper, [12.4, 21.4, 31.4]))
-        #expect(close(f.intervals[1].lower, [7.15, 20 - 1.85, 30 - 1.85]) && close(f.intervals[1].upper, [12.85, 21.85, 31.85]))
+        #expect(close(f.intervals[0].lower, [7.75, 18.75, 28.75]) && close(f.intervals[0].upper, [12.25, 21.25, 31.25]))
+        #expect(close(f.intervals[1].lower, [7, 18, 28]) && close(f.intervals[1].upper, [13, 22, 32]))
         // Step 3 is beyond the calibrated horizon (2): it takes step 2's scores.
         #expect(f.quantiles.map(\.level) == calibration.levels)
     }
@@ -29,8 +30,9 @@ import Testing
         var model = ConformalForecaster(settings) { Naive() }
         try model.fit(series)
         let f = try model.predict(horizon: 2)
-        // Step 1: values 16 - 4, 16 - 3, 16 + 3, 16 + 4 -> 25% and 75% quantiles at positions 0.75, 2.25.
-        #expect(f.point == [16, 16] && abs(f.intervals[0].lower[0] - 12.75) < 1e-12 && abs(f.intervals[0].upper[0] - 19.25) < 1e-12)
+        // Step 1: values 16 - 4, 16 - 3, 16 + 3, 16 + 4; the 50% interval read at 75% (two
+        // origins): the 12.5% and 87.5% quantiles, at positions 0.375 and 2.625.
+        #expect(f.point == [16, 16] && abs(f.intervals[0].lower[0] - 12.375) < 1e-12 && abs(f.intervals[0].upper[0] - 19.625) < 1e-12)
         #expect(throws: ForecastingError.self) {
             try ConformalForecaster.calibrate(ConformalForecaster.Settings(coverages: [0.8], windows: 4, step: 1, horizon: 2),
                                               on: series) { Naive() }
