@@ -164,7 +164,10 @@ let protocolTable: [(String, String, Int, Int, Int, Int, Int, Int)] = [
         #expect(abs(all.meanPinball! - 0.55) < 1e-12)
         #expect(all.coverage == [Metrics.Leveled(level: 0.8, value: 0.5)])  // 10 in [8, 12]; 20 not in [21, 30]
         #expect(all.named.map(\.metric) == ["mae", "rmse", "mape", "smape", "mase", "bias", "pinball_0.1", "pinball_0.5",
-                                            "pinball_0.9", "pinball", "coverage_0.8"])
+                                            "pinball_0.9", "pinball", "coverage_0.8", "crps", "winkler_0.8", "width_0.8"])
+        // CRPS twice the mean pinball; the 80% interval [8, 12] and [21, 30]: widths 4 and 9,
+        // 20 below 21 by 1, so Winkler (4 + 9 + 2 / 0.2 x 1) / 2.
+        #expect(abs(all.crps! - 1.1) < 1e-12 && abs(all.width[0].value - 6.5) < 1e-12 && abs(all.winkler[0].value - 11.5) < 1e-9)
         // Stored figures come back as the same row.
         let back = Metrics.Row(step: nil, n: all.n, named: Dictionary(uniqueKeysWithValues: all.named.map { ($0.metric, $0.value) }))
         #expect(back == all)

@@ -352,8 +352,9 @@ import TimeSeries
         var model = RecurrentForecaster(c)
         try model.fit(series())
         let f = try model.predict(horizon: 5)
-        #expect(f.intervals.map(\.coverage) == [0.8, 0.9])
+        #expect(f.intervals.map(\.coverage) == [0.8, 0.9, 0.95])
         for h in 0..<5 {
+            #expect(f.intervals[2].lower[h] <= f.intervals[1].lower[h] && f.intervals[1].upper[h] <= f.intervals[2].upper[h])
             #expect(f.intervals[1].lower[h] <= f.intervals[0].lower[h] && f.intervals[0].lower[h] < f.intervals[0].upper[h])
             #expect(f.intervals[0].upper[h] <= f.intervals[1].upper[h])
             #expect(f.intervals[1].lower[h] < f.point[h] && f.point[h] < f.intervals[1].upper[h])
