@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: cluster-test bench-cluster bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
+.PHONY: cluster-test bench-cluster bench-intervals bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -88,6 +88,15 @@ cluster-test: build
 CLUSTER_SERIES ?= 1000
 bench-cluster: build
 	python3 bench/cluster_scaling.py --forecast $(FORECAST) --series $(CLUSTER_SERIES)
+
+## bench-intervals: coverage and Winkler score of the default GRU's 80% and 95% intervals (quantile
+## head, Gaussian head, conformal) beside statsforecast's conformal seasonal naive, on the eight
+## series under the protocol (bench/interval_compare.py; installs statsforecast and utilsforecast
+## into the bench venv). JSON lines, then a Markdown table. About an hour on 2 cores.
+bench-intervals: deps build
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -c "import statsforecast, utilsforecast" 2>/dev/null || $(VENV)/bin/pip install -q pandas statsforecast "utilsforecast==0.2.17"
+	$(VENV)/bin/python bench/interval_compare.py --forecast .build/release/forecast
 
 ## fuzz: libFuzzer over the CSV reader and over model files (safetensors header, metadata,
 ## weights, fitted state; seeds: Fuzz/model-seeds), $(FUZZ_RUNS) inputs each (ASan on).

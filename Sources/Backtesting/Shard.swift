@@ -13,7 +13,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public let count: Int
 
     /// The whole run: one shard.
-    public static let whole = Shard(index: 0, count: 1)!
+    public static let whole = Shard(index: 0, count: 1)!  // 0 < 1: the initializer accepts it
 
     /// Shard `index` of `count`; nil unless 0 <= index < count.
     public init?(index: Int, count: Int) {

@@ -30,6 +30,14 @@ public struct Forecast: Sendable, Equatable {
     /// The horizon.
     public var horizon: Int { point.count }
 
+    /// The q-quantile of ascending `values` by linear interpolation between order statistics
+    /// (position q (n - 1); numpy's `linear`).
+    static func quantile(_ values: [Double], _ q: Double) -> Double {
+        let position = q * Double(values.count - 1)
+        let lo = Int(position.rounded(.down)), hi = min(lo + 1, values.count - 1)
+        return values[lo] + (values[hi] - values[lo]) * (position - Double(lo))
+    }
+
     /// The equal-weight average of forecasts with the same horizon, quantile levels and
     /// intervals: points, quantiles and interval bounds are averaged value by value
     /// (quantile averaging, as in forecast combinations).
@@ -60,11 +68,7 @@ public struct Forecast: Sendable, Equatable {
     public init(summarizing paths: [[Double]]) {
         let horizon = paths.first?.count ?? 0
         let sorted = (0..<horizon).map { h in paths.map { $0[h] }.sorted() }
-        func quantile(_ values: [Double], _ q: Double) -> Double {
-            let position = q * Double(values.count - 1)
-            let lo = Int(position.rounded(.down)), hi = min(lo + 1, values.count - 1)
-            return values[lo] + (values[hi] - values[lo]) * (position - Double(lo))
-        }
+        let quantile = Forecast.quantile
         let levels = [0.025, 0.05, 0.1, 0.5, 0.9, 0.95, 0.975]
         let quantiles = levels.map { q in (level: q, values: sorted.map { quantile($0, q) }) }
         self.init(point: sorted.map { $0.reduce(0, +) / Double(max($0.count, 1)) }, quantiles: quantiles,

@@ -8,19 +8,25 @@ extension Store {
     ///
     /// Which runs may be merged (one UUID, configuration and data) is the caller's to check.
     public func mergeShards(of sourceRun: RunRow, from source: Store, sourcePath: String, into target: Int64) throws -> [Int] {
-        let here = Set(try shards(run: target).map(\.shard))
-        let new = try source.shards(run: sourceRun.id).filter { !here.contains($0.shard) }
-        guard !new.isEmpty else { return [] }
         struct Key: Hashable {
             var series: String
             var origin: Int
         }
-        let present = Set(try origins(run: target).map { Key(series: $0.series, origin: $0.origin) })
-        let origins = try source.origins(run: sourceRun.id).filter { !present.contains(Key(series: $0.series, origin: $0.origin)) }
-        let copied = Set(origins.map { Key(series: $0.series, origin: $0.origin) })
-        let forecasts = try source.forecasts(run: sourceRun.id).filter { copied.contains(Key(series: $0.series, origin: $0.origin)) }
-        let quantiles = try source.quantiles(run: sourceRun.id).filter { copied.contains(Key(series: $0.series, origin: $0.origin)) }
-        try transaction {
+        let sourceShards = try source.shards(run: sourceRun.id)
+        let sourceOrigins = try source.origins(run: sourceRun.id)
+        let sourceForecasts = try source.forecasts(run: sourceRun.id)
+        let sourceQuantiles = try source.quantiles(run: sourceRun.id)
+        // What is here already is read inside the write transaction, so two merges into one
+        // store at once do not both copy a shard.
+        return try transaction {
+            let here = Set(try shards(run: target).map(\.shard))
+            let new = sourceShards.filter { !here.contains($0.shard) }
+            guard !new.isEmpty else { return [] }
+            let present = Set(try self.origins(run: target).map { Key(series: $0.series, origin: $0.origin) })
+            let origins = sourceOrigins.filter { !present.contains(Key(series: $0.series, origin: $0.origin)) }
+            let copied = Set(origins.map { Key(series: $0.series, origin: $0.origin) })
+            let forecasts = sourceForecasts.filter { copied.contains(Key(series: $0.series, origin: $0.origin)) }
+            let quantiles = sourceQuantiles.filter { copied.contains(Key(series: $0.series, origin: $0.origin)) }
             try insertOrigins(origins, run: target)
             try insertRows(forecasts, run: target)
             try insertQuantiles(quantiles, run: target)
@@ -31,7 +37,7 @@ extension Store {
                 try statement.run([.integer(target), .integer(Int64(shard.shard)), .integer(Int64(shard.origins)),
                                    .text(shard.completedAt), .text(shard.source ?? sourcePath)])
             }
+            return new.map(\.shard)
         }
-        return new.map(\.shard)
     }
 }

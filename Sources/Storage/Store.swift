@@ -451,12 +451,19 @@ public final class Store {
             guard let kind = RunKind(rawValue: kindText), let status = RunStatus(rawValue: statusText) else {
                 throw StorageError.notAStore(path: connection.path, reason: "run \(id) has kind \"\(kindText)\" and status \"\(statusText)\"")
             }
+            // A shard count of 1...100,000 (what `--shard` takes), a shard below it, shards merged below it.
+            let count = s.type(at: 11) == .null ? 1 : s.int64(at: 11), shard = s.type(at: 10) == .null ? nil : Optional(s.int64(at: 10))
+            let done = (s.text(at: 12) ?? "").split(separator: ",").compactMap { Int64($0) }
+            guard (1...100_000).contains(count), shard.map({ (0..<count).contains($0) }) ?? true,
+                  done.allSatisfy({ (0..<count).contains($0) }) else {
+                throw StorageError.notAStore(path: connection.path,
+                                            reason: "run \(id) has shard \(shard.map(String.init) ?? "NULL") of \(count) (shards done \(done))")
+            }
             return RunRow(id: id, createdAt: s.text(at: 1) ?? "", kind: kind, status: status,
                    dataset: s.text(at: 4) ?? "", target: s.text(at: 5) ?? "", configJSON: s.text(at: 6) ?? "{}",
                    toolVersion: s.text(at: 7) ?? "", originsDone: Int(s.int64(at: 8)), uuid: s.text(at: 9) ?? "",
-                   shard: s.type(at: 10) == .null ? nil : Int(s.int64(at: 10)), shardCount: s.type(at: 11) == .null ? 1 : Int(s.int64(at: 11)),
-                   isSharded: s.type(at: 11) != .null,
-                   shardsDone: (s.text(at: 12) ?? "").split(separator: ",").compactMap { Int($0) })
+                   shard: shard.map(Int.init), shardCount: Int(count), isSharded: s.type(at: 11) != .null,
+                   shardsDone: done.map(Int.init))
         }
     }
 

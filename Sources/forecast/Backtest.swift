@@ -117,6 +117,9 @@ struct BacktestCommand: ParsableCommand {
         if models.isEmpty { throw ValidationError("--models needs at least one model.") }
         if shard != nil && db == nil { throw ValidationError("--shard needs --db: each shard writes its own store, for `forecast merge`.") }
         if Set(models).count != models.count { throw ValidationError("--models names a model twice.") }
+        if refit == .warm && !model.conformal.isEmpty {
+            throw ValidationError("--conformal calibrates at every refit; it goes with --refit cold.")
+        }
     }
 
     func run() throws {
@@ -261,7 +264,9 @@ struct BacktestCommand: ParsableCommand {
     /// and planned, so bad data or flags leave no new store behind. A shard (`--shard`) runs
     /// its part only, marks its run complete and prints what it recorded; the metrics are
     /// the merge's.
-    func execute(store openStore: () throws -> Store?, resuming: Store.RunRow?) throws {
+    /// `fitting` false (a merge's metrics): every origin must be recorded already; nothing is fitted.
+    func execute(store openStore: () throws -> Store?, resuming: Store.RunRow?, fitting: Bool = true) throws {
+        var resuming = resuming
         var options = data
         options.columns = model.covariates.isEmpty ? nil : model.covariates
         let frames = try options.read()
@@ -269,6 +274,23 @@ struct BacktestCommand: ParsableCommand {
         let global = try fitsGlobally(plans)
         let store = try openStore()
         let hash = BacktestCommand.fingerprint(plans.map(\.input))
+        if resuming == nil, let store, let shard {
+            // The same shard started again (a job's retry or requeue): finished, it says so;
+            // interrupted, it goes on where it stopped.
+            let uuid = BacktestCommand.runUUID(configuration(plans, global: global, hash: hash), shards: shard.count)
+            if let earlier = try store.run(uuid: uuid) {
+                guard earlier.shard == shard.index else {
+                    throw CommandError(message: "\(db ?? ""): holds shard \(earlier.shard.map(String.init) ?? "-")/\(earlier.shardCount) of this run (run \(earlier.id)), not shard \(shard.index); each shard writes its own store",
+                                       code: ExitStatus.usage)
+                }
+                if earlier.status == .complete {
+                    print(try BacktestCommand.shardSummary(run: earlier.id, store: store, db: db ?? "", origins: earlier.originsDone,
+                                                           format: format))
+                    return
+                }
+                resuming = earlier
+            }
+        }
         var runID = resuming?.id
         if let resuming {
             let recorded = JSONValue.parse(resuming.configJSON)?["data_hash"]?.string
@@ -316,6 +338,9 @@ struct BacktestCommand: ParsableCommand {
                 return (Set(done.map { $0.origin - 1 }), outcomes)
             }
             let total = panel?.shardKeys.count ?? running.reduce(0) { $0 + $1.backtest.shardOrigins.count }
+            guard fitting || stored.count >= total else {
+                throw CommandError(message: "run \(runID.map(String.init) ?? "-") holds \(stored.count) of the \(total) origins its plan has, though every shard is in")
+            }
             let progress = ProgressBar.origins(total: total, done: stored.count)
             func write(_ index: Int, _ perModel: [Metrics.Outcome], _ plan: Plan) throws {
                 if let runID, let store { try BacktestCommand.record(index, perModel, plan: plan, run: runID, store: store) }
@@ -383,7 +408,7 @@ struct BacktestCommand: ParsableCommand {
         let table = renderRows(header: ["run", "uuid", "shard", "shards", "origins"], rows: rows, numeric: [0, 2, 3, 4],
                                format: format)
         guard format == .table else { return table }
-        let none = origins == 0 ? " (this shard has no work: the run has fewer chains of refits or series than shards)" : ""
+        let none = origins == 0 ? " (this shard has no work: no chain of refits or series fell to it)" : ""
         return table + "\nshard \(shard)/\(row.shardCount) done\(none); once every shard is: forecast merge --db OUT.db \(db) ..."
     }
 
@@ -441,14 +466,29 @@ struct BacktestCommand: ParsableCommand {
         let byKey = Dictionary(grouping: forecasts) { "\($0.model)\u{1}\($0.origin)" }
         let quantileRows = Dictionary(grouping: quantiles) { "\($0.model)\u{1}\($0.origin)" }
         var out: [Int: [Metrics.Outcome]] = [:]
+        let plannedLengths = plan.backtest.origins.trainLengths, h = plan.backtest.horizon
         for origin in origins {
+            // Rows from a store (a resumed run's, or merged shards') are checked against the
+            // plan before they index anything: a damaged or crafted store is an error, not a trap.
+            func bad(_ what: String) -> CommandError {
+                CommandError(message: "run \(run), series \(plan.input.name): origin \(origin.origin) \(what), not what the run's plan gives")
+            }
+            guard (1...plannedLengths.count).contains(origin.origin),
+                  origin.trainLength == plannedLengths[origin.origin - 1],
+                  (0..<origin.trainLength).contains(origin.trainStart) else {
+                throw bad("trains on rows \(origin.trainStart)..<\(origin.trainLength)")
+            }
             out[origin.origin - 1] = try plan.makers.map { maker in
                 let key = "\(maker.name)\u{1}\(origin.origin)"
                 guard let rows = byKey[key] else {
                     throw CommandError(message: "run \(run): origin \(origin.origin) has no forecasts of \(maker.name)")
                 }
+                guard rows.map(\.step) == Array(1...h) else { throw bad("has \(maker.name) forecasts of steps \(rows.map(\.step))") }
                 let q = Dictionary(grouping: quantileRows[key] ?? [], by: \.level).sorted { $0.key < $1.key }
                     .map { (level: $0.key, values: $0.value.map(\.value)) }
+                guard q.allSatisfy({ $0.level > 0 && $0.level < 1 && $0.values.count == h }) else {
+                    throw bad("has \(maker.name) quantiles of other levels or steps")
+                }
                 return Metrics.Outcome(trainStart: origin.trainStart, trainLength: origin.trainLength,
                                        gap: plan.backtest.gap, forecast: rows.map(\.forecast), quantiles: q)
             }
@@ -484,11 +524,11 @@ struct BacktestCommand: ParsableCommand {
     }
 
     /// The UUID the shards of one run share, so that they agree without talking to each other:
-    /// FNV-1a of the run's configuration (flags, plan and data hash; not the directory) and
-    /// shard count, as an RFC 9562 version 8 (custom) UUID. The same command on the same data
+    /// FNV-1a of the run's configuration (flags, plan and data hash; not the directory), shard
+    /// count and tool version, as an RFC 9562 version 8 (custom) UUID. The same command on the same data
     /// with as many shards is the same run (its shards' stores merge into one).
     static func runUUID(_ configuration: [(String, JSONValue)], shards: Int) -> String {
-        let text = JSONValue.object(configuration.filter { $0.0 != "cwd" }).text + "\u{1}shards \(shards)"
+        let text = JSONValue.object(configuration.filter { $0.0 != "cwd" }).text + "\u{1}shards \(shards)\u{1}\(toolVersion)"
         var a = FNV1a(), b = FNV1a()
         b.combine(0x5A)  // a second stream, for 128 bits
         for byte in text.utf8 {

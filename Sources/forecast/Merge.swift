@@ -45,7 +45,8 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         let sources = try Merge.sources(stores)
-        let first = sources[0].run
+        // The merged run's row (its creation time, directory) is that of the lowest shard, whatever the order given.
+        let first = sources.min { ($0.run.shardsDone.first ?? .max) < ($1.run.shardsDone.first ?? .max) }?.run ?? sources[0].run
         // The output must not be one of the shards: merging a store into itself copies nothing.
         for source in sources where FileKind.sameFile(source.path, db) {
             throw CommandError(message: "\(db): is the shard's store \(source.path) itself; merge into another store",
@@ -64,7 +65,7 @@ struct Merge: ParsableCommand {
             let id = try out.beginRun(kind: .backtest, dataset: first.dataset, target: first.target, configJSON: first.configJSON,
                                       toolVersion: first.toolVersion, createdAt: first.createdAt, uuid: first.uuid, shard: nil,
                                       shardCount: first.shardCount)
-            target = try out.run(id).unwrapped("the run just begun")
+            target = try out.run(id).unwrapped("the run just begun")  // inserted by beginRun above
         }
         for source in sources {
             let added = try out.mergeShards(of: source.run, from: source.store, sourcePath: source.path, into: target.id)
@@ -72,7 +73,7 @@ struct Merge: ParsableCommand {
             let said = added.isEmpty ? "already in \(db)" : "merged into run \(target.id) of \(db)"
             FileHandle.standardError.write(Data("\(source.path): shard \(shards) of \(source.run.shardCount) \(said)\n".utf8))
         }
-        let merged = try out.run(target.id).unwrapped("the merged run")
+        let merged = try out.run(target.id).unwrapped("the merged run")  // target is a run of out
         if merged.status == .complete {
             print(try Report.rendered(merged, of: out, db: db, format: format, perSeries: perSeries))
         } else if merged.shardsMissing.isEmpty {
@@ -82,7 +83,7 @@ struct Merge: ParsableCommand {
                 var command = try BacktestCommand.stored(merged, db: db)
                 command.format = format
                 command.perSeries = perSeries
-                try command.execute(store: { out }, resuming: merged)
+                try command.execute(store: { out }, resuming: merged, fitting: false)
             } catch {
                 let (message, code) = ExitStatus.of(error)
                 throw CommandError(message: "\(db): run \(merged.id) has all \(merged.shardCount) shards, but its metrics need the run's data again: \(message ?? "\(error)"); `forecast merge` finishes it once they can be read",
@@ -119,7 +120,7 @@ struct Merge: ParsableCommand {
             throw CommandError(message: "\(other.0): shard of another run than \(paths[0])'s (uuid \(other.2[0].uuid), not \(reference.uuid)): \(difference(other.2[0], reference))")
         }
         return try opened.map { path, store, runs in
-            let run = try runs.first { $0.uuid == uuid }.unwrapped("a run of the common uuid")
+            let run = runs.first { $0.uuid == uuid }.unwrapped("a run of the common uuid")  // uuid is in every store's runs
             guard !run.shardsDone.isEmpty else {
                 throw CommandError(message: "\(path): shard \(run.shard.map(String.init) ?? "?")/\(run.shardCount) of run \(uuid) is \(run.status) with \(run.originsDone) origins recorded; finish it with `forecast backtest --resume \(run.id) --db \(path)`")
             }
@@ -158,7 +159,7 @@ struct Merge: ParsableCommand {
 
 private extension Optional {
     /// The value, or a trap naming the invariant that promised it.
-    func unwrapped(_ what: @autoclosure () -> String) throws -> Wrapped {
+    func unwrapped(_ what: @autoclosure () -> String) -> Wrapped {
         guard let self else { preconditionFailure("merge: missing \(what())") }
         return self
     }

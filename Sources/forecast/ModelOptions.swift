@@ -48,7 +48,9 @@ struct ModelOptions: ParsableArguments {
 
     @Option(help: "Conformal intervals of these coverages around any model's point forecast, comma-separated (e.g. 0.8,0.95): split-conformal per step from the model's own errors at the last --conformal-windows origins of its training data.",
             transform: { text in try text.split(separator: ",").map { part in
-                guard let c = Double(part), c > 0, c < 1 else { throw ValidationError("--conformal takes coverages in (0, 1), got \"\(part)\".") }
+                guard let c = Double(part), ConformalCalibration.coverageLimit.contains(c) else {
+                    throw ValidationError("--conformal takes coverages in \(ConformalCalibration.coverageLimit), got \"\(part)\".")
+                }
                 return c
             } })
     var conformal: [Double] = []
@@ -123,7 +125,9 @@ struct ModelOptions: ParsableArguments {
         if !conformal.isEmpty && (gaussian || !quantiles.isEmpty) {
             throw ValidationError("--conformal puts intervals around a point forecast; it goes without --quantiles and --gaussian.")
         }
-        if Set(conformal).count != conformal.count { throw ValidationError("--conformal names a coverage twice.") }
+        if Set(conformal.map { ($0 * 1e6).rounded() }).count != conformal.count || conformal.count > ConformalCalibration.coverageCount.upperBound {
+            throw ValidationError("--conformal takes up to \(ConformalCalibration.coverageCount.upperBound) coverages, each once (to 6 decimals).")
+        }
         if stateful && mode == .encoderDecoder { throw ValidationError("--stateful goes with --mode many-to-one or many-to-many.") }
         if let calendar, calendar != "auto" {
             for name in calendar.split(separator: ",") where CalendarFeature(rawValue: String(name)) == nil {

@@ -10,7 +10,11 @@ extension Plot {
         let metrics = try store.metrics(run: run.id)
         let aggregate = series == nil && metrics.contains { $0.series == nil }
         let name = aggregate ? nil : series ?? metrics.first?.series
-        let rows = metrics.filter { $0.series == name && $0.metric.hasPrefix("coverage_") && $0.value != nil }
+        func level(_ row: Store.MetricRow) -> Double { Double(row.metric.dropFirst("coverage_".count)) ?? .nan }
+        // Levels as this tool writes them, in (0, 1): anything else in a store is passed over.
+        let rows = metrics.filter { row in
+            row.series == name && row.metric.hasPrefix("coverage_") && row.value.map(\.isFinite) == true && level(row) > 0 && level(row) < 1
+        }
         var modelNames: [String] = []
         for row in rows where !modelNames.contains(row.model) { modelNames.append(row.model) }
         if let models { modelNames = modelNames.filter(models.contains) }
@@ -19,7 +23,6 @@ extension Plot {
             throw CommandError(message: "\(db): run \(run.id) has no interval coverage\(which) to draw (backtest with --quantiles, --gaussian or --conformal)",
                                code: ExitStatus.usage)
         }
-        func level(_ row: Store.MetricRow) -> Double { Double(row.metric.dropFirst("coverage_".count)) ?? .nan }
         let levels = Set(rows.map(level)).sorted()
         let over = aggregate ? ", the mean over \(Set(metrics.compactMap(\.series)).count) series" : name.map { " (\($0))" } ?? ""
         var top = SVGChart.Panel(title: "Empirical against nominal coverage, run \(run.id)\(over)", xLabel: "nominal coverage",

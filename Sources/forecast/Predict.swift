@@ -42,7 +42,7 @@ struct Predict: ParsableCommand {
                     try baseline.fit(series)
                     let horizon = model.horizon ?? file.forecastHorizon
                     outputs.append(ForecastOutput(series: frame.displayName, target: file.target, model: baseline.name,
-                                                  forecast: file.withIntervals(try baseline.predict(horizon: horizon)),
+                                                  forecast: try file.withIntervals(try baseline.predict(horizon: horizon)),
                                                   frequency: file.frequency,
                                                   lastTimestamp: series.timestamps?.last, style: frame.timestampStyle,
                                                   lastIndex: frame.rowCount - 1))
@@ -54,7 +54,7 @@ struct Predict: ParsableCommand {
             let (file, forecaster, panel) = try fitModel(data: data, model: model)
             let forecasters = try panel.count > 1 ? panel.map { try forecaster.forecaster(forSeries: $0.name) } : [forecaster]
             let forecasts = try RecurrentForecaster.predict(forecasters, horizon: forecaster.configuration.horizon)
-            for (series, forecast) in zip(panel, forecasts.map(file.withIntervals)) {
+            for (series, forecast) in zip(panel, try forecasts.map(file.withIntervals)) {
                 outputs.append(ForecastOutput(series: series.name, target: file.target, model: forecaster.name,
                                               forecast: forecast, frequency: file.frequency, lastTimestamp: series.timestamps?.last,
                                               style: file.timestampStyle, lastIndex: series.target.count - 1))
@@ -88,9 +88,9 @@ struct Predict: ParsableCommand {
             conditioned.append((frame, series))
         }
         let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? file.forecastHorizon)
-        return zip(conditioned, forecasts).map { conditioned, forecast in
-            ForecastOutput(series: conditioned.frame.displayName, target: file.target, model: network.name,
-                           forecast: file.withIntervals(forecast), frequency: file.frequency,
+        return try zip(conditioned, forecasts).map { conditioned, forecast in
+            try ForecastOutput(series: conditioned.frame.displayName, target: file.target, model: network.name,
+                           forecast: try file.withIntervals(forecast), frequency: file.frequency,
                            lastTimestamp: conditioned.series.timestamps?.last,
                            style: conditioned.frame.timestampStyle, lastIndex: conditioned.frame.rowCount - 1)
         }

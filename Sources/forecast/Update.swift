@@ -87,13 +87,13 @@ struct Update: ParsableCommand {
         case .network(var network):
             try network.update(with: newValues, covariates: newCovariates, timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
             file.model = .network(network)
-            forecast = file.withIntervals(try network.predict(horizon: horizon ?? file.forecastHorizon))
+            forecast = try file.withIntervals(try network.predict(horizon: horizon ?? file.forecastHorizon))
             observations = network.observations
         case .baseline(var baseline):
             // Missing and skipped steps carry the last value.
             baseline.update(with: Frame.forwardFilled(newValues, after: baseline.lastValue))
             file.model = .baseline(baseline)
-            forecast = file.withIntervals(try baseline.predict(horizon: horizon ?? file.forecastHorizon))
+            forecast = try file.withIntervals(try baseline.predict(horizon: horizon ?? file.forecastHorizon))
             observations = baseline.observations
         }
         file.lastTimestamp = last

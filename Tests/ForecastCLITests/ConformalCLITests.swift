@@ -27,6 +27,9 @@ import TestSupport
         #expect(try run(["train", air, "--kind", "seasonal-naive", "--model-out", baseline] + conformal).code == 0)
         let fromFile = try run(["predict", air, "--model", baseline, "--format", "csv"])
         #expect(fromFile.code == 0 && fromFile.out.contains("lower_95"), "\(fromFile.err)")
+        // A baseline forecasts any horizon, but its intervals hold for the calibrated steps only.
+        let longer = try run(["predict", air, "--model", baseline, "--horizon", "24"])
+        #expect(longer.code == 64 && longer.err.contains("calibrated for"), "\(longer.err)")
         // Each bound is the forecast plus or minus a calibrated error, so the interval holds it.
         for line in fromFile.out.split(separator: "\n").dropFirst() {
             let v = line.split(separator: ",").dropFirst(2).compactMap { Double($0) }

@@ -80,8 +80,11 @@ import TestSupport
         for (i, db) in shards.enumerated() {
             #expect(try run(base + ["--shard", "\(i)/3", "--db", db]).code == 0)
         }
+        // A shard started again (a job's retry) finds itself done; another shard's store is refused.
         let again = try run(base + ["--shard", "1/3", "--db", shards[1]])
-        #expect(again.code == 64 && again.err.contains("run 1 is this run already") && again.err.contains("--resume 1"), "\(again.err)")
+        #expect(again.code == 0 && again.out.contains("shard 1/3 done"), "\(again.err)")
+        let wrong = try run(base + ["--shard", "2/3", "--db", shards[1]])
+        #expect(wrong.code == 64 && wrong.err.contains("holds shard 1/3 of this run"), "\(wrong.err)")
         #expect(try run(base + ["--shard", "1/3"]).code == 64)
         #expect(try run(base + ["--shard", "3/3", "--db", temporaryPath("x.db")]).code == 64)
 
@@ -120,8 +123,8 @@ import TestSupport
         #expect(try run(["report", "--db", shards[0], "--run", "1"]).code == 64)
     }
 
-    /// A killed shard is refused by the merge, naming how to finish it; resumed, it finishes as
-    /// the same shard, and the merged run equals one process's.
+    /// A killed shard is refused by the merge, naming how to finish it; started again, it
+    /// resumes its own run as the same shard, and the merged run equals one process's.
     @Test func aKilledShardResumesAsItselfAndThenMerges() throws {
         let arguments = ["backtest", "datasets/air_passengers_monthly.csv", "--models", "gru,naive", "--hidden", "8",
                          "--max-steps", "400", "--jobs", "1"]
@@ -133,8 +136,11 @@ import TestSupport
         #expect(recorded >= 1 && recorded < 5, "origins recorded before the kill: \(recorded)")
         let refused = try run(["merge", "--db", merged] + shards)
         #expect(refused.code == 65 && refused.err.contains("`forecast backtest --resume 1 --db \(shards[1])`"), "\(refused.err)")
-        let resumed = try run(["backtest", "--resume", "1", "--db", shards[1]])
+        // Started again as it was (a job's retry), the shard goes on where it stopped.
+        let resumed = try run(arguments + ["--shard", "1/2", "--db", shards[1]])
         #expect(resumed.code == 0 && resumed.out.contains("shard 1/2 done"), "\(resumed.err)\(resumed.out)")
+        let runs = try run(["query", "--db", shards[1], "--format", "csv", "SELECT count(*) FROM runs"])
+        #expect(runs.out.hasSuffix("\n1\n"), "\(runs.out)")
         #expect(try run(["merge", "--db", merged] + shards).code == 0)
         for table in ["origins", "forecasts", "metrics"] {
             #expect(try rows(merged, table) == rows(single, table), "\(table)")

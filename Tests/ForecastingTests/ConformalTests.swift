@@ -1,4 +1,6 @@
 import Testing
+import TestSupport
+import TimeSeries
 @testable import Forecasting
 
 /// Split-conformal intervals (issue 19).
@@ -14,9 +16,10 @@ import Testing
         #expect(f.point == [10, 20, 30] && f.intervals.map(\.coverage) == [0.5, 0.8])
         func close(_ a: [Double], _ b: [Double]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) < 1e-12 } && a.count == b.count }
         #expect(close(f.intervals[0].lower, [7.75, 18.75, 28.75]) && close(f.intervals[0].upper, [12.25, 21.25, 31.25]))
+        // Step 3, beyond the calibrated horizon (2), took step 2's scores; `check` refuses it.
         #expect(close(f.intervals[1].lower, [7, 18, 28]) && close(f.intervals[1].upper, [13, 22, 32]))
-        // Step 3 is beyond the calibrated horizon (2): it takes step 2's scores.
         #expect(f.quantiles.map(\.level) == calibration.levels)
+        #expect(throws: ForecastingError.self) { try calibration.check(horizon: 3) }
     }
 
     /// Naive on 1, 2, 4, 7, 11, 16 with H = 2, two origins one row apart: origin 3 forecasts
@@ -50,6 +53,30 @@ import Testing
                     ConformalCalibration(coverages: [0.8], scores: [], step: 1),
                     ConformalCalibration(coverages: [0.8], scores: [[1]], step: 0)] {
             #expect(throws: ForecastingError.self) { try bad.validate() }
+        }
+    }
+}
+
+/// A model file's conformal calibration is read back as written and checked on read.
+@Suite struct ConformalModelFileTests {
+    func file(_ calibration: ConformalCalibration) throws -> String {
+        var naive = Naive()
+        try naive.fit(SeriesData(target: [1, 2, 3, 4]))
+        var file = ModelFile(model: .baseline(naive), target: "y", covariates: [], frequency: .index, timestampStyle: .date,
+                             lastTimestamp: nil, provenance: [:])
+        file.conformal = calibration
+        let path = temporaryPath("conformal.safetensors")
+        try file.write(to: path)
+        return path
+    }
+
+    @Test func theCalibrationSurvivesAndACraftedOneIsRefused() throws {
+        let good = ConformalCalibration(coverages: [0.8, 0.95], scores: [[1, 2], [3, 4]], step: 2)
+        #expect(try ModelFile.read(path: file(good)).conformal == good)
+        for bad in [ConformalCalibration(coverages: [0.8], scores: [[1, -2]], step: 1),
+                    ConformalCalibration(coverages: [1], scores: [[1]], step: 1),
+                    ConformalCalibration(coverages: [0.8], scores: [[1, 2], [3]], step: 1)] {
+            #expect(throws: ForecastingError.self) { try ModelFile.read(path: file(bad)) }
         }
     }
 }

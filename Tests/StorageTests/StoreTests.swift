@@ -156,6 +156,18 @@ import TestSupport
         }
     }
 
+    /// A run whose shard fields are out of range (a damaged or crafted store) makes the file
+    /// not a store of this tool, not a trap.
+    @Test func shardFieldsOutOfRangeAreRefused() throws {
+        for update in ["shard_count = -1", "shard_count = 1000000000", "shard = 5, shard_count = 4", "shard = -1, shard_count = 4"] {
+            let path = temporaryPath("crafted.db")
+            let store = try Store(path: path)
+            _ = try store.beginRun(kind: .backtest, dataset: "d", target: "t", configJSON: "{}", toolVersion: "0", createdAt: "now")
+            try Connection(path: path).execute("UPDATE runs SET \(update)")
+            #expect(throws: StorageError.self, "\(update)") { try store.runs() }
+        }
+    }
+
     /// Merging a shard's store copies its origins, forecasts, quantiles and shard row once:
     /// a second merge adds nothing. A UUID is one run per store.
     @Test func mergingAShardTwiceAddsNothing() throws {

@@ -31,8 +31,16 @@ public struct ConformalCalibration: Codable, Sendable, Equatable {
         (coverages.map { ((1 - $0) / 2).roundedLevel } + coverages.map { ((1 + $0) / 2).roundedLevel }).sorted()
     }
 
+    /// Throws unless a forecast of `steps` steps is within the calibrated horizon.
+    public func check(horizon steps: Int) throws(ForecastingError) {
+        guard steps <= horizon else {
+            throw .invalidConfiguration("a forecast of \(steps) steps is beyond the \(horizon) steps the conformal intervals were calibrated for; ask for at most \(horizon) (--horizon)")
+        }
+    }
+
     /// `point` with the conformal intervals around it: quantiles at `levels` and an interval
-    /// per coverage. Steps beyond the calibrated horizon take the last step's scores.
+    /// per coverage. Steps beyond the calibrated horizon (which `check(horizon:)` refuses)
+    /// would take the last step's scores.
     public func forecast(around point: [Double]) -> Forecast {
         let levels = self.levels
         let n = Double(scores.count)
@@ -42,7 +50,7 @@ public struct ConformalCalibration: Codable, Sendable, Equatable {
         for (i, f) in point.enumerated() {
             let h = min(i, horizon - 1)
             let values = (scores.map { f - $0[h] } + scores.map { f + $0[h] }).sorted()
-            for k in levels.indices { quantiles[k].values.append(ConformalCalibration.quantile(values, read[k])) }
+            for k in levels.indices { quantiles[k].values.append(Forecast.quantile(values, read[k])) }
         }
         let intervals = coverages.map { c -> Forecast.Interval in
             let lower = quantiles.first { $0.level == ((1 - c) / 2).roundedLevel }?.values ?? []
@@ -52,13 +60,10 @@ public struct ConformalCalibration: Codable, Sendable, Equatable {
         return Forecast(point: point, quantiles: quantiles, intervals: intervals)
     }
 
-    /// The q-quantile of ascending `values` by linear interpolation between order statistics
-    /// (position q (n - 1); numpy's `linear`).
-    static func quantile(_ values: [Double], _ q: Double) -> Double {
-        let position = q * Double(values.count - 1)
-        let lo = Int(position.rounded(.down)), hi = min(lo + 1, values.count - 1)
-        return values[lo] + (values[hi] - values[lo]) * (position - Double(lo))
-    }
+    /// Nominal coverages: from 0.001 to 0.999 (a coverage that rounds to 1 has no Winkler
+    /// score), at most 20 of them.
+    public static let coverageLimit = 0.001...0.999
+    public static let coverageCount = 1...20
 
     /// Calibration origins at most (`--conformal-windows`).
     public static let windowLimit = 1...10_000
@@ -71,8 +76,10 @@ public struct ConformalCalibration: Codable, Sendable, Equatable {
     public func validate() throws(ForecastingError) {
         let horizonLimit = RecurrentConfiguration.Limits.horizon, windowLimit = ConformalCalibration.windowLimit
         func bad(_ reason: String) -> ForecastingError { .invalidConfiguration("conformal calibration: \(reason)") }
-        guard !coverages.isEmpty, coverages.allSatisfy({ $0 > 0 && $0 < 1 }), Set(coverages).count == coverages.count else {
-            throw bad("coverages \(coverages) must be distinct and in (0, 1)")
+        guard ConformalCalibration.coverageCount.contains(coverages.count),
+              coverages.allSatisfy(ConformalCalibration.coverageLimit.contains),
+              Set(coverages.map(\.roundedLevel)).count == coverages.count else {
+            throw bad("coverages \(coverages) must be 1 to 20 distinct values in \(ConformalCalibration.coverageLimit)")
         }
         guard windowLimit.contains(scores.count) else { throw bad("\(scores.count) origins, not in \(windowLimit)") }
         guard horizonLimit.contains(horizon), scores.allSatisfy({ $0.count == horizon }) else {

@@ -45,6 +45,7 @@ public struct ConformalForecaster: Forecaster {
 
     public func predict(horizon: Int) throws -> Forecast {
         guard let model, let calibration else { throw ForecastingError.notFitted(model: name) }
+        try calibration.check(horizon: horizon)
         return calibration.forecast(around: try model.predict(horizon: horizon).point)
     }
 

@@ -56,9 +56,12 @@ public struct ModelFile {
     /// it was trained with them: `predict --model` gives them without refitting.
     public var conformal: ConformalCalibration?
 
-    /// The forecast of the model's `point` forecast: with its conformal intervals when it has them.
-    public func withIntervals(_ forecast: Forecast) -> Forecast {
-        conformal.map { $0.forecast(around: forecast.point) } ?? forecast
+    /// The model's forecast with its conformal intervals when it has them; a forecast longer
+    /// than the steps they were calibrated for is refused (a later step's errors are unknown).
+    public func withIntervals(_ forecast: Forecast) throws -> Forecast {
+        guard let conformal else { return forecast }
+        try conformal.check(horizon: forecast.horizon)
+        return conformal.forecast(around: forecast.point)
     }
     /// The steps a forecast takes when none are asked: a network's horizon, a baseline's
     /// saved one (or, in a file without it, the frequency's, as `train` chooses).
