@@ -10,7 +10,7 @@ of the block are its expected output. A command fails the check when it exits no
 or its output differs from the expected text beyond the tolerance: the outputs are
 compared token by token (tokens split at white space and at the separators of CSV and
 JSON: , : [ ] { } and quotes), numbers within a relative 1e-3 (or 1e-9 absolute), the
-times a run was recorded (ISO-8601 with microseconds) not at all, everything else exactly
+times a run was recorded (ISO-8601 with microseconds) and run UUIDs not at all, everything else exactly
 (trailing spaces ignored). The tolerance is there because the kernels chosen at run time
 (FORECAST_KERNELS, OpenBLAS's core) sum in different orders on different CPUs. Lines of the form "[... N more lines]" in the
 expected output stand for N lines that are not shown (they must exist).
@@ -26,6 +26,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?%?$")
 # Run times (`created_at`, with microseconds) differ on every run; data times never carry them.
 RUN_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$")
+# A run's UUID is random unless the run is sharded (`forecast runs` prints it).
+RUN_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # A line's tokens: ISO-8601 times whole, else runs of characters between the separators of
 # tables, CSV and JSON (white space , : [ ] { } "), and the separators themselves but white
 # space (so that they must match too).
@@ -73,7 +75,7 @@ def sessions(lines):
 
 
 def same_token(a, b):
-    if a == b or (RUN_TIME.match(a) and RUN_TIME.match(b)):
+    if a == b or (RUN_TIME.match(a) and RUN_TIME.match(b)) or (RUN_UUID.match(a) and RUN_UUID.match(b)):
         return True
     if NUMBER.match(a) and NUMBER.match(b):
         x, y = float(a.rstrip("%")), float(b.rstrip("%"))

@@ -89,7 +89,7 @@ struct Predict: ParsableCommand {
         }
         let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? file.forecastHorizon)
         return try zip(conditioned, forecasts).map { conditioned, forecast in
-            try ForecastOutput(series: conditioned.frame.displayName, target: file.target, model: network.name,
+            ForecastOutput(series: conditioned.frame.displayName, target: file.target, model: network.name,
                            forecast: try file.withIntervals(forecast), frequency: file.frequency,
                            lastTimestamp: conditioned.series.timestamps?.last,
                            style: conditioned.frame.timestampStyle, lastIndex: conditioned.frame.rowCount - 1)
