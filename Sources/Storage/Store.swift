@@ -152,24 +152,6 @@ public final class Store {
         public var shardsMissing: [Int] { isSharded ? (0..<shardCount).filter { !shardsDone.contains($0) } : [] }
     }
 
-    /// One shard of a run that a store holds.
-    public struct ShardRow: Sendable, Equatable {
-        public var shard: Int
-        /// (series, origin) pairs the shard recorded.
-        public var origins: Int
-        public var completedAt: String
-        /// The store it was merged from; nil where it ran.
-        public var source: String?
-
-        /// A shard row from its columns.
-        public init(shard: Int, origins: Int, completedAt: String, source: String?) {
-            self.shard = shard
-            self.origins = origins
-            self.completedAt = completedAt
-            self.source = source
-        }
-    }
-
     public let connection: Connection
 
     /// Opens the store at `path` for writing, creating it when missing, and brings its schema
@@ -310,33 +292,6 @@ public final class Store {
         }
     }
 
-    /// Marks a shard's run `complete`: its work is whole in this store (`origins` pairs),
-    /// ready to merge. It has no metrics of its own; the merge computes the run's.
-    public func completeShard(_ run: Int64, shard: Int, origins: Int, completedAt: String) throws {
-        try transaction {
-            try connection.prepare("""
-                INSERT OR REPLACE INTO shards(run_id, shard, origins, completed_at, source) VALUES (?, ?, ?, ?, NULL)
-                """).run([.integer(run), .integer(Int64(shard)), .integer(Int64(origins)), .text(completedAt)])
-            try finishRun(run, status: .complete)
-        }
-    }
-
-    /// The shards of a run this store holds, by index.
-    public func shards(run: Int64) throws -> [ShardRow] {
-        guard try connection.userVersion >= 4 else { return [] }
-        return try rows("SELECT shard, origins, completed_at, source FROM shards WHERE run_id = ? ORDER BY shard",
-                        [.integer(run)]) { s in
-            ShardRow(shard: Int(s.int64(at: 0)), origins: Int(s.int64(at: 1)), completedAt: s.text(at: 2) ?? "",
-                     source: s.text(at: 3))
-        }
-    }
-
-    /// The run with this UUID, or nil.
-    public func run(uuid: String) throws -> RunRow? {
-        guard try connection.userVersion >= 4 else { return nil }
-        return try runRows(where: "WHERE r.uuid = ?", [.text(uuid)]).first
-    }
-
     /// Writes forecast rows of a run in one transaction (all or none).
     public func insert(_ rows: [ForecastRow], run: Int64) throws {
         try transaction { try insertRows(rows, run: run) }
@@ -435,7 +390,7 @@ public final class Store {
         }
     }
 
-    private func runRows(where clause: String, _ values: [Value]) throws -> [RunRow] {
+    func runRows(where clause: String, _ values: [Value]) throws -> [RunRow] {
         let version = try connection.userVersion
         let done = version >= 2 ? "(SELECT count(*) FROM origins o WHERE o.run_id = r.id)" : "0"
         // Stores older than schema 4 (read-only opens) have no UUIDs or shards.
@@ -467,7 +422,7 @@ public final class Store {
         }
     }
 
-    private func rows<T>(_ sql: String, _ values: [Value], _ make: (Statement) throws -> T) throws -> [T] {
+    func rows<T>(_ sql: String, _ values: [Value], _ make: (Statement) throws -> T) throws -> [T] {
         try Store.guarding(connection.path) {
             let statement = try connection.prepare(sql)
             try statement.bind(values)

@@ -91,17 +91,6 @@ struct BacktestCommand: ParsableCommand {
             transform: BacktestCommand.parseShard)
     var shard: Shard?
 
-    /// The most shards a run may be split into.
-    static let maxShards = 100_000
-
-    /// `--shard I/N`, with 0 <= I < N <= `maxShards`.
-    static func parseShard(_ text: String) throws -> Shard {
-        guard let shard = Shard(text), shard.count <= maxShards else {
-            throw ValidationError("--shard takes I/N with 0 <= I < N <= \(maxShards), got \"\(text)\".")
-        }
-        return shard
-    }
-
     func validate() throws {
         if resume != nil {
             guard db != nil else { throw ValidationError("--resume needs --db.") }
@@ -274,10 +263,11 @@ struct BacktestCommand: ParsableCommand {
         let global = try fitsGlobally(plans)
         let store = try openStore()
         let hash = BacktestCommand.fingerprint(plans.map(\.input))
-        if resuming == nil, let store, let shard {
+        let config = configuration(plans, global: global, hash: hash)
+        let uuid = shard.map { BacktestCommand.runUUID(config, shards: $0.count) }
+        if resuming == nil, let store, let shard, let uuid {
             // The same shard started again (a job's retry or requeue): finished, it says so;
             // interrupted, it goes on where it stopped.
-            let uuid = BacktestCommand.runUUID(configuration(plans, global: global, hash: hash), shards: shard.count)
             if let earlier = try store.run(uuid: uuid) {
                 guard earlier.shard == shard.index else {
                     throw CommandError(message: "\(db ?? ""): holds shard \(earlier.shard.map(String.init) ?? "-")/\(earlier.shardCount) of this run (run \(earlier.id)), not shard \(shard.index); each shard writes its own store",
@@ -300,11 +290,9 @@ struct BacktestCommand: ParsableCommand {
             try store?.reopenRun(resuming.id)
         } else if let store {
             let target = try frames.first.map { try resolveTarget(data.target, $0) } ?? ""
-            let config = configuration(plans, global: global, hash: hash)
             runID = try store.beginRun(kind: .backtest, dataset: data.sourceName, target: target,
                                        configJSON: JSONValue.object(config).text, toolVersion: toolVersion,
-                                       createdAt: Timestamp.nowUTC(), uuid: shard.map { BacktestCommand.runUUID(config, shards: $0.count) },
-                                       shard: shard?.index, shardCount: shard?.count)
+                                       createdAt: Timestamp.nowUTC(), uuid: uuid, shard: shard?.index, shardCount: shard?.count)
         }
         // A shard of per-series models takes whole series (by name); otherwise every series
         // runs, each backtest (or the panel's) taking its shard's chains of refits.
@@ -400,18 +388,6 @@ struct BacktestCommand: ParsableCommand {
         }
     }
 
-    /// What a finished shard prints: its run, the run's UUID, the shard and the origins it
-    /// recorded, with the command that merges the shards.
-    static func shardSummary(run: Int64, store: Store, db: String, origins: Int, format: OutputFormat) throws -> String {
-        guard let row = try store.run(run), let shard = row.shard else { return "" }
-        let rows = [[String(run), row.uuid, String(shard), String(row.shardCount), String(origins)]]
-        let table = renderRows(header: ["run", "uuid", "shard", "shards", "origins"], rows: rows, numeric: [0, 2, 3, 4],
-                               format: format)
-        guard format == .table else { return table }
-        let none = origins == 0 ? " (this shard has no work: no chain of refits or series fell to it)" : ""
-        return table + "\nshard \(shard)/\(row.shardCount) done\(none); once every shard is: forecast merge --db OUT.db \(db) ..."
-    }
-
     /// Whether the networks fit one model over every series: `--global`, or by default a
     /// long-format input of several series. It needs one grid and configuration for all.
     func fitsGlobally(_ plans: [Plan]) throws -> Bool {
@@ -425,75 +401,6 @@ struct BacktestCommand: ParsableCommand {
                                code: ExitStatus.dataError)
         }
         return true
-    }
-
-    /// Writes one completed origin: its forecasts for every model, quantiles, actuals.
-    static func record(_ index: Int, _ perModel: [Metrics.Outcome], plan: Plan, run: Int64, store: Store) throws {
-        let input = plan.input
-        func time(_ row: Int) -> String? { input.timestamps.map { $0[row].formatted(.utc) } }
-        guard let first = perModel.first else { return }
-        let originTime = time(first.trainLength - 1)
-        var forecasts: [Store.ForecastRow] = [], quantiles: [Store.QuantileRow] = []
-        for (model, outcome) in zip(plan.makers.map(\.name), perModel) {
-            let intervals = Metrics.centralIntervals(outcome.quantiles.map(\.level))
-            let interval = Store.storedInterval(intervals.map(\.coverage)).map { intervals[$0] }
-            for (i, value) in outcome.forecast.enumerated() {
-                let row = outcome.row(step: i + 1)
-                let actual = row < input.target.count && !input.target[row].isNaN ? input.target[row] : nil
-                forecasts.append(Store.ForecastRow(
-                    model: model, series: input.name, origin: index + 1, originTime: originTime, step: i + 1,
-                    targetTime: row < input.target.count ? time(row) : nil, forecast: value,
-                    lower: interval.map { outcome.quantiles[$0.lower].values[i] },
-                    upper: interval.map { outcome.quantiles[$0.upper].values[i] }, actual: actual))
-                for q in outcome.quantiles {
-                    quantiles.append(Store.QuantileRow(model: model, series: input.name, origin: index + 1, step: i + 1,
-                                                       level: q.level, value: q.values[i]))
-                }
-            }
-        }
-        try store.recordOrigin(Store.OriginRow(series: input.name, origin: index + 1, trainStart: first.trainStart,
-                                               trainLength: first.trainLength, originTime: originTime,
-                                               completedAt: Timestamp.nowUTC()),
-                               forecasts: forecasts, quantiles: quantiles, run: run)
-    }
-
-    /// The outcomes of the origins a run has recorded for one series, as the backtest
-    /// produced them, from that series' stored forecasts and quantiles.
-    static func outcomes(of run: Int64, origins: [Store.OriginRow], forecasts: [Store.ForecastRow],
-                         quantiles: [Store.QuantileRow], plan: Plan) throws -> [Int: [Metrics.Outcome]] {
-        guard !origins.isEmpty else { return [:] }
-        // The store returns rows by model, origin, step (and level): each group keeps that order.
-        let byKey = Dictionary(grouping: forecasts) { "\($0.model)\u{1}\($0.origin)" }
-        let quantileRows = Dictionary(grouping: quantiles) { "\($0.model)\u{1}\($0.origin)" }
-        var out: [Int: [Metrics.Outcome]] = [:]
-        let plannedLengths = plan.backtest.origins.trainLengths, h = plan.backtest.horizon
-        for origin in origins {
-            // Rows from a store (a resumed run's, or merged shards') are checked against the
-            // plan before they index anything: a damaged or crafted store is an error, not a trap.
-            func bad(_ what: String) -> CommandError {
-                CommandError(message: "run \(run), series \(plan.input.name): origin \(origin.origin) \(what), not what the run's plan gives")
-            }
-            guard (1...plannedLengths.count).contains(origin.origin),
-                  origin.trainLength == plannedLengths[origin.origin - 1],
-                  (0..<origin.trainLength).contains(origin.trainStart) else {
-                throw bad("trains on rows \(origin.trainStart)..<\(origin.trainLength)")
-            }
-            out[origin.origin - 1] = try plan.makers.map { maker in
-                let key = "\(maker.name)\u{1}\(origin.origin)"
-                guard let rows = byKey[key] else {
-                    throw CommandError(message: "run \(run): origin \(origin.origin) has no forecasts of \(maker.name)")
-                }
-                guard rows.map(\.step) == Array(1...h) else { throw bad("has \(maker.name) forecasts of steps \(rows.map(\.step))") }
-                let q = Dictionary(grouping: quantileRows[key] ?? [], by: \.level).sorted { $0.key < $1.key }
-                    .map { (level: $0.key, values: $0.value.map(\.value)) }
-                guard q.allSatisfy({ $0.level > 0 && $0.level < 1 && $0.values.count == h }) else {
-                    throw bad("has \(maker.name) quantiles of other levels or steps")
-                }
-                return Metrics.Outcome(trainStart: origin.trainStart, trainLength: origin.trainLength,
-                                       gap: plan.backtest.gap, forecast: rows.map(\.forecast), quantiles: q)
-            }
-        }
-        return out
     }
 
     /// The run's `config_json`: the command line (without the flags a resume may change and
@@ -523,28 +430,6 @@ struct BacktestCommand: ParsableCommand {
         return pairs
     }
 
-    /// The UUID the shards of one run share, so that they agree without talking to each other:
-    /// FNV-1a of the run's configuration (flags, plan and data hash; not the directory), shard
-    /// count and tool version, as an RFC 9562 version 8 (custom) UUID. The same command on the same data
-    /// with as many shards is the same run (its shards' stores merge into one).
-    static func runUUID(_ configuration: [(String, JSONValue)], shards: Int) -> String {
-        let text = JSONValue.object(configuration.filter { $0.0 != "cwd" }).text + "\u{1}shards \(shards)\u{1}\(toolVersion)"
-        var a = FNV1a(), b = FNV1a()
-        b.combine(0x5A)  // a second stream, for 128 bits
-        for byte in text.utf8 {
-            a.combine(byte)
-            b.combine(byte)
-        }
-        var hex = Array((String(a.value, radix: 16).leftPadded(to: 16) + String(b.value, radix: 16).leftPadded(to: 16)).utf8)
-        hex[12] = UInt8(ascii: "8")  // version 8
-        hex[16] = Array("89ab".utf8)[Int(hex[16] % 4)]  // variant 10
-        let digits = String(decoding: hex, as: UTF8.self)
-        let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { r in
-            String(digits.dropFirst(r.lowerBound).prefix(r.count))
-        }
-        return groups.joined(separator: "-")
-    }
-
     /// FNV-1a over the series' names, values and times: a resumed run must see the same data.
     static func fingerprint(_ inputs: [Backtest.Input]) -> String {
         var hash = FNV1a()
@@ -558,7 +443,3 @@ struct BacktestCommand: ParsableCommand {
     }
 }
 
-private extension String {
-    /// Zeros before the text up to `width` characters.
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
-}

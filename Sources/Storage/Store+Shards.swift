@@ -1,5 +1,51 @@
-/// Merging the stores of a sharded run's shards into one.
+/// The shards of a run in a store: a shard's own (finished) run, the shards a store holds,
+/// and merging the stores of a sharded run's shards into one.
 extension Store {
+    /// One shard of a run that a store holds.
+    public struct ShardRow: Sendable, Equatable {
+        public var shard: Int
+        /// (series, origin) pairs the shard recorded.
+        public var origins: Int
+        public var completedAt: String
+        /// The store it was merged from; nil where it ran.
+        public var source: String?
+
+        /// A shard row from its columns.
+        public init(shard: Int, origins: Int, completedAt: String, source: String?) {
+            self.shard = shard
+            self.origins = origins
+            self.completedAt = completedAt
+            self.source = source
+        }
+    }
+
+    /// Marks a shard's run `complete`: its work is whole in this store (`origins` pairs),
+    /// ready to merge. It has no metrics of its own; the merge computes the run's.
+    public func completeShard(_ run: Int64, shard: Int, origins: Int, completedAt: String) throws {
+        try transaction {
+            try connection.prepare("""
+                INSERT OR REPLACE INTO shards(run_id, shard, origins, completed_at, source) VALUES (?, ?, ?, ?, NULL)
+                """).run([.integer(run), .integer(Int64(shard)), .integer(Int64(origins)), .text(completedAt)])
+            try finishRun(run, status: .complete)
+        }
+    }
+
+    /// The shards of a run this store holds, by index.
+    public func shards(run: Int64) throws -> [ShardRow] {
+        guard try connection.userVersion >= 4 else { return [] }
+        return try rows("SELECT shard, origins, completed_at, source FROM shards WHERE run_id = ? ORDER BY shard",
+                        [.integer(run)]) { s in
+            ShardRow(shard: Int(s.int64(at: 0)), origins: Int(s.int64(at: 1)), completedAt: s.text(at: 2) ?? "",
+                     source: s.text(at: 3))
+        }
+    }
+
+    /// The run with this UUID, or nil.
+    public func run(uuid: String) throws -> RunRow? {
+        guard try connection.userVersion >= 4 else { return nil }
+        return try runRows(where: "WHERE r.uuid = ?", [.text(uuid)]).first
+    }
+
     /// Copies into run `target` of this store the shards of `sourceRun` (in `source`, the
     /// store at `sourcePath`) that this store does not hold yet: their origins, forecasts and
     /// quantiles, and a `shards` row each naming where it came from, in one transaction.
