@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["TestSupport", "Neural", "CKernels", "Support"], exclude: ["Fixtures", "Trajectories"]),
         .testTarget(name: "ForecastingTests", dependencies: ["TestSupport", "Forecasting", "Ingestion", "TimeSeries", "Neural", "Support"]),
         // Resources: a model file written by release 0.1 (before issue 15) and its forecast.
-        .testTarget(name: "ForecastCLITests", dependencies: ["TestSupport", "forecast"], exclude: ["Resources"]),
+        .testTarget(name: "ForecastCLITests", dependencies: ["TestSupport", "forecast", "Forecasting", "Ingestion"], exclude: ["Resources"]),
     ]
 )

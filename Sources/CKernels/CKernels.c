@@ -360,10 +360,20 @@ void ck_sigmoid(const float *x, float *y, long n) {
     if (x == y) active->sigmoid_inplace(y, n); else active->sigmoid(x, y, n);
 }
 const char *ck_isa(void) { return active->name; }
+// Whether OpenBLAS fell back to its generic SSE3 core on a CPU it does not know (0.3.21 takes
+// an Emerald Rapids Xeon, family 6 model 207, for a Prescott: its products then run at SSE
+// speed) while this CPU has a wider path, and nobody asked for that core.
+static int blas_fell_back(void) {
+    if (!openblas_get_corename || active == &paths[sizeof paths / sizeof paths[0] - 1]) return 0;
+    const char *core = openblas_get_corename();
+    const char *asked = getenv("OPENBLAS_CORETYPE");
+    return core && !strcmp(core, "Prescott") && !(asked && *asked);
+}
+
 void ck_blas_follow(void) {
     // The same path for BLAS: FORECAST_KERNELS overrides OPENBLAS_CORETYPE (some images set
-    // the latter for every program).
-    if (forced && gotoblas_dynamic_init && gotoblas_dynamic_quit) {
+    // the latter for every program); a generic fallback of OpenBLAS's own takes this path's core.
+    if ((forced || blas_fell_back()) && gotoblas_dynamic_init && gotoblas_dynamic_quit) {
         setenv("OPENBLAS_CORETYPE", active->blas_core, 1);
         gotoblas_dynamic_quit();
         gotoblas_dynamic_init();

@@ -30,6 +30,7 @@ public enum SafeFile {
             defer { _ = close(descriptor) }
             try writeAll(bytes, to: descriptor, path: path)
         case .replace(let real, let mode):
+            try checkReplaceable(real, reported: path)
             try replace(real, with: bytes, mode: mode, reported: path)
         }
     }
@@ -44,8 +45,41 @@ public enum SafeFile {
         case .inPlace(let real):
             guard access(real, W_OK) == 0 else { throw FileError(path: path, reason: reason(errno)) }
         case .replace(let real, _):
-            try checkDirectory(of: real, reported: path)
+            try checkReplaceable(real, reported: path)
         }
+    }
+
+    /// Throws unless the file at `path` (a regular file or nothing) may be replaced: a file
+    /// its owner made read-only is not (`readOnlyReason`), its name must fit the file system
+    /// with room for the temporary name beside it, and its directory must be writable.
+    private static func checkReplaceable(_ real: String, reported path: String) throws(FileError) {
+        if let reason = readOnlyReason(real) { throw FileError(path: path, reason: reason) }
+        let name = real.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? real
+        let limit = nameLimit(directoryOf(real))
+        if name.utf8.count > limit {
+            throw FileError(path: path, reason: "the file name is \(name.utf8.count) bytes, longer than the \(limit) this file system allows")
+        }
+        try checkDirectory(of: real, reported: path)
+    }
+
+    /// Why the existing regular file at `path` must not be written, or nil: one the system
+    /// will not let this process write, or one with no write permission for anybody (`chmod
+    /// 444`: its owner made it read-only, which root, whom the system lets write anything,
+    /// respects too). A missing file is nil.
+    public static func readOnlyReason(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, FileKind(mode: info.st_mode) == .regular else { return nil }
+        if access(path, W_OK) != 0 { return reason(errno) }
+        if info.st_mode & 0o222 == 0 {
+            return "the file is read-only (mode \(String(info.st_mode & 0o7777, radix: 8))); make it writable to replace it"
+        }
+        return nil
+    }
+
+    /// The longest file name, in bytes, the file system of `directory` takes (NAME_MAX).
+    static func nameLimit(_ directory: String) -> Int {
+        let limit = pathconf(directory, Int32(_PC_NAME_MAX))
+        return limit > 0 ? limit : 255
     }
 
     /// Throws unless a file can be created beside `path`: its directory exists, is a
@@ -94,7 +128,12 @@ public enum SafeFile {
     private static func replace(_ real: String, with bytes: [UInt8], mode: mode_t, reported path: String) throws(FileError) {
         let directory = directoryOf(real)
         let name = real.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? real
-        var template = Array((directory == "/" ? "/" : directory + "/").utf8CString.dropLast()) + Array(".\(name).XXXXXX".utf8CString)
+        // `.NAME.XXXXXX`, the name cut (at a character's start) so that the temporary name
+        // fits the file system's limit: a valid long name must not fail after the work.
+        let room = nameLimit(directory) - 8
+        var stem = name
+        while stem.utf8.count > room { stem.removeLast() }
+        var template = Array((directory == "/" ? "/" : directory + "/").utf8CString.dropLast()) + Array(".\(stem).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // non-empty: a literal above
         guard descriptor >= 0 else { throw FileError(path: path, reason: reason(errno)) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

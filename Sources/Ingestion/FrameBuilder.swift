@@ -78,6 +78,9 @@ final class FrameBuilder {
                 allowEpochTime = false
             }
         }
+        if let (name, first, second) = selection.roleConflict(timeColumn: timeIndex.map { header[$0] }) {
+            throw .columnRoles(file: file, name: name, first: first, second: second)
+        }
         var seriesIndexInHeader: Int?
         if let name = selection.seriesColumn {
             seriesIndexInHeader = try index(of: name, flag: "--series-column")

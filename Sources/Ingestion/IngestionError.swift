@@ -39,6 +39,9 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable, Equatable 
     case unknownColumn(file: String, flag: String, name: String, available: [String])
     /// Two header fields with the same name.
     case duplicateColumn(location: String, name: String)
+    /// A column named for two roles (time, target, series id, a covariate role), or twice
+    /// for one: a usage error (exit 64 on the command line).
+    case columnRoles(file: String, name: String, first: String, second: String)
     /// Bytes that are not valid UTF-8.
     case invalidUTF8(location: String)
     /// A query that is not a read-only SELECT, an unknown table, or another SQLite failure.
@@ -47,6 +50,12 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable, Equatable 
     /// True when the input could not be opened at all (exit code 66 on the command line).
     public var isMissingInput: Bool {
         if case .cannotOpen = self { return true }
+        return false
+    }
+
+    /// True when the flags, not the data, are at fault (exit code 64 on the command line).
+    public var isUsage: Bool {
+        if case .columnRoles = self { return true }
         return false
     }
 
@@ -86,6 +95,12 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable, Equatable 
             return "\(file): \(flag) names column \"\(name)\", which is not there; the columns are: \(available.joined(separator: ", "))"
         case .duplicateColumn(let location, let name):
             return "\(location): column name \"\(name)\" appears twice in the header"
+        case .columnRoles(let file, let name, let first, let second):
+            if first == second { return "\(file): \(first) names column \"\(name)\" twice; name each column once" }
+            let roles = first == "the time column"
+                ? "is the time column (--time-column names another, --no-time-column none) and is named by \(second)"
+                : "is named by \(first) and by \(second)"
+            return "\(file): column \"\(name)\" \(roles); a column has one role (time, target, series id or covariate)"
         case .invalidUTF8(let location):
             return "\(location): the field is not valid UTF-8 text"
         case .database(let file, let message):

@@ -14,10 +14,14 @@ import Darwin
 public struct SQLiteReader: Sendable {
     /// Which columns are read and how.
     public var selection: ColumnSelection
+    /// Told, in a sentence naming the database, when it is read as immutable (read-only
+    /// media, where the files of its WAL cannot be created: `Connection.isImmutable`).
+    public var notice: (@Sendable (String) -> Void)?
 
     /// A reader of the columns `selection` names.
-    public init(selection: ColumnSelection = ColumnSelection()) {
+    public init(selection: ColumnSelection = ColumnSelection(), notice: (@Sendable (String) -> Void)? = nil) {
         self.selection = selection
+        self.notice = notice
     }
 
     /// Every row of `table`, in rowid order.
@@ -43,6 +47,7 @@ public struct SQLiteReader: Sendable {
         } catch {
             throw .cannotOpen(file: database, reason: error.message)
         }
+        if connection.isImmutable { notice?(Connection.immutableNotice(database)) }
         do {
             statement = try connection.prepare(query)
         } catch {
@@ -56,6 +61,12 @@ public struct SQLiteReader: Sendable {
             throw .database(file: database, message: "--sql must be a read-only query (SELECT ...)")
         }
         let header = (0..<statement.columnCount).map { statement.columnName(at: $0) }
+        // Two result columns of one name (`SELECT a, a`, a join) would be read as one: refused,
+        // as the CSV reader refuses a header that names a column twice.
+        var seen = Set<String>()
+        for (i, name) in header.enumerated() where !seen.insert(name).inserted {
+            throw .duplicateColumn(location: "\(label): column \(i + 1)", name: name)
+        }
         let builder = try FrameBuilder(file: label, unit: "row", header: header, selection: selection)
         var row = 0
         while true {

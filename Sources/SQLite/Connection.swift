@@ -20,14 +20,36 @@ public final class Connection {
     /// The path the connection was opened with.
     public let path: String
 
-    /// Opens `path` (`":memory:"` for an in-memory database).
+    /// Whether a read-only connection reads the file as immutable: it lies where SQLite cannot
+    /// create the files a WAL-mode database needs beside it (read-only media: a snapshot, a
+    /// cluster volume mounted read-only, a CD), so it is read as it is, without locks, on the
+    /// promise that nothing changes it while it is open (SQLite's `immutable=1`).
+    public private(set) var isImmutable = false
+
+    /// Opens `path` (`":memory:"` for an in-memory database). Read-only, a database that
+    /// cannot be read for want of write access (a WAL-mode file on read-only media) is opened
+    /// again as immutable (`isImmutable`): reading never needs write access.
     public init(path: String, mode: Mode = .readWriteCreate) throws(SQLiteError) {
-        var db: OpaquePointer?
         let flags: Int32 = switch mode {
         case .readOnly: SQLITE_OPEN_READONLY
         case .readWriteCreate: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
-        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_FULLMUTEX, nil)
+        var db = try Connection.open(path, name: path, flags: flags)
+        if mode == .readOnly, let failure = Connection.firstRead(db), [SQLITE_CANTOPEN, SQLITE_READONLY].contains(failure & 0xff) {
+            sqlite3_close_v2(db)
+            db = try Connection.open(Connection.immutableURI(path), name: path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI)
+            isImmutable = true
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        // A reader waits for a writer's transaction instead of failing at once.
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    private static func open(_ filename: String, name path: String, flags: Int32) throws(SQLiteError) -> OpaquePointer {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(filename, &db, flags | SQLITE_OPEN_FULLMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             let system = db.map { sqlite3_system_errno($0) } ?? 0
@@ -35,11 +57,37 @@ public final class Connection {
             throw SQLiteError(code: rc, message: "cannot open \(path): \(message)", sql: nil,
                               systemReason: system == 0 ? nil : String(cString: strerror(system)))
         }
-        self.handle = db
-        self.path = path
+        return db
+    }
+
+    /// The result code of the first read of a newly opened database (its schema, which a
+    /// WAL-mode file reads through the `-shm` file it must create), nil when it succeeds.
+    private static func firstRead(_ db: OpaquePointer) -> Int32? {
         sqlite3_extended_result_codes(db, 1)
-        // A reader waits for a writer's transaction instead of failing at once.
-        sqlite3_busy_timeout(db, 10_000)
+        let rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
+        return rc == SQLITE_OK ? nil : rc
+    }
+
+    /// The sentence a reader of `path` is told when it is read as immutable.
+    public static func immutableNotice(_ path: String) -> String {
+        "\(path): cannot create the files of its write-ahead log beside it (read-only media?); reading it as immutable, as it is now"
+    }
+
+    /// `file:PATH?immutable=1`, the path percent-encoded as RFC 3986 asks of a URI's path
+    /// (a name holding `?`, `#` or `%` stays that name).
+    static func immutableURI(_ path: String) -> String {
+        var out = "file:"
+        for byte in path.utf8 {
+            let keep = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || [UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~")].contains(byte)
+            if keep {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return out + "?immutable=1"
     }
 
     deinit {
@@ -65,7 +113,20 @@ public final class Connection {
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE ... COMMIT`, rolling back when it throws.
+    /// Inside a transaction already, `body` runs in a savepoint of it (rolled back to it when
+    /// `body` throws), so transactions nest.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if sqlite3_get_autocommit(handle) == 0 {
+            try execute("SAVEPOINT nested")
+            do {
+                let result = try body()
+                try execute("RELEASE nested")
+                return result
+            } catch {
+                try? execute("ROLLBACK TO nested; RELEASE nested")
+                throw error
+            }
+        }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()

@@ -210,7 +210,8 @@ public final class Store {
     /// run leave no new, empty store behind.
     public struct Deferred {
         public let path: String
-        private let existing: Store?
+        /// The store when it existed at `init` (opened then), else nil.
+        public let existing: Store?
 
         public init(path: String) throws {
             self.path = path
@@ -227,7 +228,7 @@ public final class Store {
     private static func checkWritable(_ path: String) throws {
         switch FileKind(path: path) {
         case .regular?:
-            guard access(path, W_OK) == 0 else { throw StorageError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            if let reason = SafeFile.readOnlyReason(path) { throw StorageError.cannotWrite(path: path, reason: reason) }
         case let kind?:
             throw StorageError.cannotWrite(path: path, reason: "is a \(kind.name), not a file")
         case nil:
@@ -289,6 +290,46 @@ public final class Store {
                 """).run([.text(createdAt), .text(kind.rawValue), .text(dataset), .text(target), .text(configJSON), .text(toolVersion),
                           uuid.map(Value.text) ?? .null, shard.map { .integer(Int64($0)) } ?? .null, shardCount.map { .integer(Int64($0)) } ?? .null])
             return connection.lastInsertRowID
+        }
+    }
+
+    /// A run to begin: the columns of its `runs` row (`beginRun`'s arguments).
+    public struct NewRun: Sendable {
+        public var kind: RunKind
+        public var dataset: String
+        public var target: String
+        public var configJSON: String
+        public var toolVersion: String
+        public var createdAt: String
+        public var uuid: String
+        public var shard: Int?
+        public var shardCount: Int?
+
+        public init(kind: RunKind, dataset: String, target: String, configJSON: String, toolVersion: String, createdAt: String,
+                    uuid: String, shard: Int?, shardCount: Int?) {
+            self.kind = kind
+            self.dataset = dataset
+            self.target = target
+            self.configJSON = configJSON
+            self.toolVersion = toolVersion
+            self.createdAt = createdAt
+            self.uuid = uuid
+            self.shard = shard
+            self.shardCount = shardCount
+        }
+    }
+
+    /// The run with `new`'s UUID, begun as `new` when the store has none, in one `BEGIN
+    /// IMMEDIATE` transaction: processes that begin one run at once (merges into a new store)
+    /// all get the same run, and one of them begins it (`created`).
+    public func run(uuid: String, orBegin new: NewRun) throws -> (run: RunRow, created: Bool) {
+        try transaction {
+            if let existing = try run(uuid: uuid) { return (existing, false) }
+            let id = try beginRun(kind: new.kind, dataset: new.dataset, target: new.target, configJSON: new.configJSON,
+                                  toolVersion: new.toolVersion, createdAt: new.createdAt, uuid: uuid, shard: new.shard,
+                                  shardCount: new.shardCount)
+            guard let row = try run(id) else { throw StorageError.notAStore(path: connection.path, reason: "run \(id) vanished as it was begun") }
+            return (row, true)
         }
     }
 

@@ -106,9 +106,7 @@ struct BacktestCommand: ParsableCommand {
         if models.isEmpty { throw ValidationError("--models needs at least one model.") }
         if shard != nil && db == nil { throw ValidationError("--shard needs --db: each shard writes its own store, for `forecast merge`.") }
         if Set(models).count != models.count { throw ValidationError("--models names a model twice.") }
-        if refit == .warm && !model.conformal.isEmpty {
-            throw ValidationError("--conformal calibrates at every refit; it goes with --refit cold.")
-        }
+        try model.checkCombination(global: global == true, warmRefit: refit == .warm)
     }
 
     func run() throws {
@@ -199,7 +197,12 @@ struct BacktestCommand: ParsableCommand {
             originSet = Origins.protocolRule(seriesLength: y.count, horizon: h, gap: gap)
         }
         guard let first = originSet.trainLengths.first, first >= 2 else {
-            throw CommandError(message: "\(data.sourceName): \(y.count) rows are too few for these origins and a horizon of \(h)")
+            let rows = y.count == 1 ? "1 row is" : "\(y.count) rows are"
+            // A series of a panel is named, with the line of its last row.
+            let which = frame.series.map { name in
+                "\(frame.source?.location(row: frame.rowCount - 1, column: nil) ?? data.sourceName): series \"\(name)\": "
+            } ?? "\(data.sourceName): "
+            throw CommandError(message: "\(which)\(rows) too few for these origins and a horizon of \(h)")
         }
         var settings = base
         settings.horizon = h + gap  // networks forecast the gap's steps, then they are dropped
@@ -256,11 +259,7 @@ struct BacktestCommand: ParsableCommand {
     /// `fitting` false (a merge's metrics): every origin must be recorded already; nothing is fitted.
     func execute(store openStore: () throws -> Store?, resuming: Store.RunRow?, fitting: Bool = true) throws {
         var resuming = resuming
-        var options = data
-        options.columns = model.covariates.isEmpty ? nil : model.covariates
-        let frames = try options.read()
-        let plans = try frames.map(plan(for:))
-        let global = try fitsGlobally(plans)
+        let (frames, plans, global) = try readPlans()
         let store = try openStore()
         let hash = BacktestCommand.fingerprint(plans.map(\.input))
         let config = configuration(plans, global: global, hash: hash)
@@ -294,21 +293,7 @@ struct BacktestCommand: ParsableCommand {
                                        configJSON: JSONValue.object(config).text, toolVersion: toolVersion,
                                        createdAt: Timestamp.nowUTC(), uuid: uuid, shard: shard?.index, shardCount: shard?.count)
         }
-        // A shard of per-series models takes whole series (by name); otherwise every series
-        // runs, each backtest (or the panel's) taking its shard's chains of refits.
-        let seriesShard = global || plans.count == 1 ? Shard.whole : shard ?? .whole
-        let chainShard = global || plans.count == 1 ? shard ?? .whole : .whole
-        let running = plans.filter { seriesShard.owns(series: $0.input.name) }.map { plan in
-            var plan = plan
-            plan.backtest.shard = chainShard
-            return plan
-        }
-        var panel: PanelBacktest?
-        if global {
-            panel = PanelBacktest(series: plans.map { PanelBacktest.Series(input: $0.input, backtest: $0.backtest) },
-                                  jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, refitEvery: refitEvery,
-                                  refit: refitPlan(plans[0].settings, global: true), shard: chainShard)
-        }
+        let (running, panel) = work(plans, global: global, shard: shard)
         do {
             var report: [(series: String, results: [Backtest.Result])] = []
             let stored = try runID.map { try store!.origins(run: $0) } ?? []  // store is set when runID is
@@ -388,13 +373,55 @@ struct BacktestCommand: ParsableCommand {
         }
     }
 
+    /// Reads the data and plans every series: the frames, a plan per series, and whether the
+    /// networks fit globally.
+    func readPlans() throws -> (frames: [Frame], plans: [Plan], global: Bool) {
+        var options = data
+        options.columns = nil
+        let frames = try options.read(covariates: model.covariates)
+        let plans = try frames.map(plan(for:))
+        return (frames, plans, try fitsGlobally(plans))
+    }
+
+    /// The work of `shard` (nil: the whole run): the series' backtests it runs, each taking its
+    /// chains of refits, or the panel backtest of a global fit. A shard of per-series models
+    /// takes whole series (by name); otherwise every series runs, each backtest (or the
+    /// panel's) taking its shard's chains of refits.
+    func work(_ plans: [Plan], global: Bool, shard: Shard?) -> (running: [Plan], panel: PanelBacktest?) {
+        let seriesShard = global || plans.count == 1 ? Shard.whole : shard ?? .whole
+        let chainShard = global || plans.count == 1 ? shard ?? .whole : .whole
+        let running = plans.filter { seriesShard.owns(series: $0.input.name) }.map { plan in
+            var plan = plan
+            plan.backtest.shard = chainShard
+            return plan
+        }
+        guard global else { return (running, nil) }
+        return (running, PanelBacktest(series: plans.map { PanelBacktest.Series(input: $0.input, backtest: $0.backtest) },
+                                       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, refitEvery: refitEvery,
+                                       refit: refitPlan(plans[0].settings, global: true), shard: chainShard))
+    }
+
+    /// The (series, origin) pairs `shard` records, origins numbered from 1 as the store numbers them.
+    func plannedOrigins(_ plans: [Plan], global: Bool, shard: Shard?) -> Set<PlannedOrigin> {
+        let (running, panel) = work(plans, global: global, shard: shard)
+        if let panel {
+            return Set(panel.shardKeys.map { PlannedOrigin(series: plans[$0.series].input.name, origin: $0.origin + 1) })
+        }
+        return Set(running.flatMap { plan in plan.backtest.shardOrigins.map { PlannedOrigin(series: plan.input.name, origin: $0 + 1) } })
+    }
+
+    /// A series' origin in a run's plan (numbered from 1).
+    struct PlannedOrigin: Hashable {
+        var series: String
+        var origin: Int
+    }
+
     /// Whether the networks fit one model over every series: `--global`, or by default a
     /// long-format input of several series. It needs one grid and configuration for all.
     func fitsGlobally(_ plans: [Plan]) throws -> Bool {
         guard global ?? (plans.count > 1), models.contains(where: \.isNetwork) else { return false }
-        guard model.conformal.isEmpty else {
-            throw CommandError(message: "\(data.sourceName): --conformal calibrates each series' own models: add --no-global to a panel backtest",
-                               code: ExitStatus.usage)
+        if let refusal = RuleBook.refusal(model.choices(global: true, warmRefit: refit == .warm)) {
+            throw CommandError(message: "\(data.sourceName): \(refusal)", code: ExitStatus.usage)
         }
         if let first = plans.first, let other = plans.first(where: { $0.input.frequency != first.input.frequency }) {
             throw CommandError(message: "\(data.sourceName): --global fits one network to series of one grid; \(first.input.name) is \(first.input.frequency.name), \(other.input.name) is \(other.input.frequency.name)",

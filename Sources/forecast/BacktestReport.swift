@@ -240,9 +240,9 @@ struct BacktestReport {
             table.rows.append(cells)
         }
         if isAggregate {
-            return "\(series): walk-forward, \(origins) origins each, errors by horizon step (the mean over series)\n"
+            return "\(terminalSafe(series)): walk-forward, \(origins) origins each, errors by horizon step (the mean over series)\n"
                 + table.rendered()
         }
-        return "\(series): walk-forward, \(origins) origins, errors by horizon step\n" + table.rendered()
+        return "\(terminalSafe(series)): walk-forward, \(origins) origins, errors by horizon step\n" + table.rendered()
     }
 }

@@ -50,23 +50,29 @@ struct DataOptions: ParsableArguments {
         if noTimeColumn && timeColumn != nil { throw ValidationError("--no-time-column and --time-column exclude each other.") }
     }
 
-    var selection: ColumnSelection {
-        ColumnSelection(timeColumn: timeColumn, noTimeColumn: noTimeColumn, target: target, columns: columns,
-                        seriesColumn: seriesColumn, sort: sort)
+    /// The columns to read, with the covariates a model gives roles to (`--covariates`).
+    func selection(covariates: [String] = []) -> ColumnSelection {
+        var selection = ColumnSelection(timeColumn: timeColumn, noTimeColumn: noTimeColumn, target: target, columns: columns,
+                                        seriesColumn: seriesColumn, sort: sort)
+        if !covariates.isEmpty { selection.roles = [ColumnSelection.Role(flag: "--covariates", columns: covariates)] }
+        return selection
     }
 
     /// The name of the input for messages and reports.
     var sourceName: String { file ?? sqlite ?? "" }
 
-    /// Reads the frames (one per series). With `warnIrregular`, an irregular grid gets a
-    /// warning on stderr naming its first step off the grid (the first such series of a panel).
-    func read(warnIrregular: Bool = true) throws -> [Frame] {
+    /// Reads the frames (one per series), with the value columns `covariates` (past
+    /// covariates; a column named for two roles is a usage error). With `warnIrregular`, an
+    /// irregular grid gets a warning on stderr naming its first step off the grid (the first
+    /// such series of a panel).
+    func read(covariates: [String] = [], warnIrregular: Bool = true) throws -> [Frame] {
+        let selection = selection(covariates: covariates)
         guard file != nil || sqlite != nil else {
             throw CommandError(message: "give a CSV file or --sqlite DB (see --help)", code: ExitStatus.usage)
         }
         let frames: [Frame]
         if let sqlite {
-            let reader = SQLiteReader(selection: selection)
+            let reader = SQLiteReader(selection: selection, notice: printNotice)
             frames = try table.map { try reader.read(database: sqlite, table: $0) } ?? reader.read(database: sqlite, query: sql ?? "")
         } else {
             frames = try CSVReader(delimiter: delimiter?.byte, selection: selection).read(path: file ?? "")
@@ -121,3 +127,10 @@ enum Delimiter: String, ExpressibleByArgument, CaseIterable {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
 }
+
+/// Prints a note on stderr (`forecast: note: ...`): something the user should know that is
+/// not an error.
+@Sendable func printNotice(_ sentence: String) {
+    FileHandle.standardError.write(Data("forecast: note: \(terminalSafe(sentence))\n".utf8))
+}
+

@@ -61,9 +61,8 @@ struct Diagnose: ParsableCommand {
         var flows: [(name: String, norms: [Double])] = []
         if let modelPath, let file {
             let model = try ModelFile.read(path: modelPath)
-            let data = try DataOptions.parse([file, "--target", model.target]
-                                             + (model.covariates.isEmpty ? [] : ["--columns", model.covariates.joined(separator: ",")]))
-            let frames = try data.read()
+            let data = try DataOptions.parse([file, "--target", model.target])
+            let frames = try data.read(covariates: model.covariates)
             guard let frame = frames.first else { throw CommandError(message: "\(file): no series") }
             try model.checkCompatible(with: frame, modelPath: modelPath)
             let series = try SeriesData(frame: frame, target: model.target, covariates: model.covariates)

@@ -64,7 +64,8 @@ struct ForecastCommand: ParsableCommand {
     static func exit(with error: Error) -> Never {
         let (message, code) = ExitStatus.of(error)
         guard let message else { Self.exit(withError: error) }
-        FileHandle.standardError.write(Data("forecast: error: \(message)\n".utf8))
+        // One line, whatever a name in the message holds.
+        FileHandle.standardError.write(Data("forecast: error: \(terminalSafe(message))\n".utf8))
         Foundation.exit(code)
     }
 }
@@ -80,7 +81,7 @@ enum ExitStatus {
     /// ArgumentParser's own errors (help, validation: 64), which it prints itself.
     static func of(_ error: Error) -> (String?, Int32) {
         switch error {
-        case let error as IngestionError: (error.description, error.isMissingInput ? noInput : dataError)
+        case let error as IngestionError: (error.description, error.isMissingInput ? noInput : error.isUsage ? usage : dataError)
         case let error as TimeSeriesError: (error.description, dataError)
         case let error as SQLiteError: (error.description, error.isCannotOpen ? noInput : 1)
         case let error as StorageError:

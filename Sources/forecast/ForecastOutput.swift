@@ -44,7 +44,7 @@ struct ForecastOutput {
             let lines = outputs.enumerated().flatMap { i, output in
                 output.render(.csv).split(separator: "\n").enumerated().compactMap { row, line -> String? in
                     if row == 0 { return i == 0 ? "series," + line : nil }
-                    return output.series + "," + line
+                    return csvField(output.series) + "," + line  // a name from the data: quoted as RFC 4180 says
                 }
             }
             return lines.joined(separator: "\n")
@@ -55,8 +55,8 @@ struct ForecastOutput {
         let steps = 1...forecast.horizon
         switch format {
         case .csv:
-            return ([columns.joined(separator: ",")] + steps.map { h in
-                ([String(h), timestamp(step: h)] + values(step: h).map { "\($0)" }).joined(separator: ",")
+            return ([columns.map(csvField).joined(separator: ",")] + steps.map { h in
+                ([String(h), csvField(timestamp(step: h))] + values(step: h).map { "\($0)" }).joined(separator: ",")
             }).joined(separator: "\n")
         case .json:
             let rows = steps.map { h -> JSONValue in
@@ -71,7 +71,7 @@ struct ForecastOutput {
             for h in steps {
                 table.rows.append([String(h), timestamp(step: h)] + values(step: h).map { formatNumber($0) })
             }
-            return "\(series): \(target), \(model) forecast\n" + table.rendered()
+            return terminalSafe("\(series): \(target), \(model) forecast") + "\n" + table.rendered()
         }
     }
 

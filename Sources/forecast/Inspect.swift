@@ -52,7 +52,7 @@ struct Inspect: ParsableCommand {
     private func table(for frame: Frame) -> String {
         let report = frame.frequencyReport
         var lines: [String] = []
-        lines.append(frame.series.map { "series \($0) (\(data.sourceName))" } ?? data.sourceName)
+        lines.append(terminalSafe(frame.series.map { "series \($0) (\(data.sourceName))" } ?? data.sourceName))
         var facts: [(String, String)] = [("rows", String(frame.rowCount))]
         if let (start, end) = span(frame) { facts.append(("span", "\(start) .. \(end)")) }
         facts.append(("frequency", frequencyText(report)))
@@ -62,7 +62,7 @@ struct Inspect: ParsableCommand {
         }
         if report.gaps.count > maxGaps { facts.append(("  ...", "\(report.gaps.count - maxGaps) more gaps")) }
         let width = facts.map(\.0.count).max() ?? 0
-        lines += facts.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }
+        lines += facts.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + terminalSafe($0.1) }
         var columns = TextTable(header: ["column", "type", "missing", "min", "mean", "max"], rightAligned: [2, 3, 4, 5])
         for column in frame.columns {
             let s = column.summary

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backtesting
 import Foundation
 import Files
 import Storage
@@ -9,15 +10,19 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Merge the stores of a sharded backtest (`backtest --shard I/N --db S_I.db`) into one run.",
         discussion: """
-            Copies the shards' origins, forecasts and quantiles into --db (created when missing), one \
-            transaction per store; a shard already there is not copied again, so merging twice adds \
-            nothing. Every store must hold shards of the same run (the same command, data and shard \
-            count: the run's UUID); a shard of another run is refused and --db left unchanged. Once all \
-            N shards are in, the run's metrics are computed from the merged forecasts, as one process \
-            computes them (the data are read again from the run's path and directory, and must hash as \
-            the shards' did), the run becomes complete and its report is printed; until then it stays \
-            running and `forecast runs` shows the shards missing. A merged store may itself be merged \
-            (a tree of merges).
+            The stores given must hold finished shards of one run (the same command, data and shard \
+            count: the run's UUID); stores of different runs are refused. Before anything is created \
+            or copied, every shard is checked against the run's plan (its origins, and every model's \
+            forecasts of steps 1...H and quantiles at each), which reads the run's data again from \
+            the run's path and directory (they must hash as the shards' did); a refused shard leaves \
+            --db exactly as it was. Then the shards' origins, forecasts and quantiles are copied into \
+            the run's merge in --db (created when missing; a store holds many runs, so --db may hold \
+            others, and merging adds this run beside them or continues its merge), one transaction \
+            per store; a shard already there is not copied again, so merging twice adds nothing, and \
+            merges into one --db at once all succeed. Once all N shards are in, the run's metrics are \
+            computed from the merged forecasts as one process computes them, the run becomes complete \
+            and its report is printed; until then it stays running and `forecast runs` shows the \
+            shards missing. A merged store may itself be merged (a tree of merges).
             """)
 
     @Option(help: "The SQLite store to merge into (created when missing).")
@@ -52,41 +57,57 @@ struct Merge: ParsableCommand {
             throw CommandError(message: "\(db): is the shard's store \(source.path) itself; merge into another store",
                                code: ExitStatus.usage)
         }
-        let out = try Store(path: db)
-        let target: Store.RunRow
-        if let existing = try out.run(uuid: first.uuid) {
-            guard existing.shard == nil else {
-                throw CommandError(message: "\(db): holds shard \(existing.shard ?? 0)/\(existing.shardCount) of this run itself (run \(existing.id)); merge into another store",
-                                   code: ExitStatus.usage)
-            }
-            try Merge.checkSameRun(existing, at: db, as: sources[0])
-            target = existing
-        } else {
-            let id = try out.beginRun(kind: .backtest, dataset: first.dataset, target: first.target, configJSON: first.configJSON,
-                                      toolVersion: first.toolVersion, createdAt: first.createdAt, uuid: first.uuid, shard: nil,
-                                      shardCount: first.shardCount)
-            target = try out.run(id).unwrapped("the run just begun")  // inserted by beginRun above
+        // Checked before anything is created or copied: OUT can hold a run (a store holds many),
+        // and every shard's origins, steps and quantiles are those of the run's plan, so a
+        // refused shard leaves OUT exactly as it was.
+        let deferred = try Store.Deferred(path: db)
+        if let existing = try deferred.existing?.run(uuid: first.uuid) {
+            try Merge.checkTarget(existing, at: db, as: sources[0])
         }
+        let db = Merge.absolute(self.db)  // the run's command reads its data from the run's directory
+        var command: BacktestCommand
+        let planned: (plans: [BacktestCommand.Plan], global: Bool)
+        do {
+            command = try BacktestCommand.stored(first, db: db)
+            command.shard = nil  // the merge is the whole run
+            let (_, plans, global) = try command.readPlans()
+            let hash = BacktestCommand.fingerprint(plans.map(\.input))
+            guard JSONValue.parse(first.configJSON)?["data_hash"]?.string == hash else {
+                throw CommandError(message: "\(command.data.sourceName): the data differ from those the shards ran on (hash \(hash))")
+            }
+            planned = (plans, global)
+        } catch {
+            let (message, code) = ExitStatus.of(error)
+            throw CommandError(message: "\(sources[0].path): cannot check the shards against their run's plan, which needs the run's data again: \(message ?? "\(error)")",
+                               code: code)
+        }
+        for source in sources { try Merge.check(source, command: command, plans: planned.plans, global: planned.global) }
+
+        let out = try deferred.open()
+        let (target, _) = try out.run(uuid: first.uuid, orBegin: Store.NewRun(
+            kind: .backtest, dataset: first.dataset, target: first.target, configJSON: first.configJSON,
+            toolVersion: first.toolVersion, createdAt: first.createdAt, uuid: first.uuid, shard: nil, shardCount: first.shardCount))
+        try Merge.checkTarget(target, at: db, as: sources[0])  // another process may have begun it since
         for source in sources {
             let added = try out.mergeShards(of: source.run, from: source.store, sourcePath: source.path, into: target.id)
             let shards = source.run.shardsDone.map(String.init).joined(separator: ",")
-            let said = added.isEmpty ? "already in \(db)" : "merged into run \(target.id) of \(db)"
-            FileHandle.standardError.write(Data("\(source.path): shard \(shards) of \(source.run.shardCount) \(said)\n".utf8))
+            let said = added.isEmpty ? "already in \(self.db)" : "merged into run \(target.id) of \(self.db)"
+            FileHandle.standardError.write(Data("\(terminalSafe(source.path)): shard \(shards) of \(source.run.shardCount) \(said)\n".utf8))
         }
         let merged = try out.run(target.id).unwrapped("the merged run")  // target is a run of out
         if merged.status == .complete {
-            print(try Report.rendered(merged, of: out, db: db, format: format, perSeries: perSeries))
+            print(try Report.rendered(merged, of: out, db: self.db, format: format, perSeries: perSeries))
         } else if merged.shardsMissing.isEmpty {
             // Every shard is in: the run's metrics as one process computes them, from the merged
             // forecasts (a resume with nothing left to run).
             do {
-                var command = try BacktestCommand.stored(merged, db: db)
+                command.db = db
                 command.format = format
                 command.perSeries = perSeries
                 try command.execute(store: { out }, resuming: merged, fitting: false)
             } catch {
                 let (message, code) = ExitStatus.of(error)
-                throw CommandError(message: "\(db): run \(merged.id) has all \(merged.shardCount) shards, but its metrics need the run's data again: \(message ?? "\(error)"); `forecast merge` finishes it once they can be read",
+                throw CommandError(message: "\(self.db): run \(merged.id) has all \(merged.shardCount) shards, but its metrics need the run's data again: \(message ?? "\(error)"); `forecast merge` finishes it once they can be read",
                                    code: code)
             }
         } else {
@@ -97,11 +118,61 @@ struct Merge: ParsableCommand {
         }
     }
 
+    /// `path` from the directory this process started in (a relative path would move with
+    /// the run's directory, which the run's command changes to).
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// Refuses a run of OUT with the shards' UUID unless it is their merge: not a shard's own
+    /// run, the same configuration and shard count.
+    static func checkTarget(_ existing: Store.RunRow, at db: String, as source: Source) throws {
+        guard existing.shard == nil else {
+            throw CommandError(message: "\(db): holds shard \(existing.shard ?? 0)/\(existing.shardCount) of this run itself (run \(existing.id)); merge into another store",
+                               code: ExitStatus.usage)
+        }
+        try checkSameRun(existing, at: db, as: source)
+    }
+
+    /// Refuses a shard's store unless it holds what the run's plan gives its shards: exactly
+    /// their origins, each with every model's forecasts of steps 1...H and well-formed
+    /// quantiles (`BacktestCommand.outcomes`). Run before anything is copied.
+    static func check(_ source: Source, command: BacktestCommand, plans: [BacktestCommand.Plan], global: Bool) throws {
+        let run = source.run
+        var expected = Set<BacktestCommand.PlannedOrigin>()
+        for index in run.shardsDone {
+            expected.formUnion(command.plannedOrigins(plans, global: global, shard: Shard(index: index, count: run.shardCount)))
+        }
+        let origins = try source.store.origins(run: run.id)
+        let held = Set(origins.map { BacktestCommand.PlannedOrigin(series: $0.series, origin: $0.origin) })
+        let shards = "shard\(run.shardsDone.count == 1 ? "" : "s") \(run.shardsDone.map(String.init).joined(separator: ",")) of \(run.shardCount)"
+        guard held == expected, held.count == origins.count else {
+            let missing = expected.subtracting(held).sorted { ($0.series, $0.origin) < ($1.series, $1.origin) }
+            let extra = held.subtracting(expected).sorted { ($0.series, $0.origin) < ($1.series, $1.origin) }
+            let example = (missing.first.map { "lacks series \"\($0.series)\" origin \($0.origin)" }
+                           ?? extra.first.map { "holds series \"\($0.series)\" origin \($0.origin), which is not its" })
+                ?? "holds an origin twice"
+            throw CommandError(message: "\(source.path): \(shards) holds \(origins.count) origins where the run's plan gives it \(expected.count) (it \(example)); nothing was merged")
+        }
+        let forecasts = Dictionary(grouping: try source.store.forecasts(run: run.id), by: \.series)
+        let quantiles = Dictionary(grouping: try source.store.quantiles(run: run.id), by: \.series)
+        let bySeries = Dictionary(grouping: origins, by: \.series)
+        for plan in plans {
+            guard let rows = bySeries[plan.input.name] else { continue }
+            do {
+                _ = try BacktestCommand.outcomes(of: run.id, origins: rows, forecasts: forecasts[plan.input.name] ?? [],
+                                                 quantiles: quantiles[plan.input.name] ?? [], plan: plan)
+            } catch let error as CommandError {
+                throw CommandError(message: "\(source.path): \(shards): \(error.message); nothing was merged", code: error.code)
+            }
+        }
+    }
+
     /// The stores to merge, each with the one run they share (its UUID in every store), each
     /// holding at least one finished shard of it.
     static func sources(_ paths: [String]) throws -> [Source] {
         let opened = try paths.map { path -> (String, Store, [Store.RunRow]) in
-            let store = try Store(readingFrom: path)
+            let store = try Store.reading(path)
             let runs = try store.runs().filter { $0.kind == .backtest && $0.isSharded }
             guard !runs.isEmpty else {
                 throw CommandError(message: "\(path): holds no shard of a sharded backtest (`forecast backtest ... --shard I/N --db \(path)` writes one)")

@@ -122,17 +122,29 @@ struct ModelOptions: ParsableArguments {
         if !(learningRate > 0 && learningRate <= 10) { throw ValidationError("--learning-rate must be in (0, 10], got \(learningRate).") }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be a finite number >= 0 (0: off), got \(clip).") }
         if gaussian && !quantiles.isEmpty { throw ValidationError("Choose --gaussian or --quantiles, not both.") }
-        if !conformal.isEmpty && (gaussian || !quantiles.isEmpty) {
-            throw ValidationError("--conformal puts intervals around a point forecast; it goes without --quantiles and --gaussian.")
-        }
         if Set(conformal.map { ($0 * 1e6).rounded() }).count != conformal.count || conformal.count > ConformalCalibration.coverageCount.upperBound {
             throw ValidationError("--conformal takes up to \(ConformalCalibration.coverageCount.upperBound) coverages, each once (to 6 decimals).")
         }
-        if stateful && mode == .encoderDecoder { throw ValidationError("--stateful goes with --mode many-to-one or many-to-many.") }
+        try checkCombination()
         if let calendar, calendar != "auto" {
             for name in calendar.split(separator: ",") where CalendarFeature(rawValue: String(name)) == nil {
                 throw ValidationError("--calendar takes hour, weekday, yearday or auto, not \"\(name)\".")
             }
+        }
+    }
+
+    /// The choices of these flags for the rule book, with what the command adds (a global
+    /// fit, warm refits).
+    func choices(global: Bool = false, warmRefit: Bool = false) -> RuleBook.Choices {
+        RuleBook.Choices(mode: mode, head: gaussian ? .gaussian : quantiles.isEmpty ? .point : .quantiles(quantiles),
+                         stateful: stateful, global: global, covariates: !covariates.isEmpty, calendar: calendar != nil,
+                         conformal: !conformal.isEmpty, warmRefit: warmRefit, normalization: normalization)
+    }
+
+    /// Refuses (exit 64) the flags' combination when the rule book does, in its sentence.
+    func checkCombination(global: Bool = false, warmRefit: Bool = false) throws {
+        if let refusal = RuleBook.refusal(choices(global: global, warmRefit: warmRefit)) {
+            throw ValidationError(refusal.prefix(1).uppercased() + refusal.dropFirst() + ".")
         }
     }
 

@@ -31,7 +31,8 @@ extension Plot {
             let name = series ?? all.first?.series ?? ""
             let rows = all.filter { $0.series == name }.sorted { $0.step < $1.step }
             guard let first = rows.first else {
-                throw CommandError(message: "\(db): run \(run.id) has no forecasts of series \"\(name)\"", code: 1)
+                throw CommandError(message: "\(db): run \(run.id) has no forecasts of series \"\(name)\"",
+                                   code: series == nil ? ExitStatus.dataError : ExitStatus.usage)
             }
             guard let time = first.originTime, let (origin, _) = Timestamp.parse(time) else {
                 throw CommandError(message: "\(db): run \(run.id) has no forecast times (its data had no time column)", code: ExitStatus.dataError)

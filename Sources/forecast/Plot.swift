@@ -58,7 +58,7 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
-        let store = try Store(readingFrom: db)
+        let store = try Store.reading(db)
         let runs = try runIDs.map { try requireRun($0, in: store, db: db) }
         if let actuals {
             try plotPredictions(runs, of: store, against: actuals)
@@ -79,7 +79,10 @@ struct Plot: ParsableCommand {
         var forecasts = try store.forecasts(run: runID, series: series ?? worst)
         let name = series ?? worst ?? forecasts.first?.series ?? ""
         forecasts = forecasts.filter { $0.series == name }
-        guard !forecasts.isEmpty else { throw CommandError(message: "\(db): run \(runID) has no forecasts of series \"\(name)\"", code: 1) }
+        guard !forecasts.isEmpty else {
+            throw CommandError(message: "\(db): run \(runID) has no forecasts of series \"\(name)\"",
+                               code: series == nil ? ExitStatus.dataError : ExitStatus.usage)
+        }
         var modelNames = (config?["models"]?.array?.compactMap(\.string) ?? []).filter { m in forecasts.contains { $0.model == m } }
         for row in forecasts where !modelNames.contains(row.model) { modelNames.append(row.model) }
         if let models {

@@ -30,8 +30,8 @@ struct Predict: ParsableCommand {
             let file = try ModelFile.read(path: modelPath)
             var options = data
             options.target = data.target ?? file.target
-            options.columns = file.covariates.isEmpty ? nil : file.covariates
-            let frames = try options.read()
+            options.columns = nil
+            let frames = try options.read(covariates: file.covariates)
             switch file.model {
             case .baseline(let saved):
                 // A baseline is a rule of the history: it forecasts from the data given, refitted on it.

@@ -41,7 +41,7 @@ struct Query: ParsableCommand {
     }
 
     func run() throws {
-        let store = try Store(readingFrom: db)
+        let store = try Store.reading(db)
         let statement: Statement
         do {
             statement = try store.connection.prepare(sql)
@@ -82,9 +82,9 @@ struct RowPrinter {
     private var printed = 0
 
     init(header: [String], format: OutputFormat) {
-        self.header = header
         self.format = format
         if format == .csv { print(header.map(csvField).joined(separator: ",")) }
+        self.header = format == .table ? header.map(terminalSafe) : header
     }
 
     mutating func add(_ row: [Value]) {
@@ -154,7 +154,7 @@ struct RowPrinter {
         case .null: ""
         case .integer(let v): String(v)
         case .real(let v): format == .csv ? "\(v)" : formatNumber(v)
-        case .text(let v): v
+        case .text(let v): format == .csv ? v : terminalSafe(v)  // CSV quotes it; a table shows its controls escaped
         }
     }
 }

@@ -16,7 +16,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let (db, runID) = (stored.db, stored.runID)
-        let store = try Store(readingFrom: db)
+        let store = try Store.reading(db)
         let row = try requireRun(runID, in: store, db: db)
         guard row.kind == .backtest else {
             throw CommandError(message: "\(db): run \(runID) is a \(row.kind) run; query its forecasts with `forecast query`",
@@ -28,7 +28,7 @@ struct Report: ParsableCommand {
         }
         guard row.status == .complete else {
             throw CommandError(message: "\(db): run \(runID) is \(row.status) with \(row.originsDone) origins recorded; finish it with `forecast backtest --resume \(runID) --db \(db)`",
-                               code: 1)
+                               code: ExitStatus.usage)
         }
         print(try Report.rendered(row, of: store, db: db, format: format, perSeries: perSeries))
     }

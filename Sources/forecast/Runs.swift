@@ -21,7 +21,7 @@ struct Runs: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        let runs = try Store(readingFrom: db).runs()
+        let runs = try Store.reading(db).runs()
         let header = ["id", "created_at", "kind", "status", "dataset", "target", "models", "origins", "shards", "uuid"]
         let rows = runs.map { run -> [String] in
             let config = JSONValue.parse(run.configJSON)

@@ -62,7 +62,7 @@ struct SVGChart {
         let xs = panel.lines.flatMap { $0.points.map(\.x) } + panel.bands.flatMap { $0.points.map(\.x) }
         let ys = (panel.lines.flatMap { $0.points.map(\.y) } + panel.bands.flatMap { $0.points.flatMap { [$0.lower, $0.upper] } })
             .filter { $0.isFinite && (!panel.logY || $0 > 0) }.map(ty)
-        var svg = "<text x=\"\(left)\" y=\"\(top - 10)\" font-size=\"13\" font-weight=\"bold\">\(escape(panel.title))</text>\n"
+        var svg = "<text x=\"\(left)\" y=\"\(top - 10)\" font-size=\"13\" font-weight=\"bold\">\(Self.escape(panel.title))</text>\n"
         guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else {
             return svg + "<text x=\"\(left)\" y=\"\(top + 20)\">no data</text>\n"
         }
@@ -79,16 +79,16 @@ struct SVGChart {
             let y = bottom - (tick - yLo) / max(yHi - yLo, 1e-300) * (bottom - top)
             let label = panel.logY ? "1e\(Int(tick.rounded()))" : formatNumber(tick, digits: 4)
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#eee\"/>"
-            svg += "<text x=\"\(f(left - 5))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(escape(label))</text>\n"
+            svg += "<text x=\"\(f(left - 5))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Self.escape(label))</text>\n"
         }
         for tick in xTicks {
             let x = px(tick)
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(bottom))\" x2=\"\(f(x))\" y2=\"\(f(bottom + 4))\" stroke=\"#999\"/>"
             let label = panel.xTickLabel?(tick) ?? formatNumber(tick, digits: 6)
-            svg += "<text x=\"\(f(x))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\">\(escape(label))</text>\n"
+            svg += "<text x=\"\(f(x))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\">\(Self.escape(label))</text>\n"
         }
-        svg += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(bottom + 32))\" text-anchor=\"middle\">\(escape(panel.xLabel))</text>\n"
-        svg += "<text transform=\"translate(\(f(left - 52)),\(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(panel.yLabel))</text>\n"
+        svg += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(bottom + 32))\" text-anchor=\"middle\">\(Self.escape(panel.xLabel))</text>\n"
+        svg += "<text transform=\"translate(\(f(left - 52)),\(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(panel.yLabel))</text>\n"
         // An unbounded bound (an infinity, or non-positive on a log axis) reaches the edge.
         func edge(_ y: Double) -> Double {
             let v = py(y)
@@ -126,7 +126,7 @@ struct SVGChart {
             guard let label = line.label else { continue }
             let dash = line.dashed ? " stroke-dasharray=\"5,3\"" : ""
             svg += "<line x1=\"\(f(right + 12))\" y1=\"\(f(legendY))\" x2=\"\(f(right + 32))\" y2=\"\(f(legendY))\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>"
-            svg += "<text x=\"\(f(right + 36))\" y=\"\(f(legendY + 4))\">\(escape(label))</text>\n"
+            svg += "<text x=\"\(f(right + 36))\" y=\"\(f(legendY + 4))\">\(Self.escape(label))</text>\n"
             legendY += 16
         }
         return svg
@@ -153,9 +153,26 @@ struct SVGChart {
 
     private func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+    /// `text` as XML character data or an attribute value: markup characters as entities;
+    /// the characters XML 1.0 cannot hold even as references (C0 controls but tab, line feed
+    /// and carriage return; U+FFFE, U+FFFF) as their `terminalSafe` escapes, so the document
+    /// stays well-formed whatever a series is called.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out += "&#\(scalar.value);"
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

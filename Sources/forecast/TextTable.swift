@@ -9,7 +9,9 @@ struct TextTable {
     /// Columns (by index) aligned to the right.
     var rightAligned: Set<Int> = []
 
+    /// The table's lines; every cell `terminalSafe`, so a name from the data stays in its cell.
     func rendered(indent: String = "") -> String {
+        let header = header.map(terminalSafe), rows = rows.map { $0.map(terminalSafe) }
         var widths = header.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -71,8 +73,35 @@ func renderRows(header: [String], rows: [[String]], numeric: Set<Int>, format: O
     }
 }
 
-/// A CSV field, quoted when it holds a separator, quote or line break.
+/// A CSV field (RFC 4180), quoted when it holds a separator, quote or line break (a CR, an
+/// LF or both: "\r\n" is one `Character`, so the scalars are what is looked at).
 func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// `text` for a terminal: control characters (C0, DEL, C1, the Unicode line and paragraph
+/// separators) written as escapes (`\n`, `\r`, `\t`, `\u{1b}`), so a name from the data
+/// cannot break a table's or a message's line, forge a row or send a terminal sequence.
+/// Everything else is kept as it is.
+func terminalSafe(_ text: String) -> String {
+    func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
+    }
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        guard isControl(scalar) else {
+            out.append(scalar)
+            continue
+        }
+        let escape = switch scalar {
+        case "\n": "\\n"
+        case "\r": "\\r"
+        case "\t": "\\t"
+        default: "\\u{" + String(scalar.value, radix: 16) + "}"
+        }
+        out.append(contentsOf: escape.unicodeScalars)
+    }
+    return String(out)
 }

@@ -82,16 +82,13 @@ struct Train: ParsableCommand {
 /// Reads the data and fits the forecaster that `train` and `predict` share: one series, or
 /// (long format) one global model over every series.
 func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, RecurrentForecaster, [SeriesData]) {
-    var options = data
-    if !model.covariates.isEmpty { options.columns = (options.columns ?? []) + model.covariates }
-    let frames = try options.read()
+    let frames = try data.read(covariates: model.covariates)
     guard let frame = frames.first else { throw CommandError(message: "\(data.sourceName): no series") }
     let target = try resolveTarget(data.target, frame)
     let panel = try frames.map { try SeriesData(frame: $0, target: target, covariates: model.covariates, policy: model.missing) }
     let frequency = frame.frequencyReport.frequency ?? .index
-    if !model.conformal.isEmpty && panel.count > 1 {
-        throw CommandError(message: "\(data.sourceName): --conformal calibrates a model of one series; this file has \(panel.count)",
-                           code: ExitStatus.usage)
+    if panel.count > 1, let refusal = RuleBook.refusal(model.choices(global: true)) {
+        throw CommandError(message: "\(data.sourceName): \(panel.count) series: \(refusal)", code: ExitStatus.usage)
     }
     var forecaster = RecurrentForecaster(model.configuration(frequency: frequency))
     forecaster.progress = ProgressBar.training()

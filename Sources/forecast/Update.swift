@@ -42,11 +42,13 @@ struct Update: ParsableCommand {
     func run() throws {
         var file = try ModelFile.read(path: modelPath)
         try SafeFile.checkWritable(modelPath)
-        let store = try db.map { try Store(path: $0) }  // before the model file is rewritten
+        // Checked now, created once the new rows are read and the model advanced (bad data
+        // leave no new store), before the model file is rewritten.
+        let deferred = try db.map(Store.Deferred.init)
         var options = data
         options.target = file.target
-        options.columns = file.covariates.isEmpty ? nil : file.covariates
-        let frames = try options.read()
+        options.columns = nil
+        let frames = try options.read(covariates: file.covariates)
         guard frames.count == 1, let frame = frames.first else {
             throw CommandError(message: "\(data.sourceName): \(frames.count) series; update one at a time")
         }
@@ -97,6 +99,7 @@ struct Update: ParsableCommand {
             observations = baseline.observations
         }
         file.lastTimestamp = last
+        let store = try deferred?.open()
         if !newValues.isEmpty { try file.write(to: modelPath) }
         FileHandle.standardError.write(Data("\(modelPath): \(newValues.count) new step\(newValues.count == 1 ? "" : "s")\n".utf8))
         let output = ForecastOutput(series: frame.displayName, target: file.target, model: file.model.kind.rawValue,

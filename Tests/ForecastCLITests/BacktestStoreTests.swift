@@ -189,7 +189,7 @@ import TestSupport
         #expect(try sqlite(db, "PRAGMA integrity_check") == "[('ok',)]")
         let runs = try run(["runs", "--db", db])
         #expect(runs.out.contains("running"), "\(runs.out)")
-        #expect(try run(["report", "--db", db, "--run", "1"]).code == 1)
+        #expect(try run(["report", "--db", db, "--run", "1"]).code == 64)
 
         let resumed = try run(["backtest", "--resume", "1", "--db", db, "--format", "json"])
         #expect(resumed.code == 0, "\(resumed.err)")

@@ -146,4 +146,64 @@ import TestSupport
             #expect(try rows(merged, table) == rows(single, table), "\(table)")
         }
     }
+
+    /// Issue 29, family 4: a shard store that claims to be finished but lacks an origin (or an
+    /// origin's forecasts) is refused before anything is copied: OUT is left as it was (not
+    /// even created), and the good copy of that shard then merges.
+    @Test func aShardIsCheckedBeforeItIsCopied() throws {
+        let arguments = ["backtest", "datasets/air_passengers_monthly.csv", "--models", "naive,drift", "--origins", "4"]
+        let shards = (0..<2).map { temporaryPath("good-\($0).db") }
+        for (i, db) in shards.enumerated() { #expect(try run(arguments + ["--shard", "\(i)/2", "--db", db]).code == 0) }
+        let lacking = temporaryPath("lacking.db"), stepless = temporaryPath("stepless.db")
+        for crafted in [lacking, stepless] { try FileManager.default.copyItem(atPath: shards[1], toPath: crafted) }
+        // Python's sqlite3 in autocommit mode, as another program would damage a store.
+        #expect(try shell("python3", "-c", "import sqlite3, sys; sqlite3.connect(sys.argv[1], isolation_level=None).execute(sys.argv[2])",
+                          lacking, "DELETE FROM origins WHERE origin = 4") == 0)
+        #expect(try shell("python3", "-c", "import sqlite3, sys; sqlite3.connect(sys.argv[1], isolation_level=None).execute(sys.argv[2])",
+                          stepless, "DELETE FROM forecasts WHERE origin = 4 AND step = 3 AND model = 'drift'") == 0)
+        let out = temporaryPath("out.db")
+        let refused = try run(["merge", "--db", out, shards[0], lacking])
+        #expect(refused.code == 65 && refused.err.contains("\(lacking): shard 1 of 2 holds 1 origins where the run's plan gives it 2 (it lacks series"),
+                "\(refused.err)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try run(["merge", "--db", out, shards[0]]).code == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        let steps = try run(["merge", "--db", out, stepless])
+        #expect(steps.code == 65 && steps.err.contains("drift forecasts of steps [1, 2, 4, 5"), "\(steps.err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == bytes)
+        let good = try run(["merge", "--db", out, shards[1]])
+        #expect(good.code == 0 && good.out.contains("walk-forward"), "\(good.err)")
+    }
+
+    /// Issue 29, family 4: eight merges into one new store at once all succeed (one begins the
+    /// run, the others find it), and the run ends complete with every shard.
+    @Test func eightMergesIntoOneNewStoreAtOnceAllSucceed() throws {
+        let arguments = ["backtest", "datasets/air_passengers_monthly.csv", "--models", "naive", "--origins", "8"]
+        let shards = (0..<8).map { temporaryPath("s\($0).db") }
+        for (i, db) in shards.enumerated() { #expect(try run(arguments + ["--shard", "\(i)/8", "--db", db]).code == 0) }
+        for round in 0..<3 {
+            let out = temporaryPath("together-\(round).db")
+            let processes = try shards.map { shard in
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+                    .appendingPathComponent("forecast")
+                process.arguments = ["merge", "--db", out, shard]
+                process.currentDirectoryURL = packageRoot
+                process.standardOutput = FileHandle.nullDevice
+                let err = Pipe()
+                process.standardError = err
+                try process.run()
+                return (process, err)
+            }
+            for (process, err) in processes {
+                process.waitUntilExit()
+                let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                #expect(process.terminationStatus == 0, "round \(round): \(message)")
+            }
+            let runs = try run(["query", "--db", out, "--format", "csv", "SELECT count(*), max(status) FROM runs"])
+            #expect(runs.out == "count(*),max(status)\n1,complete\n", "round \(round): \(runs.out)")
+            let merged = try run(["query", "--db", out, "--format", "csv", "SELECT count(*) FROM shards"])
+            #expect(merged.out.hasSuffix("\n8\n"), "\(merged.out)")
+        }
+    }
 }

@@ -62,6 +62,9 @@ public struct ConformalForecaster: Forecaster {
                                             reason: "for \(settings.windows) conformal origins \(settings.step) apart forecasting \(h) steps")
         }
         var model = make()
+        if let network = model as? RecurrentForecaster {
+            try RuleBook.check(RuleBook.Choices(network.configuration, conformal: true))
+        }
         do {
             try model.fit(series.prefix(first))
         } catch ForecastingError.tooShort(_, _, let needed, let reason) {

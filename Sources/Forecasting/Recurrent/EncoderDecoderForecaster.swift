@@ -115,9 +115,7 @@ public struct EncoderDecoderForecaster: Forecaster {
         if let steps { c.maxSteps = steps }
         let x = series.target, l = c.window
         let (windows, validation) = try c.directWindows(x, series: series.name)
-        guard c.quantiles.isEmpty else {
-            throw ForecastingError.invalidConfiguration("the encoder-decoder has no quantile head; use --mode many-to-one")
-        }
+        try RuleBook.check(RuleBook.Choices(c))
         guard c.calendar.isEmpty || series.timestamps != nil else {
             throw ForecastingError.invalidConfiguration("calendar features need a time column")
         }

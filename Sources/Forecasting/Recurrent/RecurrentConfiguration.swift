@@ -175,9 +175,8 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
               quantiles.allSatisfy({ $0 > 0 && $0 < 1 }) else {
             throw .invalidConfiguration("a rate or level out of range (learning rate \(learningRate), clip \(clipNorm), dropout \(dropout), quantiles \(quantiles))")
         }
-        guard !(stateful && mode == .encoderDecoder) else {
-            throw .invalidConfiguration("a stateful model is many-to-one or many-to-many, not encoder-decoder")
-        }
+        guard !(gaussian && !quantiles.isEmpty) else { throw .invalidConfiguration("choose --gaussian or --quantiles, not both") }
+        try RuleBook.check(RuleBook.Choices(self))
         // Sizes are bounded above, so these products fit an Int.
         let gates = cell.gates, features = 1 + covariates.count + 2 * calendar.count
         let perLayer = gates * hiddenSize * (max(features, hiddenSize) + hiddenSize + 2)
@@ -227,11 +226,58 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
 
     /// The scalings `auto` chooses among for this mode.
     public var normalizationCandidates: [Normalization] {
+        Self.normalizationCandidates(mode: mode, stateful: stateful, season: season)
+    }
+
+    /// The scalings `auto` chooses among for `mode` (stateful or not) and seasonal period
+    /// `season`; a scaling outside them is refused (`RuleBook`).
+    public static func normalizationCandidates(mode: Mode, stateful: Bool, season: Int) -> [Normalization] {
         switch mode {
         case .manyToOne where stateful: [.global]  // the state runs across windows: one scaling for all rows
         case .manyToOne: season > 1 ? [.windowSeasonal, .windowNaive, .global] : [.windowNaive, .global]
         case .manyToMany: [.global, .differences]
         case .encoderDecoder: [.windowNaive, .global]
+        }
+    }
+
+    /// What the network outputs per forecast step, and what its loss is.
+    public enum Head: Sendable, Equatable {
+        /// One value per step (the training loss of `loss`).
+        case point
+        /// One value per quantile level (pinball loss).
+        case quantiles([Double])
+        /// A mean and a scale per step (Gaussian negative log-likelihood); sampled paths give
+        /// the forecast and its intervals.
+        case gaussian
+
+        /// The flag that asks for it (`--quantiles`, `--gaussian`; none for a point head).
+        public var flag: String {
+            switch self {
+            case .point: ""
+            case .quantiles: "--quantiles"
+            case .gaussian: "--gaussian"
+            }
+        }
+
+        /// Its name in messages.
+        public var name: String {
+            switch self {
+            case .point: "point"
+            case .quantiles: "quantile"
+            case .gaussian: "Gaussian"
+            }
+        }
+    }
+
+    /// The head, from the stored `quantiles` and `gaussian` (the model file's keys).
+    public var head: Head {
+        get { gaussian ? .gaussian : quantiles.isEmpty ? .point : .quantiles(quantiles) }
+        set {
+            switch newValue {
+            case .point: (quantiles, gaussian) = ([], false)
+            case .quantiles(let levels): (quantiles, gaussian) = (levels, false)
+            case .gaussian: (quantiles, gaussian) = ([], true)
+            }
         }
     }
 

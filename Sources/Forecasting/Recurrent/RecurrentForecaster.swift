@@ -142,10 +142,8 @@ public enum RecurrentForecaster: Forecaster {
     /// the two window scalings.
     public mutating func fit(panel: [SeriesData]) throws {
         let c = configuration
+        try RuleBook.check(RuleBook.Choices(c, global: true))
         try c.validate()
-        guard c.strategy == .direct else {
-            throw ForecastingError.invalidConfiguration("a global model over several series is many-to-one and not stateful")
-        }
         let candidates = DirectForecaster.panelNormalizations(c)
         func train(_ model: inout RecurrentForecaster, _ steps: Int?, _ resuming: Bool) throws {
             guard case .direct(var direct) = model else { return }  // made from a direct configuration
@@ -316,6 +314,7 @@ extension RecurrentForecaster: WarmRefittable {
             for i in m.members.indices { m.members[i] = try m.members[i].warmRefitted(onPanel: panel, steps: steps) }
             model = .combination(m)
         case .statefulDirect, .sequence, .encoderDecoder:
+            try RuleBook.check(RuleBook.Choices(configuration, global: true))
             throw ForecastingError.invalidConfiguration("a global model over several series is many-to-one and not stateful")
         }
         return model

@@ -77,10 +77,7 @@ public struct SequenceForecaster: Forecaster {
         var c = configuration
         if let steps { c.maxSteps = steps }
         let l = c.window, x = series.target
-        guard c.covariates.isEmpty, c.quantiles.isEmpty, c.calendar.isEmpty else {
-            throw ForecastingError.invalidConfiguration(
-                "many-to-many forecasts feed predictions back, so they take no covariates, calendar features or quantile head; use --mode many-to-one")
-        }
+        try RuleBook.check(RuleBook.Choices(c))
         let needed = l + 3
         guard x.count >= needed else {
             throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
