@@ -33,6 +33,12 @@ public struct SeriesData: Sendable {
                    covariateNames: covariateNames, timestamps: timestamps.map { Array($0.prefix(count)) }, frequency: frequency)
     }
 
+    /// The last `count` values (the new rows of an update).
+    public func suffix(_ count: Int) -> SeriesData {
+        SeriesData(name: name, target: Array(target.suffix(count)), covariates: covariates.map { Array($0.suffix(count)) },
+                   covariateNames: covariateNames, timestamps: timestamps.map { Array($0.suffix(count)) }, frequency: frequency)
+    }
+
     /// The target and covariates of `frame`, missing values filled by `policy`.
     public init(frame: Frame, target: String, covariates: [String] = [], policy: MissingPolicy = .interpolate)
         throws(TimeSeriesError)

@@ -38,6 +38,6 @@ import TimeSeries
         #expect(try loaded.predict(horizon: 6) == (try model.predict(horizon: 6)))
         #expect(throws: ForecastingError.self) { try loaded.update(with: [1, 2]) }  // timestamps needed
         try loaded.update(with: Array(values[(n - 6)...]), timestamps: Array(stamps[(n - 6)...]))
-        #expect(try #require(loaded.asDirect).state.timestampHistory?.last == stamps[n - 1])
+        #expect(try #require(loaded.asDirect).state.series.timestampHistory?.last == stamps[n - 1])
     }
 }

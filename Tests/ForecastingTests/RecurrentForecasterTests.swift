@@ -101,7 +101,7 @@ import TimeSeries
         var a = RecurrentForecaster(configuration(.windowSeasonal)), b = RecurrentForecaster(configuration(.global))
         try a.fit(s.prefix(150))
         try b.fit(s.prefix(150))
-        let pair = RecurrentForecaster.combination(Combination([a, b]))
+        let pair = RecurrentForecaster(members: a.members + b.members)
         let both = try Forecast(averaging: [a.predict(horizon: 6), b.predict(horizon: 6)])
         #expect(try pair.predict(horizon: 6) == both)
         #expect(both.point != (try a.predict(horizon: 6)).point)
@@ -144,7 +144,7 @@ import TimeSeries
         var b = RecurrentForecaster(e)
         try a.fit(series())
         try b.fit(series())
-        let pair = RecurrentForecaster.combination(Combination([a, b]))
+        let pair = RecurrentForecaster(members: a.members + b.members)
         let path = temporaryPath("ed-pair.safetensors")
         try ModelFile(forecaster: pair, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
                       lastTimestamp: nil, provenance: [:]).write(to: path)
@@ -268,14 +268,14 @@ import TimeSeries
         try twice.update(with: Array(all[220..<235]))
         try twice.update(with: Array(all[235..<260]))
         func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 } }
-        #expect(close(once.state.hidden, twice.state.hidden))
+        #expect(close(once.state.extra.hidden, twice.state.extra.hidden))
         let f1 = try once.predict(horizon: 6).point, f2 = try twice.predict(horizon: 6).point
         #expect(zip(f1, f2).allSatisfy { abs($0 - $1) <= 1e-4 })
         var rerun = base
         rerun.warmUp(all)  // the trained network over the whole history, from a zero state
-        #expect(close(once.state.hidden, rerun.state.hidden))
-        #expect(abs(once.state.nextOutput - rerun.state.nextOutput) <= 1e-5)
-        #expect(once.state.observations == 260)
+        #expect(close(once.state.extra.hidden, rerun.state.extra.hidden))
+        #expect(abs(once.state.extra.nextOutput - rerun.state.extra.nextOutput) <= 1e-5)
+        #expect(once.state.series.observations == 260)
     }
 
     @Test func modelFileKeepsTheState() throws {

@@ -47,7 +47,7 @@ import TimeSeries
         #expect(model.configuration.normalization == .global && model.configuration.stateful)
         #expect(model.report.epochs > 0 && model.report.bestEpoch > 0)  // training improved on the start
         let state = try #require(model.asStatefulDirect).state
-        #expect(state.hidden.count == 10 && state.directOutput?.count == 6 && model.configuration.window == 13)
+        #expect(state.extra.hidden.count == 10 && state.extra.directOutput?.count == 6 && model.configuration.window == 13)
         let forecast = try model.predict(horizon: 6).point
         #expect(forecast.count == 6 && forecast.allSatisfy { $0 > 5 && $0 < 30 })
         #expect(throws: ForecastingError.self) { try model.predict(horizon: 7) }
@@ -82,17 +82,17 @@ import TimeSeries
         try once.update(with: whole.values, covariates: whole.covariates, timestamps: whole.stamps)
         try twice.update(with: first.values, covariates: first.covariates, timestamps: first.stamps)
         try twice.update(with: second.values, covariates: second.covariates, timestamps: second.stamps)
-        #expect(close(once.state.hidden, twice.state.hidden))
-        #expect(close(once.state.directOutput ?? [], twice.state.directOutput ?? []))
+        #expect(close(once.state.extra.hidden, twice.state.extra.hidden))
+        #expect(close(once.state.extra.directOutput ?? [], twice.state.extra.directOutput ?? []))
         let f1 = try once.predict(horizon: 6).point, f2 = try twice.predict(horizon: 6).point
         #expect(zip(f1, f2).allSatisfy { abs($0 - $1) <= 1e-4 })
         var rerun = base
         rerun.warmUp(all)
-        #expect(close(once.state.hidden, rerun.state.hidden))
-        #expect(close(once.state.directOutput ?? [], rerun.state.directOutput ?? []))
+        #expect(close(once.state.extra.hidden, rerun.state.extra.hidden))
+        #expect(close(once.state.extra.directOutput ?? [], rerun.state.extra.directOutput ?? []))
         let l = base.configuration.window  // 13: at least a season and one step
-        #expect(once.state.observations == 260 && once.state.history == Array(all.target.suffix(l)))
-        #expect(once.state.covariateHistory == [Array(all.covariates[0].suffix(l))])
+        #expect(once.state.series.observations == 260 && once.state.series.history == Array(all.target.suffix(l)))
+        #expect(once.state.series.covariateHistory == [Array(all.covariates[0].suffix(l))])
         // The new rows moved the forecast.
         #expect(try once.predict(horizon: 6).point != base.predict(horizon: 6).point)
         // New rows without the model's covariate are refused.

@@ -1,9 +1,9 @@
 @testable import Forecasting
 
-/// The strategy type inside a `RecurrentForecaster`, for tests of its own state.
+/// The strategy inside a one-member `RecurrentForecaster`, for tests of its own state.
 extension RecurrentForecaster {
-    var asDirect: DirectForecaster? { if case .direct(let m) = self { m } else { nil } }
-    var asStatefulDirect: StatefulDirectForecaster? { if case .statefulDirect(let m) = self { m } else { nil } }
-    var asSequence: SequenceForecaster? { if case .sequence(let m) = self { m } else { nil } }
-    var asEncoderDecoder: EncoderDecoderForecaster? { if case .encoderDecoder(let m) = self { m } else { nil } }
+    var asDirect: DirectForecaster? { members.count == 1 ? members[0] as? DirectForecaster : nil }
+    var asStatefulDirect: StatefulDirectForecaster? { members.count == 1 ? members[0] as? StatefulDirectForecaster : nil }
+    var asSequence: SequenceForecaster? { members.count == 1 ? members[0] as? SequenceForecaster : nil }
+    var asEncoderDecoder: EncoderDecoderForecaster? { members.count == 1 ? members[0] as? EncoderDecoderForecaster : nil }
 }

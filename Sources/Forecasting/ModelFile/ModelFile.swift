@@ -130,7 +130,7 @@ public struct ModelFile {
         // A combination: its first member as a single model, the other members' tensors
         // under `members.K.` and their configuration and state in metadata `members` (K
         // counts from 1, in that array's order).
-        let models = forecaster.models
+        let models = forecaster.members
         let (state, networkTensors) = try Self.parts(of: models[0], json: { try json($0) })
         metadata["config"] = try json(models[0].configuration)
         metadata["state"] = state
@@ -147,77 +147,38 @@ public struct ModelFile {
         try SafeTensors.write(SafeTensors.File(tensors: tensors, metadata: metadata), to: path)
     }
 
-    /// A single-strategy model's state (JSON) and tensors: PyTorch's names; an
-    /// encoder-decoder as a module with `encoder` and `decoder` recurrent layers and a `head`.
-    private static func parts(of model: RecurrentForecaster, json: (any Encodable) throws -> String) throws
+    /// A single-strategy model's state (JSON) and tensors (`RecurrentStrategy.tensors`:
+    /// PyTorch's names; an encoder-decoder as a module with `encoder` and `decoder` recurrent
+    /// layers and a `head`).
+    private static func parts<S: RecurrentStrategy>(of strategy: S, json: (any Encodable) throws -> String) throws
         -> (state: String, tensors: [String: SafeTensors.Tensor])
     {
-        func fitted(_ network: RecurrentNetwork?) throws -> RecurrentNetwork {
-            guard let network else { throw ForecastingError.notFitted(model: model.name) }
-            return network
-        }
-        switch model {
-        case .direct(let m): return (try json(m.state), try fitted(m.network).namedTensors)
-        case .statefulDirect(let m): return (try json(m.state), try fitted(m.network).namedTensors)
-        case .sequence(let m): return (try json(m.state), try fitted(m.network).namedTensors)
-        case .encoderDecoder(let m):
-            var tensors: [String: SafeTensors.Tensor] = [:]
-            for (name, tensor) in try fitted(m.network).namedTensors where name.hasPrefix("rnn.") {
-                tensors["encoder." + name.dropFirst(4)] = tensor
-            }
-            for (name, tensor) in try fitted(m.decoder).namedTensors {
-                tensors[name.hasPrefix("rnn.") ? "decoder." + name.dropFirst(4) : name] = tensor
-            }
-            return (try json(m.state), tensors)
-        case .combination: preconditionFailure("ModelFile.parts: a combination's members are single models")
-        }
+        (try json(strategy.state), try strategy.tensors())
     }
 
     /// A single-strategy model of `c` from its state (metadata `state`, or member `member`'s
     /// in metadata `members`) and its tensors (names as `parts` writes them, a member's
-    /// without its prefix): sizes checked by `load`, the state by its `validate`.
+    /// without its prefix): the strategy serving `c` decodes its state and checks it before
+    /// any network is loaded (`init(configuration:state:tensors:source:)`).
     private static func single(_ c: RecurrentConfiguration, member: Int?, tensors: [String: SafeTensors.Tensor],
-                               file: SafeTensors.File, path: String) throws -> RecurrentForecaster {
+                               file: SafeTensors.File, path: String) throws -> any RecurrentStrategy {
         let key = member == nil ? "state" : "members"
-        func checked<S: Decodable>(_ type: S.Type, _ validate: (S) throws(ForecastingError) -> Void) throws -> S {
-            let decoded = if let member {
-                try metadata([MemberState<S>].self, "members", in: file, path: path)[member].state
+        guard let type = RecurrentForecaster.strategy(serving: c) else {
+            throw ForecastingError.badModelFile(path: path, reason: "metadata \"config\": no strategy serves \(c.modeDescription)")
+        }
+        func open<S: RecurrentStrategy>(_ type: S.Type) throws -> S {
+            let state = if let member {
+                try metadata([MemberState<FittedState<S.Extra>>].self, "members", in: file, path: path)[member].state
             } else {
-                try metadata(S.self, "state", in: file, path: path)
+                try metadata(FittedState<S.Extra>.self, "state", in: file, path: path)
             }
-            do { try validate(decoded) } catch {
-                throw ForecastingError.badModelFile(path: path, reason: "metadata \"\(key)\": \(error)")
+            do {
+                return try S(configuration: c, state: state, tensors: tensors, source: path)
+            } catch ForecastingError.invalidConfiguration(let reason) {
+                throw ForecastingError.badModelFile(path: path, reason: "metadata \"\(key)\": \(reason)")
             }
-            return decoded
         }
-        let network = c.makeNetwork()
-        switch c.strategy {
-        case .direct:
-            let s = try checked(DirectForecaster.FittedState.self) { (s) throws(ForecastingError) in try s.validate(c) }
-            try network.load(tensors, source: path)
-            return .direct(DirectForecaster(configuration: c, network: network, state: s))
-        case .statefulDirect:
-            let s = try checked(StatefulDirectForecaster.FittedState.self) { (s) throws(ForecastingError) in try s.validate(c) }
-            try network.load(tensors, source: path)
-            return .statefulDirect(StatefulDirectForecaster(configuration: c, network: network, state: s))
-        case .sequence, .statefulSequence:
-            let s = try checked(SequenceForecaster.FittedState.self) { (s) throws(ForecastingError) in try s.validate(c) }
-            try network.load(tensors, source: path)
-            return .sequence(SequenceForecaster(configuration: c, network: network, state: s))
-        case .encoderDecoder:
-            let s = try checked(EncoderDecoderForecaster.FittedState.self) { (s) throws(ForecastingError) in try s.validate(c) }
-            let decoder = EncoderDecoderForecaster.makeDecoder(c)
-            var encoderTensors = network.namedTensors.filter { $0.key.hasPrefix("head.") }  // unused head, as made
-            var decoderTensors: [String: SafeTensors.Tensor] = [:]
-            for (name, tensor) in tensors {
-                if name.hasPrefix("encoder.") { encoderTensors["rnn." + name.dropFirst(8)] = tensor }
-                if name.hasPrefix("decoder.") { decoderTensors["rnn." + name.dropFirst(8)] = tensor }
-                if name.hasPrefix("head.") { decoderTensors[name] = tensor }
-            }
-            try network.load(encoderTensors, source: path)
-            try decoder.load(decoderTensors, source: path)
-            return .encoderDecoder(EncoderDecoderForecaster(configuration: c, network: network, decoder: decoder, state: s))
-        }
+        return try open(type)
     }
 
     /// The JSON value of metadata `key` of `file`.
@@ -303,8 +264,9 @@ public struct ModelFile {
             let configurations = try decode([MemberConfiguration].self, "members").map(\.config)
             for (k, member) in configurations.enumerated() {
                 try checked(member, "members")
-                guard member.covariates == configuration.covariates, member.horizon == configuration.horizon,
-                      member.strategy == configuration.strategy else {
+                let sameStrategy = RecurrentForecaster.strategy(serving: member).map(ObjectIdentifier.init)
+                    == RecurrentForecaster.strategy(serving: configuration).map(ObjectIdentifier.init)
+                guard member.covariates == configuration.covariates, member.horizon == configuration.horizon, sameStrategy else {
                     throw bad("metadata \"members\": member \(k + 1) has other covariates, another horizon or another strategy than the model")
                 }
                 let prefix = "members.\(k + 1)."
@@ -315,7 +277,7 @@ public struct ModelFile {
                 models.append(try Self.single(member, member: k, tensors: memberTensors, file: file, path: path))
             }
         }
-        let forecaster = models.count == 1 ? models[0] : .combination(Combination(models))
+        let forecaster = RecurrentForecaster(members: models)
         self.init(forecaster: forecaster,
                   target: data.target, covariates: data.covariates, frequency: frequency,
                   timestampStyle: data.timestampStyle,

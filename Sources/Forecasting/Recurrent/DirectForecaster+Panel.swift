@@ -6,16 +6,29 @@ import TimeSeries
 /// levels and units share it (per-series scaling), and each series keeps its own history
 /// to forecast from.
 extension DirectForecaster {
-    /// What the model keeps per series of a panel.
+    /// What the model keeps per series of a panel: its name and its rows (`SeriesState`),
+    /// encoded flat as one object per series.
     public struct SeriesHistory: Sendable, Codable, Equatable {
         public var name: String
-        public var history: [Double]
-        public var covariateHistory: [[Double]]
-        public var timestampHistory: [Timestamp]?
-        public var covariateScalers: [Scaler]
-        public var fallbackScale: Double
-        public var lastValue: Double
-        public var observations: Int
+        public var series: SeriesState
+
+        public init(name: String, series: SeriesState) {
+            self.name = name
+            self.series = series
+        }
+
+        private enum CodingKeys: String, CodingKey { case name }
+
+        public init(from decoder: any Decoder) throws {
+            name = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .name)
+            series = try SeriesState(from: decoder)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try series.encode(to: encoder)
+        }
     }
 
     /// The scalings a global model may take: each window scales itself.
@@ -26,8 +39,9 @@ extension DirectForecaster {
     /// Trains one network on every series of `panel` with the configured scaling; the last
     /// 10% of each series' windows (at most `validationWindows`), in time order, validate. `steps` and `start` as for
     /// one series.
-    mutating func fit(panel: [SeriesData], steps: Int? = nil, start: TrainingStart = .fresh) throws {
+    public mutating func fit(panel: [SeriesData], steps: Int?, start: TrainingStart) throws {
         var c = configuration
+        try RuleBook.check(RuleBook.Choices(c, global: true))
         if let steps { c.maxSteps = steps }
         guard let first = panel.first else {
             throw ForecastingError.invalidConfiguration("no series to train on")
@@ -44,12 +58,12 @@ extension DirectForecaster {
         }
         let encoders = panelEncoders(panel)
         try trainDirect(panel, encoders: encoders, configuration: c, start: start)
-        state.seriesHistories = zip(panel, encoders).map { s, encoder in
-            SeriesHistory(name: s.name, history: Array(s.target.suffix(c.window)),
-                          covariateHistory: s.covariates.map { Array($0.suffix(c.window)) },
-                          timestampHistory: c.calendar.isEmpty ? nil : s.timestamps.map { Array($0.suffix(c.window)) },
-                          covariateScalers: encoder.covariateScalers, fallbackScale: encoder.fallbackScale,
-                          lastValue: s.target.last ?? 0, observations: s.target.count)
+        state.extra.seriesHistories = try zip(panel, encoders).map { s, encoder in
+            var rows = SeriesState()
+            rows.keep(encoder)
+            rows.globalScaler = Scaler(kind: .identity, center: 0, scale: 1)  // windows scale themselves
+            try rows.take(s, c)
+            return SeriesHistory(name: s.name, series: rows)
         }
     }
 
@@ -68,7 +82,7 @@ extension DirectForecaster {
     /// The validation MAE over all series of `panel` (each in its units, divided by its
     /// seasonal MAE so series of any size weigh alike): every series' validation windows
     /// through the shared network in batches.
-    func validationError(panel: [SeriesData]) -> Double {
+    public func validationError(panel: [SeriesData]) -> Double {
         guard let network else { return .infinity }
         let c = configuration
         var windows: [(series: Int, end: Int)] = []
@@ -83,23 +97,18 @@ extension DirectForecaster {
     }
 
     /// The names of the series of a global model (empty for a single-series model).
-    public var seriesNames: [String] { state.seriesHistories.map(\.name) }
+    public var seriesNames: [String] { state.extra.seriesHistories.map(\.name) }
 
     /// The forecaster for one series of a global model: the shared network with that
-    /// series' history.
-    public func forecaster(forSeries name: String) throws -> DirectForecaster {
-        guard let entry = state.seriesHistories.first(where: { $0.name == name }) else {
+    /// series' rows.
+    public func forSeries(_ name: String) throws -> DirectForecaster {
+        guard let entry = state.extra.seriesHistories.first(where: { $0.name == name }) else {
             throw ForecastingError.invalidConfiguration("the model has no series \"\(name)\"; it has \(seriesNames.joined(separator: ", "))")
         }
         var view = self
-        view.state.history = entry.history
-        view.state.covariateHistory = entry.covariateHistory
-        view.state.timestampHistory = entry.timestampHistory
-        view.state.fallbackScale = entry.fallbackScale
-        view.state.covariateScalers = entry.covariateScalers
-        view.state.lastValue = entry.lastValue
-        view.state.observations = entry.observations
-        view.state.seriesHistories = []
+        view.state.series = entry.series
+        view.state.series.globalScaler = state.series.globalScaler
+        view.state.extra.seriesHistories = []
         return view
     }
 }

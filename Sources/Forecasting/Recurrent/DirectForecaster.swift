@@ -8,97 +8,71 @@ import TimeSeries
 /// training it *is* seasonal naive; early stopping restores the best weights by validation
 /// loss, counting that starting point. One series, or every series of a panel with one
 /// network (`fit(panel:)`, in `DirectForecaster+Panel.swift`).
-public struct DirectForecaster: Forecaster {
+public struct DirectForecaster: RecurrentStrategy {
     public let configuration: RecurrentConfiguration
-    public var name: String { ModelKind(cell: configuration.cell).rawValue }
     /// The trained network (nil before `fit`).
     public internal(set) var network: RecurrentNetwork?
-    /// What training did: epochs run, the best epoch and its validation loss.
-    public var report: TrainingReport {
-        get { state.report }
-        set { state.report = newValue }
-    }
-    /// Training progress for training in parts (the `auto` search); not saved.
-    var training = TrainingParts()
-    /// What the fitted model keeps besides its weights (the model file's metadata `state`).
-    public struct FittedState: Sendable, Codable, Equatable, WindowState {
-        public var history: [Double] = []
-        public var covariateHistory: [[Double]] = []
-        public var timestampHistory: [Timestamp]?
-        public var lastValue = 0.0
-        public var observations = 0
-        public var fallbackScale = 1.0
-        public var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
-        public var covariateScalers: [Scaler] = []
-        public var report = TrainingReport()
-        /// The data's grid (`Frequency.code`).
-        public var frequencyCode = "index"
-        /// A global model's series, each with the history it forecasts from.
+    /// What a direct model keeps of its own: a global model's series, each with the rows it
+    /// forecasts from (empty for a one-series model).
+    public struct Extra: Sendable, Codable, Equatable {
         public var seriesHistories: [SeriesHistory] = []
-
-        /// Throws unless the state can be forecast from (a decoded model file's).
-        func validate(_ c: RecurrentConfiguration) throws(ForecastingError) {
-            if seriesHistories.isEmpty || !history.isEmpty { try validateRows(c) }
-            for series in seriesHistories {
-                let name = "series \"\(series.name)\""
-                try FittedStateCheck.observations(series.observations, name: name)
-                try FittedStateCheck.rows(name, series.history, covariates: series.covariateHistory,
-                                          timestamps: series.timestampHistory, scalers: series.covariateScalers,
-                                          fallbackScale: series.fallbackScale, lastValue: series.lastValue,
-                                          needed: c.window, c)
-            }
-        }
     }
-
-    public internal(set) var state = FittedState()
-    /// Called after every training epoch (for a progress bar); not saved.
+    public var state = FittedState(extra: Extra())
     public var progress: (@Sendable (TrainingProgress) -> Void)?
+    public var training = TrainingParts()
+
+    public static func serves(_ c: RecurrentConfiguration) -> Bool { c.mode == .manyToOne && !c.stateful }
 
     /// An unfitted forecaster with this configuration (many-to-one, not stateful).
     public init(_ configuration: RecurrentConfiguration) {
-        precondition(configuration.strategy == .direct, "DirectForecaster: the configuration is \(configuration.strategy)")
+        precondition(Self.serves(configuration), "DirectForecaster: the configuration is \(configuration.modeDescription)")
         self.configuration = configuration
     }
 
-    /// A fitted forecaster from saved parts (a model file).
-    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, state: FittedState) {
+    public init(configuration: RecurrentConfiguration, state: FittedState<Extra>, tensors: [String: SafeTensors.Tensor],
+                source: String) throws {
         self.init(configuration)
+        let c = configuration
+        if state.extra.seriesHistories.isEmpty || !state.series.history.isEmpty { try state.series.validate(c) }
+        for series in state.extra.seriesHistories {
+            try series.series.validate(c, name: "series \"\(series.name)\"")
+        }
+        let network = c.makeNetwork()
+        try network.load(tensors, source: source)
         self.network = network
         self.state = state
     }
 
+    public var networks: [RecurrentNetwork] {
+        get { network.map { [$0] } ?? [] }
+        set { network = newValue.first }
+    }
+
+    public func tensors() throws -> [String: SafeTensors.Tensor] {
+        try requireFitted()
+        return network?.namedTensors ?? [:]
+    }
+
     /// The window encoder of this model's fitted scalings (kept in `state`).
     var encoder: WindowEncoder {
-        get { state.encoder(configuration) }
-        set { state.keep(newValue) }
+        get { state.series.encoder(configuration) }
+        set { state.series.keep(newValue) }
     }
 
     /// Forecasts from the end of `series` instead of the end of the training history:
     /// the last L values become the next window (no retraining).
     public mutating func condition(on series: SeriesData) throws {
-        try state.take(series, configuration)
-    }
-
-    public mutating func fit(_ series: SeriesData) throws {
-        try fit(series, steps: nil, start: .fresh)
+        try state.series.take(series, configuration)
     }
 
     /// Fits with the configured scaling: `steps` replaces `maxSteps` for this call, and
     /// `start` says whether training starts from new networks or the fitted ones.
-    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
-        var c = configuration
-        if let steps { c.maxSteps = steps }
-        _ = try c.directWindows(series.target, series: series.name)  // long enough (the first error a short series gets)
-        guard c.calendar.isEmpty || series.timestamps != nil else {
-            throw ForecastingError.invalidConfiguration("calendar features need a time column")
-        }
-        guard series.covariates.count == c.covariates.count else {
-            throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
-        }
-        state.frequencyCode = series.frequency.code
+    public mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
+        _ = try configuration.directWindows(series.target, series: series.name)  // long enough (the first error a short series gets)
+        let c = try beginFit(series, steps: steps)
         encoder = .fitted(c, to: series)
         try trainDirect([series], encoders: [encoder], configuration: c, start: start)
-        try state.take(series, c)
+        try state.series.take(series, c)
     }
 
     /// The one windowed training of the direct network, for one series or every series of
@@ -148,7 +122,7 @@ public struct DirectForecaster: Forecaster {
 
     /// Mean absolute error, in the series' units, of the forecasts for the validation
     /// windows (the last samples, which training did not fit on).
-    func validationError(_ series: SeriesData) -> Double {
+    public func validationError(_ series: SeriesData) -> Double {
         guard let network else { return .infinity }
         let c = configuration, l = c.window, x = series.target
         guard let samples = try? c.directWindows(x, series: series.name).windows.count else { return .infinity }
@@ -196,10 +170,11 @@ public struct DirectForecaster: Forecaster {
         return outputs
     }
 
-    public func predict(horizon: Int) throws -> Forecast {
+    public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         try configuration.checkDirectHorizon(horizon)
-        let (input, scaling) = encoder.encode(state.history, state.covariateHistory, state.timestampHistory, end: state.history.count)
+        let rows = state.series
+        let (input, scaling) = encoder.encode(rows.history, rows.covariateHistory, rows.timestampHistory, end: rows.history.count)
         let output = network.forward(input, batch: 1, steps: configuration.window, differentiable: false)
         return configuration.directForecast(output[...], scaling: scaling, horizon: horizon)
     }
@@ -207,14 +182,15 @@ public struct DirectForecaster: Forecaster {
     /// Forecasts of forecasters that share one network and configuration (the series of a
     /// global model) in one inference pass (`forwardWindows`, whose rows do not depend on
     /// each other: the same numbers as one by one); nil when they do not share one.
-    static func predict(sharing forecasters: [DirectForecaster], horizon: Int) throws -> [Forecast]? {
+    public static func predict(sharing forecasters: [DirectForecaster], horizon: Int) throws -> [Forecast]? {
         guard let first = forecasters.first, let network = first.network,
               forecasters.allSatisfy({ $0.network === network && $0.configuration == first.configuration })
         else { return nil }
         let c = first.configuration
         try c.checkDirectHorizon(horizon)
         let encoded = forecasters.map { f in
-            f.encoder.encode(f.state.history, f.state.covariateHistory, f.state.timestampHistory, end: f.state.history.count)
+            f.encoder.encode(f.state.series.history, f.state.series.covariateHistory, f.state.series.timestampHistory,
+                             end: f.state.series.history.count)
         }
         let outputs = forwardWindows(network, encoded.map(\.input), steps: c.window)
         return zip(encoded, outputs).map { c.directForecast($1, scaling: $0.scaling, horizon: horizon) }
@@ -223,20 +199,20 @@ public struct DirectForecaster: Forecaster {
     /// Takes new observations after the history (NaN: carry the last value), with the
     /// covariates' values of the same rows and their timestamps when the model uses
     /// calendar features: the input window slides over them.
-    public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
-        guard network != nil else { throw ForecastingError.notFitted(model: name) }
-        guard !values.isEmpty else { return }
-        guard state.seriesHistories.isEmpty else {
+    public mutating func update(with rows: SeriesData) throws {
+        try requireFitted()
+        guard !rows.target.isEmpty else { return }
+        guard state.extra.seriesHistories.isEmpty else {
             throw ForecastingError.invalidConfiguration("a global model updates one series at a time: forecaster(forSeries:) first")
         }
-        let rows = try state.checkedNewRows(values, covariates: covariates, timestamps: timestamps, configuration)
-        state.append(rows.values, covariates: rows.covariates, timestamps: timestamps, configuration)
+        let checked = try state.series.checkedNewRows(rows, configuration)
+        state.series.append(checked.values, covariates: checked.covariates, timestamps: rows.timestamps, configuration)
     }
 
     /// The gradient-flow report of the fitted network on `series`: ||dLoss/dx_t|| for
     /// every input step t = 1...L, over the last `windows` training windows of the series
     /// (the training loss).
-    public func gradientFlow(on series: SeriesData, windows: Int = 64) throws -> [Double] {
+    public func gradientFlow(on series: SeriesData, windows: Int) throws -> [Double] {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         let c = configuration, l = c.window, x = series.target
         guard x.count >= l + c.horizon else {

@@ -5,68 +5,74 @@ import TimeSeries
 /// Encoder-decoder forecasting: the encoder reads the window (scaled by its
 /// `WindowEncoder`), its final state starts the decoder, which emits one step at a time from
 /// the previous value and the calendar features of the step it forecasts.
-public struct EncoderDecoderForecaster: Forecaster {
+public struct EncoderDecoderForecaster: RecurrentStrategy {
     public let configuration: RecurrentConfiguration
-    public var name: String { ModelKind(cell: configuration.cell).rawValue }
     /// The encoder (its head is unused) and the decoder (nil before `fit`).
     public internal(set) var network: RecurrentNetwork?
     public internal(set) var decoder: RecurrentNetwork?
-    public var report: TrainingReport {
-        get { state.report }
-        set { state.report = newValue }
-    }
-    var training = TrainingParts()
-    /// What the fitted model keeps besides its weights (the model file's metadata `state`).
-    public struct FittedState: Sendable, Codable, Equatable, WindowState {
-        public var history: [Double] = []
-        public var covariateHistory: [[Double]] = []
-        public var timestampHistory: [Timestamp]?
-        public var lastValue = 0.0
-        public var observations = 0
-        public var fallbackScale = 1.0
-        public var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
-        public var covariateScalers: [Scaler] = []
-        public var report = TrainingReport()
-        /// The data's grid (`Frequency.code`), to date future steps for calendar features.
-        public var frequencyCode = "index"
-
-        func validate(_ c: RecurrentConfiguration) throws(ForecastingError) { try validateRows(c) }
-    }
-
-    public internal(set) var state = FittedState()
+    public var state = FittedState(extra: NoExtra())
     public var progress: (@Sendable (TrainingProgress) -> Void)?
+    public var training = TrainingParts()
+
+    public static func serves(_ c: RecurrentConfiguration) -> Bool { c.mode == .encoderDecoder }
 
     public init(_ configuration: RecurrentConfiguration) {
-        precondition(configuration.mode == .encoderDecoder, "EncoderDecoderForecaster: the configuration is \(configuration.strategy)")
+        precondition(Self.serves(configuration), "EncoderDecoderForecaster: the configuration is \(configuration.modeDescription)")
         self.configuration = configuration
     }
 
-    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, decoder: RecurrentNetwork, state: FittedState) {
+    /// The model file holds it as one module: the encoder's recurrent layers under
+    /// `encoder.`, the decoder's under `decoder.`, the decoder's head as `head.`.
+    public init(configuration: RecurrentConfiguration, state: FittedState<NoExtra>, tensors: [String: SafeTensors.Tensor],
+                source: String) throws {
         self.init(configuration)
+        let c = configuration
+        try state.series.validate(c)
+        let network = c.makeNetwork(), decoder = Self.makeDecoder(c)
+        var encoderTensors = network.namedTensors.filter { $0.key.hasPrefix("head.") }  // unused head, as made
+        var decoderTensors: [String: SafeTensors.Tensor] = [:]
+        for (name, tensor) in tensors {
+            if name.hasPrefix("encoder.") { encoderTensors["rnn." + name.dropFirst(8)] = tensor }
+            if name.hasPrefix("decoder.") { decoderTensors["rnn." + name.dropFirst(8)] = tensor }
+            if name.hasPrefix("head.") { decoderTensors[name] = tensor }
+        }
+        try network.load(encoderTensors, source: source)
+        try decoder.load(decoderTensors, source: source)
         self.network = network
         self.decoder = decoder
         self.state = state
     }
 
+    public var networks: [RecurrentNetwork] {
+        get { [network, decoder].compactMap { $0 } }
+        set { (network, decoder) = newValue.count == 2 ? (newValue[0], newValue[1]) : (nil, nil) }
+    }
+
+    public func tensors() throws -> [String: SafeTensors.Tensor] {
+        guard let network, let decoder else { throw ForecastingError.notFitted(model: name) }
+        var tensors: [String: SafeTensors.Tensor] = [:]
+        for (name, tensor) in network.namedTensors where name.hasPrefix("rnn.") { tensors["encoder." + name.dropFirst(4)] = tensor }
+        for (name, tensor) in decoder.namedTensors {
+            tensors[name.hasPrefix("rnn.") ? "decoder." + name.dropFirst(4) : name] = tensor
+        }
+        return tensors
+    }
+
     var encoder: WindowEncoder {
-        get { state.encoder(configuration) }
-        set { state.keep(newValue) }
+        get { state.series.encoder(configuration) }
+        set { state.series.keep(newValue) }
     }
 
     public mutating func condition(on series: SeriesData) throws {
-        try state.take(series, configuration)
-    }
-
-    public mutating func fit(_ series: SeriesData) throws {
-        try fit(series, steps: nil, start: .fresh)
+        try state.series.take(series, configuration)
     }
 
     /// Takes new observations after the history: the input window slides over them.
-    public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
-        guard network != nil else { throw ForecastingError.notFitted(model: name) }
-        guard !values.isEmpty else { return }
-        let rows = try state.checkedNewRows(values, covariates: covariates, timestamps: timestamps, configuration)
-        state.append(rows.values, covariates: rows.covariates, timestamps: timestamps, configuration)
+    public mutating func update(with rows: SeriesData) throws {
+        try requireFitted()
+        guard !rows.target.isEmpty else { return }
+        let checked = try state.series.checkedNewRows(rows, configuration)
+        state.series.append(checked.values, covariates: checked.covariates, timestamps: rows.timestamps, configuration)
     }
 
     static func decoderFeatureCount(_ c: RecurrentConfiguration) -> Int { 1 + 2 * c.calendar.count }
@@ -110,19 +116,10 @@ public struct EncoderDecoderForecaster: Forecaster {
     }
 
     /// Fits with the configured scaling; `steps` and `start` as for `DirectForecaster`.
-    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
-        var c = configuration
-        if let steps { c.maxSteps = steps }
-        let x = series.target, l = c.window
-        let (windows, validation) = try c.directWindows(x, series: series.name)
-        try RuleBook.check(RuleBook.Choices(c))
-        guard c.calendar.isEmpty || series.timestamps != nil else {
-            throw ForecastingError.invalidConfiguration("calendar features need a time column")
-        }
-        guard series.covariates.count == c.covariates.count else {
-            throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
-        }
-        state.frequencyCode = series.frequency.code
+    public mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
+        let (windows, validation) = try configuration.directWindows(series.target, series: series.name)
+        let c = try beginFit(series, steps: steps)
+        let l = c.window
         let fitted = network != nil && decoder != nil
         let resume = start == .resume && fitted
         if start == .fresh || !fitted {
@@ -139,7 +136,7 @@ public struct EncoderDecoderForecaster: Forecaster {
             return EncoderDecoderSample(encoder: input, teacher: teacher, target: target)
         }
         report = try train(samples, validation: validation, series: series, configuration: c, resuming: resume)
-        try state.take(series, c)
+        try state.series.take(series, c)
     }
 
     /// Runs encoder and decoder on one window, feeding each forecast back: scaled outputs.
@@ -164,15 +161,15 @@ public struct EncoderDecoderForecaster: Forecaster {
         return outputs
     }
 
-    public func predict(horizon: Int) throws -> Forecast {
+    public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
         let c = configuration
         guard network != nil, decoder != nil else { throw ForecastingError.notFitted(model: name) }
         guard horizon <= c.horizon else {
             throw ForecastingError.invalidConfiguration("the encoder-decoder forecasts \(c.horizon) steps; \(horizon) were asked")
         }
-        let history = state.history
-        let (input, scaling) = encoder.encode(history, state.covariateHistory, state.timestampHistory, end: history.count)
-        let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: state.timestampHistory,
+        let rows = state.series, history = rows.history
+        let (input, scaling) = encoder.encode(history, rows.covariateHistory, rows.timestampHistory, end: history.count)
+        let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: rows.timestampHistory,
                                      frequency: Frequency(code: state.frequencyCode) ?? .index, end: history.count)
         let z = decode(encoderInput: input, calendar: calendar, batch: 1)
         return Forecast(point: (0..<horizon).map { scaling.center + scaling.scale * Double(z[$0]) })
@@ -180,7 +177,7 @@ public struct EncoderDecoderForecaster: Forecaster {
 
     /// Mean absolute error, in the series' units, of the free-running forecasts for the
     /// validation windows.
-    func validationError(_ series: SeriesData) -> Double {
+    public func validationError(_ series: SeriesData) -> Double {
         let c = configuration, l = c.window, x = series.target
         guard network != nil, let samples = try? c.directWindows(x, series: series.name).windows.count else { return .infinity }
         var total = 0.0, count = 0

@@ -192,37 +192,12 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         }
     }
 
-    /// The forecasting strategies, the one list: what `mode` and `stateful` select together.
-    public enum Strategy: Sendable, CaseIterable {
-        /// Many-to-one: a window in, H values out (direct).
-        case direct
-        /// Many-to-one with the state carried across windows, kept after the history.
-        case statefulDirect
-        /// Many-to-many: teacher-forced training, recursive forecasts.
-        case sequence
-        /// Many-to-many with the state carried across windows, kept after the history.
-        case statefulSequence
-        /// An encoder over the window, a decoder over the H steps.
-        case encoderDecoder
-
-        /// Whether the strategy keeps a state after the history (`update` advances it).
-        public var isStateful: Bool { self == .statefulDirect || self == .statefulSequence }
-    }
-
     /// The network's outputs per forecast step: a Gaussian head's mean and scale, a quantile
     /// head's levels, or the point.
     public var outputsPerStep: Int { gaussian ? 2 : max(quantiles.count, 1) }
 
-    /// The strategy of this configuration (`validate` refuses a stateful encoder-decoder).
-    public var strategy: Strategy {
-        switch (mode, stateful) {
-        case (.manyToOne, false): .direct
-        case (.manyToOne, true): .statefulDirect
-        case (.manyToMany, false): .sequence
-        case (.manyToMany, true): .statefulSequence
-        case (.encoderDecoder, _): .encoderDecoder
-        }
-    }
+    /// The mode and statefulness, as a flag would say them: `many-to-one`, `many-to-many stateful`.
+    public var modeDescription: String { mode.rawValue + (stateful ? " stateful" : "") }
 
     /// The scalings `auto` chooses among for this mode.
     public var normalizationCandidates: [Normalization] {

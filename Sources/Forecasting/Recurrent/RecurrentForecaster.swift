@@ -1,114 +1,71 @@
 import Neural
 import TimeSeries
 
-/// A recurrent network forecaster (RNN, GRU or LSTM): one of the strategies, chosen by the
-/// configuration's mode and `stateful` (`RecurrentConfiguration.Strategy`), or a
-/// `Combination` of fitted ones (what `auto` scaling builds). Each strategy is its own type
-/// with its own fitted state; this type is what the registry makes, the model file holds and
-/// the command line uses.
-public enum RecurrentForecaster: Forecaster {
-    case direct(DirectForecaster)
-    case statefulDirect(StatefulDirectForecaster)
-    case sequence(SequenceForecaster)
-    case encoderDecoder(EncoderDecoderForecaster)
-    case combination(Combination)
+/// A recurrent network forecaster (RNN, GRU or LSTM): what the registry makes, the model
+/// file holds and the command line uses. It holds one fitted strategy, or several of one
+/// kind whose forecasts it averages with equal weights (what `auto` scaling builds from the
+/// scalings that validate close to the best, `ScalingSearch`), and runs them through the
+/// `RecurrentStrategy` contract alone: the strategy of a configuration is the registered one
+/// that serves it (`strategies`).
+public struct RecurrentForecaster: Forecaster {
+    /// The strategies, the one list: each configuration is served by the first that says so.
+    /// A new strategy is one file and its line here.
+    static let strategies: [any RecurrentStrategy.Type] = [
+        DirectForecaster.self, StatefulDirectForecaster.self, SequenceForecaster.self, EncoderDecoderForecaster.self,
+    ]
+
+    /// The strategy type serving `configuration`; nil when none does (none today: every
+    /// mode, stateful or not, has one; the rule book refuses what they cannot do).
+    static func strategy(serving configuration: RecurrentConfiguration) -> (any RecurrentStrategy.Type)? {
+        strategies.first { $0.serves(configuration) }
+    }
+
+    /// The fitted (or unfitted) strategies whose forecasts are averaged: one, or the members
+    /// of a combination (the first validated best; its report holds the search's probes).
+    public internal(set) var members: [any RecurrentStrategy]
 
     /// An unfitted forecaster of `configuration`'s strategy.
     public init(_ configuration: RecurrentConfiguration) {
-        switch configuration.strategy {
-        case .direct: self = .direct(DirectForecaster(configuration))
-        case .statefulDirect: self = .statefulDirect(StatefulDirectForecaster(configuration))
-        case .sequence, .statefulSequence: self = .sequence(SequenceForecaster(configuration))
-        case .encoderDecoder: self = .encoderDecoder(EncoderDecoderForecaster(configuration))
+        // Every mode has a strategy (the list above covers `Mode.allCases`, stateful or not).
+        guard let type = Self.strategy(serving: configuration) else {
+            preconditionFailure("RecurrentForecaster: no strategy serves \(configuration.mode.rawValue)")
         }
+        members = [type.init(configuration)]
     }
 
-    public var configuration: RecurrentConfiguration {
-        switch self {
-        case .direct(let m): m.configuration
-        case .statefulDirect(let m): m.configuration
-        case .sequence(let m): m.configuration
-        case .encoderDecoder(let m): m.configuration
-        case .combination(let m): m.configuration
-        }
+    /// A forecaster of fitted members (at least one) of one configuration but their scaling.
+    init(members: [any RecurrentStrategy]) {
+        precondition(!members.isEmpty, "RecurrentForecaster: no members")
+        self.members = members
     }
 
+    /// The first member's configuration (members differ in their scaling only).
+    public var configuration: RecurrentConfiguration { members[0].configuration }
     /// The registry's kind of this network (`gru`, `lstm`, `rnn`, `rnn-relu`).
     public var kind: ModelKind { ModelKind(cell: configuration.cell) }
     public var name: String { kind.rawValue }
-    public var isCombination: Bool { if case .combination = self { true } else { false } }
-    /// The single-strategy models: a combination's members, or this model itself.
-    public var models: [RecurrentForecaster] {
-        if case .combination(let m) = self { m.members } else { [self] }
-    }
+    /// Whether it averages several networks.
+    public var isCombination: Bool { members.count > 1 }
+    /// Each member as a forecaster of its own.
+    public var models: [RecurrentForecaster] { members.map { RecurrentForecaster(members: [$0]) } }
 
     /// What training did (a combination: its first member's, with the search's probes).
     public internal(set) var report: TrainingReport {
-        get {
-            switch self {
-            case .direct(let m): m.report
-            case .statefulDirect(let m): m.report
-            case .sequence(let m): m.report
-            case .encoderDecoder(let m): m.report
-            case .combination(let m): m.members[0].report
-            }
-        }
-        set {
-            switch self {
-            case .direct(var m): m.report = newValue; self = .direct(m)
-            case .statefulDirect(var m): m.report = newValue; self = .statefulDirect(m)
-            case .sequence(var m): m.report = newValue; self = .sequence(m)
-            case .encoderDecoder(var m): m.report = newValue; self = .encoderDecoder(m)
-            case .combination(var m): m.members[0].report = newValue; self = .combination(m)
-            }
-        }
+        get { members[0].report }
+        set { members[0].report = newValue }
     }
 
     /// Called after every training epoch (for a progress bar); not saved.
     public var progress: (@Sendable (TrainingProgress) -> Void)? {
-        get {
-            switch self {
-            case .direct(let m): m.progress
-            case .statefulDirect(let m): m.progress
-            case .sequence(let m): m.progress
-            case .encoderDecoder(let m): m.progress
-            case .combination(let m): m.members[0].progress
-            }
-        }
-        set {
-            switch self {
-            case .direct(var m): m.progress = newValue; self = .direct(m)
-            case .statefulDirect(var m): m.progress = newValue; self = .statefulDirect(m)
-            case .sequence(var m): m.progress = newValue; self = .sequence(m)
-            case .encoderDecoder(var m): m.progress = newValue; self = .encoderDecoder(m)
-            case .combination(var m):
-                for i in m.members.indices { m.members[i].progress = newValue }
-                self = .combination(m)
-            }
-        }
+        get { members[0].progress }
+        set { for i in members.indices { members[i].progress = newValue } }
     }
 
     /// Observations the model has seen, training and updates.
-    public var observations: Int {
-        switch self {
-        case .direct(let m): m.state.observations
-        case .statefulDirect(let m): m.state.observations
-        case .sequence(let m): m.state.observations
-        case .encoderDecoder(let m): m.state.observations
-        case .combination(let m): m.members[0].observations
-        }
-    }
+    public var observations: Int { members[0].seriesState.observations }
 
-    /// Training progress of training in parts (the `auto` search).
-    var training: TrainingParts {
-        switch self {
-        case .direct(let m): m.training
-        case .statefulDirect(let m): m.training
-        case .sequence(let m): m.training
-        case .encoderDecoder(let m): m.training
-        case .combination: TrainingParts(steps: 0, finished: true)
-        }
-    }
+    /// Training progress of training in parts (the `auto` search; a combination is never trained in parts).
+    var training: TrainingParts { members.count == 1 ? members[0].training : TrainingParts(steps: 0, finished: true) }
 
     /// Fits on `series`. With `auto` scaling, the search (`ScalingSearch`) fits one model
     /// per candidate scaling and keeps the best, or the combination of those close to it.
@@ -131,7 +88,7 @@ public enum RecurrentForecaster: Forecaster {
             self.progress = progress
             return try fit(series, steps: nil, start: .fresh)
         }
-        self = try ScalingSearch(budget: c.maxSteps, season: c.season, progress: progress, combine: c.strategy == .direct).run(
+        self = try ScalingSearch(budget: c.maxSteps, season: c.season, progress: progress, combine: DirectForecaster.serves(c)).run(
             ScalingSearch.candidates(c, series),
             train: { model, steps, resuming in try model.fit(series, steps: steps, start: resuming ? .resume : .fresh) },
             score: { $0.validationError(series) })
@@ -146,9 +103,7 @@ public enum RecurrentForecaster: Forecaster {
         try c.validate()
         let candidates = DirectForecaster.panelNormalizations(c)
         func train(_ model: inout RecurrentForecaster, _ steps: Int?, _ resuming: Bool) throws {
-            guard case .direct(var direct) = model else { return }  // made from a direct configuration
-            try direct.fit(panel: panel, steps: steps, start: resuming ? .resume : .fresh)
-            model = .direct(direct)
+            try model.fit(panel: panel, steps: steps, start: resuming ? .resume : .fresh)
         }
         guard c.normalization == .auto, candidates.count > 1 else {
             var one = c
@@ -166,80 +121,65 @@ public enum RecurrentForecaster: Forecaster {
                 return candidate
             },
             train: train,
-            score: { model in
-                guard case .direct(let direct) = model else { return .infinity }
-                return direct.validationError(panel: panel)
-            })
+            score: { $0.members.count == 1 ? $0.members[0].validationError(panel: panel) : .infinity })
     }
 
     /// Fits with the configured (not `auto`) scaling: `steps` replaces `maxSteps` for this
     /// call, and `start` says whether training starts from new networks or the fitted ones
     /// (a combination's members each from their own).
     mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
-        switch self {
-        case .direct(var m): try m.fit(series, steps: steps, start: start); self = .direct(m)
-        case .statefulDirect(var m): try m.fit(series, steps: steps, start: start); self = .statefulDirect(m)
-        case .sequence(var m): try m.fit(series, steps: steps, start: start); self = .sequence(m)
-        case .encoderDecoder(var m): try m.fit(series, steps: steps, start: start); self = .encoderDecoder(m)
-        case .combination(var m):
-            for i in m.members.indices { try m.members[i].fit(series, steps: steps, start: start) }
-            self = .combination(m)
-        }
+        for i in members.indices { try members[i].fit(series, steps: steps, start: start) }
+    }
+
+    /// One global network per member on every series of `panel`, as `fit(_:steps:start:)`.
+    mutating func fit(panel: [SeriesData], steps: Int?, start: TrainingStart) throws {
+        for i in members.indices { try members[i].fit(panel: panel, steps: steps, start: start) }
     }
 
     /// Mean absolute error, in the series' units, of the model's forecasts for its
-    /// validation windows (the measure the `auto` search compares).
+    /// validation windows (the measure the `auto` search compares; a combination is never
+    /// searched over: infinity).
     func validationError(_ series: SeriesData) -> Double {
-        switch self {
-        case .direct(let m): m.validationError(series)
-        case .statefulDirect(let m): m.validationError(series)
-        case .sequence(let m): m.validationError(series)
-        case .encoderDecoder(let m): m.validationError(series)
-        case .combination: .infinity  // never searched over
-        }
+        members.count == 1 ? members[0].validationError(series) : .infinity
     }
 
-    public func predict(horizon: Int) throws -> Forecast {
-        switch self {
-        case .direct(let m): try m.predict(horizon: horizon)
-        case .statefulDirect(let m): try m.predict(horizon: horizon)
-        case .sequence(let m): try m.predict(horizon: horizon)
-        case .encoderDecoder(let m): try m.predict(horizon: horizon)
-        case .combination(let m): try m.predict(horizon: horizon)
-        }
+    public func predict(horizon: Int) throws -> Forecast { try predict(horizon: horizon, future: .none) }
+
+    /// The forecast of the `horizon` steps after the history, with the future values of the
+    /// inputs known in advance (`future`); a combination's is the mean of its members'.
+    public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
+        let forecasts = try members.map { try $0.predict(horizon: horizon, future: future) }
+        return forecasts.count == 1 ? forecasts[0] : Forecast(averaging: forecasts)
     }
 
-    /// Forecasts of several fitted forecasters, in order. Direct models that share one
-    /// network (the series of a global model) run through it in one inference pass
-    /// (`DirectForecaster.predict(sharing:)`: the same numbers as one by one); combinations
-    /// of such models do so member by member; any others forecast one by one.
+    /// Forecasts of several fitted forecasters, in order. Members that share their networks
+    /// (the series of a global model) run through them in one inference pass
+    /// (`RecurrentStrategy.predict(sharing:horizon:)`: the same numbers as one by one),
+    /// member by member for combinations; any others forecast one by one.
     public static func predict(_ forecasters: [RecurrentForecaster], horizon: Int) throws -> [Forecast] {
-        let direct = forecasters.compactMap { if case .direct(let m) = $0 { m } else { nil } }
-        if direct.count == forecasters.count, let shared = try DirectForecaster.predict(sharing: direct, horizon: horizon) {
-            return shared
+        guard let count = forecasters.first?.members.count, forecasters.allSatisfy({ $0.members.count == count }) else {
+            return try forecasters.map { try $0.predict(horizon: horizon) }
         }
-        let combined = forecasters.compactMap { if case .combination(let m) = $0 { m } else { nil } }
-        if let first = combined.first, combined.count == forecasters.count,
-           combined.allSatisfy({ $0.members.count == first.members.count }) {
-            let byMember = try first.members.indices.map { k in try predict(combined.map { $0.members[k] }, horizon: horizon) }
-            return forecasters.indices.map { i in Forecast(averaging: byMember.map { $0[i] }) }
+        let byMember = try (0..<count).map { k in try predict(sharing: forecasters.map { $0.members[k] }, horizon: horizon) }
+        return forecasters.indices.map { i in count == 1 ? byMember[0][i] : Forecast(averaging: byMember.map { $0[i] }) }
+    }
+
+    /// Forecasts of `strategies` in one pass when they are of one type that shares its
+    /// networks among them, else one by one.
+    private static func predict(sharing strategies: [any RecurrentStrategy], horizon: Int) throws -> [Forecast] {
+        func together<S: RecurrentStrategy>(_ first: S) throws -> [Forecast]? {
+            let same = strategies.compactMap { $0 as? S }
+            return same.count == strategies.count ? try S.predict(sharing: same, horizon: horizon) : nil
         }
-        return try forecasters.map { try $0.predict(horizon: horizon) }
+        if let first = strategies.first, let shared = try together(first) { return shared }
+        return try strategies.map { try $0.predict(horizon: horizon, future: .none) }
     }
 
     /// Forecasts from the end of `series` instead of the end of the training history (no
     /// retraining): window models read its last L values, stateful and sequence models run
     /// their state over it.
     public mutating func condition(on series: SeriesData) throws {
-        switch self {
-        case .direct(var m): try m.condition(on: series); self = .direct(m)
-        case .statefulDirect(var m): try m.condition(on: series); self = .statefulDirect(m)
-        case .sequence(var m): try m.condition(on: series); self = .sequence(m)
-        case .encoderDecoder(var m): try m.condition(on: series); self = .encoderDecoder(m)
-        case .combination(var m):
-            for i in m.members.indices { try m.members[i].condition(on: series) }
-            self = .combination(m)
-        }
+        for i in members.indices { try members[i].condition(on: series) }
     }
 
     /// Takes new observations after the history (NaN: carry the last value), with the
@@ -248,47 +188,37 @@ public enum RecurrentForecaster: Forecaster {
     /// saved state over the new rows only (cost proportional to their number); other models
     /// slide their input window.
     public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
-        switch self {
-        case .direct(var m): try m.update(with: values, covariates: covariates, timestamps: timestamps); self = .direct(m)
-        case .statefulDirect(var m):
-            try m.update(with: values, covariates: covariates, timestamps: timestamps)
-            self = .statefulDirect(m)
-        case .sequence(var m): try m.update(with: values, covariates: covariates, timestamps: timestamps); self = .sequence(m)
-        case .encoderDecoder(var m):
-            try m.update(with: values, covariates: covariates, timestamps: timestamps)
-            self = .encoderDecoder(m)
-        case .combination(var m):
-            for i in m.members.indices { try m.members[i].update(with: values, covariates: covariates, timestamps: timestamps) }
-            self = .combination(m)
+        guard covariates.allSatisfy({ $0.count == values.count }) else {
+            throw ForecastingError.invalidConfiguration(
+                "the new rows have \(values.count) values but covariates of \(covariates.map(\.count)) values")
         }
+        try update(with: SeriesData(name: "new rows", target: values, covariates: covariates, timestamps: timestamps))
+    }
+
+    /// Takes the new rows of `rows` (their target, covariates and timestamps), as above.
+    public mutating func update(with rows: SeriesData) throws {
+        for i in members.indices { try members[i].update(with: rows) }
     }
 
     /// The names of the series of a global model (empty for a single-series model).
-    public var seriesNames: [String] {
-        switch self {
-        case .direct(let m): m.seriesNames
-        case .combination(let m): m.members[0].seriesNames
-        case .statefulDirect, .sequence, .encoderDecoder: []
-        }
-    }
+    public var seriesNames: [String] { members[0].seriesNames }
 
     /// The forecaster for one series of a global model.
     public func forecaster(forSeries name: String) throws -> RecurrentForecaster {
-        switch self {
-        case .direct(let m): return .direct(try m.forecaster(forSeries: name))
-        case .combination(let m): return .combination(try m.forecaster(forSeries: name))
-        case .statefulDirect, .sequence, .encoderDecoder:
-            throw ForecastingError.invalidConfiguration("the model is not a global model; it has no series \"\(name)\"")
-        }
+        RecurrentForecaster(members: try members.map { try $0.forSeries(name) })
     }
 
-    /// The gradient-flow report of a fitted direct model (`DirectForecaster.gradientFlow`).
+    /// The gradient-flow report of a fitted one-network model (`RecurrentStrategy.gradientFlow`).
     public func gradientFlow(on series: SeriesData, windows: Int = 64) throws -> [Double] {
-        guard case .direct(let m) = self else {
-            throw ForecastingError.invalidConfiguration(
-                "diagnose takes many-to-one models that are not stateful; this one is \(configuration.mode.rawValue)\(configuration.stateful ? ", stateful" : "")")
+        guard members.count == 1 else {
+            throw ForecastingError.invalidConfiguration("the model averages \(members.count) networks; diagnose them one by one (`models`)")
         }
-        return try m.gradientFlow(on: series, windows: windows)
+        return try members[0].gradientFlow(on: series, windows: windows)
+    }
+
+    /// A copy whose networks are its own (the same weights), so training it leaves this one as it is.
+    func copied() throws -> RecurrentForecaster {
+        RecurrentForecaster(members: try members.map { try $0.copied() })
     }
 }
 
@@ -306,40 +236,8 @@ extension RecurrentForecaster: WarmRefittable {
     /// A global model refitted from its weights on the series of `panel`, as `warmRefitted(on:steps:)`.
     public func warmRefitted(onPanel panel: [SeriesData], steps: Int) throws -> RecurrentForecaster {
         var model = try copied()
-        switch model {
-        case .direct(var m):
-            try m.fit(panel: panel, steps: steps, start: .warm)
-            model = .direct(m)
-        case .combination(var m):
-            for i in m.members.indices { m.members[i] = try m.members[i].warmRefitted(onPanel: panel, steps: steps) }
-            model = .combination(m)
-        case .statefulDirect, .sequence, .encoderDecoder:
-            try RuleBook.check(RuleBook.Choices(configuration, global: true))
-            throw ForecastingError.invalidConfiguration("a global model over several series is many-to-one and not stateful")
-        }
+        try model.fit(panel: panel, steps: steps, start: .warm)
         return model
-    }
-
-    /// A copy whose networks are its own (the same weights), so training it leaves this one as it is.
-    func copied() throws -> RecurrentForecaster {
-        func copy(_ network: RecurrentNetwork?) throws -> RecurrentNetwork? {
-            guard let network else { return nil }
-            let twin = RecurrentNetwork(network.configuration, seed: 0)
-            try twin.load(network.namedTensors, source: "the fitted model")
-            return twin
-        }
-        switch self {
-        case .direct(var m): m.network = try copy(m.network); return .direct(m)
-        case .statefulDirect(var m): m.network = try copy(m.network); return .statefulDirect(m)
-        case .sequence(var m): m.network = try copy(m.network); return .sequence(m)
-        case .encoderDecoder(var m):
-            m.network = try copy(m.network)
-            m.decoder = try copy(m.decoder)
-            return .encoderDecoder(m)
-        case .combination(var m):
-            m.members = try m.members.map { try $0.copied() }
-            return .combination(m)
-        }
     }
 }
 
@@ -347,9 +245,8 @@ extension RecurrentForecaster: Refreshable {
     /// A stateful model advances its saved state over the new rows (`update`); any other
     /// takes its input window from the end of `series` (`condition(on:)`).
     public mutating func refresh(with series: SeriesData, newRows: Int) throws {
-        if configuration.strategy.isStateful && newRows > 0 {
-            try update(with: Array(series.target.suffix(newRows)), covariates: series.covariates.map { Array($0.suffix(newRows)) },
-                       timestamps: series.timestamps.map { Array($0.suffix(newRows)) })
+        if configuration.stateful && newRows > 0 {
+            try update(with: series.suffix(newRows))
         } else {
             try condition(on: series)
         }

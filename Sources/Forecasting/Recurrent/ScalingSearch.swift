@@ -2,7 +2,7 @@ import TimeSeries
 
 /// `auto` scaling, one procedure for every strategy and for global models: successive
 /// halving over candidate configurations (one per scaling), then the best, or the average
-/// (`Combination`) of those that validate close to it.
+/// (a `RecurrentForecaster` of several members) of those that validate close to it.
 ///
 /// Every candidate trains for an eighth of the budget (at least 300 steps); those whose
 /// validation MAE is within twice `tolerance` of the best go on to three eighths; those then
@@ -36,7 +36,7 @@ struct ScalingSearch {
     static func candidates(_ c: RecurrentConfiguration, _ series: SeriesData) -> [RecurrentConfiguration] {
         var normalizations = c.normalizationCandidates
         var weekly: RecurrentConfiguration?
-        if c.strategy == .direct {
+        if DirectForecaster.serves(c) {
             if !WindowScaling.seasonalNaiveBeatsNaive(series.target, season: c.season, horizon: c.horizon) {
                 normalizations.removeAll { $0 == .windowSeasonal }
             }
@@ -121,6 +121,6 @@ struct ScalingSearch {
         var best = pool[0].model
         best.report.probes = probes
         best.report.combined = pool.map(\.model.configuration.normalization)
-        return pool.count == 1 ? best : .combination(Combination([best] + pool.dropFirst().map(\.model)))
+        return RecurrentForecaster(members: ([best] + pool.dropFirst().map(\.model)).flatMap(\.members))
     }
 }

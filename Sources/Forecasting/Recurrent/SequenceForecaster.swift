@@ -5,22 +5,12 @@ import TimeSeries
 /// Many-to-many forecasting: teacher-forced training on the next value at every step,
 /// recursive forecasts, and a hidden state after the history (stateful: kept and advanced
 /// by new observations; otherwise run over the last L values).
-public struct SequenceForecaster: Forecaster {
+public struct SequenceForecaster: RecurrentStrategy {
     public let configuration: RecurrentConfiguration
-    public var name: String { ModelKind(cell: configuration.cell).rawValue }
     public internal(set) var network: RecurrentNetwork?
-    public var report: TrainingReport {
-        get { state.report }
-        set { state.report = newValue }
-    }
-    var training = TrainingParts()
-    /// What the fitted model keeps besides its weights (the model file's metadata `state`).
-    public struct FittedState: Sendable, Codable, Equatable {
-        /// The last L + 1 values (L first differences).
-        public var history: [Double] = []
-        /// The last observed value (differences are summed back from it).
-        public var lastValue = 0.0
-        public var observations = 0
+    /// What a many-to-many model keeps of its own (its rows, `state.series.history`, are the
+    /// last L + 1 values: L first differences).
+    public struct Extra: Sendable, Codable, Equatable {
         /// The scaled series' scaler (levels or first differences).
         public var sequenceScaler = Scaler(kind: .identity, center: 0, scale: 1)
         /// The hidden (and cell) state after the history, and the network's output there
@@ -29,63 +19,71 @@ public struct SequenceForecaster: Forecaster {
         public var cell: [Float]?
         public var nextOutput: Float = 0
         public var nextScale: Float = 0
-        public var report = TrainingReport()
-        public var frequencyCode = "index"
 
-        func validate(_ c: RecurrentConfiguration) throws(ForecastingError) {
-            try FittedStateCheck.finite("history", history + [lastValue])
-            guard !history.isEmpty else { throw FittedStateCheck.bad("history has no values; the model reads 1") }
-            try FittedStateCheck.scaler("the sequence scaler", sequenceScaler)
-            guard nextOutput.isFinite, nextScale.isFinite else {
-                throw FittedStateCheck.bad("the next output or scale is not finite")
-            }
-            try FittedStateCheck.observations(observations, name: "history")
-            try FittedStateCheck.recurrentState(hidden: hidden, cell: cell, c)
+        var recurrent: SavedRecurrentState {
+            get { SavedRecurrentState(hidden: hidden, cell: cell) }
+            set { (hidden, cell) = (newValue.hidden, newValue.cell) }
         }
     }
-
-    public internal(set) var state = FittedState()
+    public var state = FittedState(extra: Extra())
     public var progress: (@Sendable (TrainingProgress) -> Void)?
+    public var training = TrainingParts()
+
+    public static func serves(_ c: RecurrentConfiguration) -> Bool { c.mode == .manyToMany }
 
     public init(_ configuration: RecurrentConfiguration) {
-        precondition(configuration.mode == .manyToMany, "SequenceForecaster: the configuration is \(configuration.strategy)")
+        precondition(Self.serves(configuration), "SequenceForecaster: the configuration is \(configuration.modeDescription)")
         self.configuration = configuration
     }
 
-    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, state: FittedState) {
+    public init(configuration: RecurrentConfiguration, state: FittedState<Extra>, tensors: [String: SafeTensors.Tensor],
+                source: String) throws {
         self.init(configuration)
+        let c = configuration
+        try state.series.validate(c, needed: 1)
+        try FittedStateCheck.scaler("the sequence scaler", state.extra.sequenceScaler)
+        guard state.extra.nextOutput.isFinite, state.extra.nextScale.isFinite else {
+            throw FittedStateCheck.bad("the next output or scale is not finite")
+        }
+        try state.extra.recurrent.validate(c)
+        let network = c.makeNetwork()
+        try network.load(tensors, source: source)
         self.network = network
         self.state = state
+    }
+
+    public var networks: [RecurrentNetwork] {
+        get { network.map { [$0] } ?? [] }
+        set { network = newValue.first }
+    }
+
+    public func tensors() throws -> [String: SafeTensors.Tensor] {
+        try requireFitted()
+        return network?.namedTensors ?? [:]
     }
 
     /// The series as the network sees it: scaled levels, or scaled first differences
     /// (then value i stands for x[i + 1] - x[i]).
     func sequenceValues(_ x: [Double]) -> [Float] {
-        let scaler = state.sequenceScaler
+        let scaler = state.extra.sequenceScaler
         return switch configuration.normalization {
         case .differences: (1..<max(x.count, 1)).map { Float(scaler.transform(x[$0] - x[$0 - 1])) }
         default: x.map { Float(scaler.transform($0)) }
         }
     }
 
-    public mutating func fit(_ series: SeriesData) throws {
-        try fit(series, steps: nil, start: .fresh)
-    }
-
     /// Fits with the configured scaling; `steps` and `start` as for `DirectForecaster`.
-    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
-        var c = configuration
-        if let steps { c.maxSteps = steps }
-        let l = c.window, x = series.target
-        try RuleBook.check(RuleBook.Choices(c))
+    public mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
+        let l = configuration.window, x = series.target
+        try RuleBook.check(RuleBook.Choices(configuration))
         let needed = l + 3
         guard x.count >= needed else {
             throw ForecastingError.tooShort(series: series.name, length: x.count, needed: needed,
                                             reason: "for training sequences of \(l) steps")
         }
-        state.frequencyCode = series.frequency.code
+        let c = try beginFit(series, steps: steps)
         let raw = c.normalization == .differences ? (1..<x.count).map { x[$0] - x[$0 - 1] } : x
-        state.sequenceScaler = Scaler.fit(.standard, to: raw)
+        state.extra.sequenceScaler = Scaler.fit(.standard, to: raw)
         let u = sequenceValues(x)
         let network = (start == .fresh ? nil : self.network) ?? c.makeNetwork()
         let resuming = start == .resume && self.network != nil
@@ -102,9 +100,7 @@ public struct SequenceForecaster: Forecaster {
         }
         self.network = network
         training.record(trainer, resumed: resuming)
-        state.history = Array(x.suffix(l + 1))
-        state.lastValue = x[x.count - 1]
-        state.observations = x.count
+        try state.series.take(series, c, rows: l + 1)
         warmUp(x)
     }
 
@@ -116,51 +112,43 @@ public struct SequenceForecaster: Forecaster {
         if !configuration.stateful { u = Array(u.suffix(configuration.window)) }
         guard !u.isEmpty else { return }
         let output = network.forward(u, batch: 1, steps: u.count, differentiable: false)
-        let final = network.finalState
-        state.hidden = final.hidden
-        state.cell = final.cell
+        state.extra.recurrent = SavedRecurrentState(network.finalState)
         setNextOutputs(output)
     }
 
     /// Keeps the last step's outputs (mean, and a Gaussian head's raw scale).
     mutating func setNextOutputs(_ output: [Float]) {
         let q = configuration.outputsPerStep, last = output.count / q - 1
-        state.nextOutput = output[last * q]
-        state.nextScale = q > 1 ? output[last * q + 1] : 0
+        state.extra.nextOutput = output[last * q]
+        state.extra.nextScale = q > 1 ? output[last * q + 1] : 0
     }
 
     /// Forecasts from the end of `series` (no retraining): the state is warmed over it.
     public mutating func condition(on series: SeriesData) throws {
-        let l = configuration.window
-        guard series.target.count >= l else {
-            throw ForecastingError.tooShort(series: series.name, length: series.target.count, needed: l,
-                                            reason: "for the model's input window of \(l)")
-        }
-        state.history = Array(series.target.suffix(l + 1))
-        state.lastValue = series.target[series.target.count - 1]
-        state.observations = series.target.count
+        try state.series.take(series, configuration, rows: configuration.window + 1)
         warmUp(series.target)
     }
 
-    public func predict(horizon: Int) throws -> Forecast {
+    public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         let c = configuration
         // A Gaussian head runs its sample paths as one batch: each path feeds its own draws back.
         let paths = c.gaussian ? c.samples : 1
         let q = c.outputsPerStep
-        var hidden: [Float] = [], cell: [Float]? = state.cell == nil ? nil : []
+        let saved = state.extra
+        var hidden: [Float] = [], cell: [Float]? = saved.cell == nil ? nil : []
         let h = c.hiddenSize
         for layer in 0..<c.layers {
             for _ in 0..<paths {
-                hidden += state.hidden[(layer * h)..<((layer + 1) * h)]
-                if let saved = state.cell { cell! += saved[(layer * h)..<((layer + 1) * h)] }
+                hidden += saved.hidden[(layer * h)..<((layer + 1) * h)]
+                if let savedCell = saved.cell { cell! += savedCell[(layer * h)..<((layer + 1) * h)] }
             }
         }
         var recurrent = RecurrentState(hidden: hidden, cell: cell, batch: paths)
-        var means = [Float](repeating: state.nextOutput, count: paths)
-        var scales = [Float](repeating: state.nextScale, count: paths)
+        var means = [Float](repeating: saved.nextOutput, count: paths)
+        var scales = [Float](repeating: saved.nextScale, count: paths)
         var generator = SplitMix64(seed: c.seed ^ 0x9A7_45)
-        var levels = [Double](repeating: state.lastValue, count: paths)
+        var levels = [Double](repeating: state.series.lastValue, count: paths)
         var values = [[Double]](repeating: [], count: paths)
         for step in 0..<horizon {
             var drawn = means
@@ -170,7 +158,7 @@ public struct SequenceForecaster: Forecaster {
                 }
             }
             for p in 0..<paths {
-                let value = state.sequenceScaler.inverse(Double(drawn[p]))
+                let value = saved.sequenceScaler.inverse(Double(drawn[p]))
                 if c.normalization == .differences {
                     levels[p] += value
                     values[p].append(levels[p])
@@ -190,15 +178,15 @@ public struct SequenceForecaster: Forecaster {
 
     /// Mean absolute error, in the series' units, of recursive H-step forecasts from up
     /// to 10 origins in the last 10% of the series.
-    func validationError(_ series: SeriesData) -> Double {
+    public func validationError(_ series: SeriesData) -> Double {
         let x = series.target, h = configuration.horizon
         let first = max(configuration.window + 2, x.count - max(Int(0.1 * Double(x.count)), h))
         var total = 0.0, count = 0
         for origin in stride(from: first, through: x.count - h, by: max(h, (x.count - h - first) / 10 + 1)) {
             var probe = self
-            probe.state.lastValue = x[origin - 1]
+            probe.state.series.lastValue = x[origin - 1]
             probe.warmUp(Array(x[0..<origin]))
-            guard let forecast = try? probe.predict(horizon: h) else { continue }
+            guard let forecast = try? probe.predict(horizon: h, future: .none) else { continue }
             for step in 0..<h {
                 total += abs(x[origin + step] - forecast.point[step])
                 count += 1
@@ -210,28 +198,24 @@ public struct SequenceForecaster: Forecaster {
     /// Takes new observations after the history (NaN: carry the last value). A stateful
     /// model advances its saved state over the new rows only (cost proportional to their
     /// number); otherwise the state is warmed again over the last L values.
-    public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
+    public mutating func update(with rows: SeriesData) throws {
         guard let network else { throw ForecastingError.notFitted(model: name) }
-        guard !values.isEmpty else { return }
-        guard covariates.isEmpty else {
+        guard !rows.target.isEmpty else { return }
+        guard rows.covariates.isEmpty else {
             throw ForecastingError.invalidConfiguration(
-                "the model has 0 covariate(s); the new rows have \(covariates.count) with \(values.count) values each expected")
+                "the model has 0 covariate(s); the new rows have \(rows.covariates.count) with \(rows.target.count) values each expected")
         }
         let c = configuration
-        let filled = Frame.forwardFilled(values, after: state.lastValue)
+        let filled = Frame.forwardFilled(rows.target, after: state.series.lastValue)
         if c.stateful {
-            let u = sequenceValues([state.lastValue] + filled)
+            let u = sequenceValues([state.series.lastValue] + filled)
             let inputs = c.normalization == .differences ? u : Array(u.dropFirst())
-            let output = network.forward(inputs, batch: 1, steps: inputs.count,
-                                         initialState: RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1),
+            let output = network.forward(inputs, batch: 1, steps: inputs.count, initialState: state.extra.recurrent.initial,
                                          differentiable: false)
-            state.hidden = network.finalState.hidden
-            state.cell = network.finalState.cell
+            state.extra.recurrent = SavedRecurrentState(network.finalState)
             setNextOutputs(output)
         }
-        state.history = Array((state.history + filled).suffix(c.window + 1))
-        state.lastValue = filled[filled.count - 1]
-        state.observations += filled.count
-        if !c.stateful { warmUp(state.history) }
+        state.series.append(filled, covariates: [], timestamps: nil, c, kept: c.window + 1)
+        if !c.stateful { warmUp(state.series.history) }
     }
 }

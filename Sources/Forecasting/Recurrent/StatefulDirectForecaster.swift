@@ -7,64 +7,62 @@ import TimeSeries
 /// scaler (a state that runs across windows needs one scale for all of them), covariates by
 /// theirs. After training the network runs over the whole history and keeps its state;
 /// `update` advances it over new rows only.
-public struct StatefulDirectForecaster: Forecaster {
+public struct StatefulDirectForecaster: RecurrentStrategy {
     public let configuration: RecurrentConfiguration
-    public var name: String { ModelKind(cell: configuration.cell).rawValue }
     public internal(set) var network: RecurrentNetwork?
-    public var report: TrainingReport {
-        get { state.report }
-        set { state.report = newValue }
-    }
-    var training = TrainingParts()
-    /// What the fitted model keeps besides its weights (the model file's metadata `state`).
-    public struct FittedState: Sendable, Codable, Equatable, WindowState {
-        public var history: [Double] = []
-        public var covariateHistory: [[Double]] = []
-        public var timestampHistory: [Timestamp]?
-        public var lastValue = 0.0
-        public var observations = 0
-        public var fallbackScale = 1.0
-        public var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
-        public var covariateScalers: [Scaler] = []
-        public var report = TrainingReport()
-        public var frequencyCode = "index"
-        /// The hidden (and cell) state after the history.
+    /// What a stateful many-to-one model keeps of its own: the hidden (and cell) state after
+    /// the history, and the network's output there (the scaled H-step forecast, outputs per
+    /// step interleaved).
+    public struct Extra: Sendable, Codable, Equatable {
         public var hidden: [Float] = []
         public var cell: [Float]?
-        /// The network's output there: the scaled H-step forecast, outputs per step interleaved.
         public var directOutput: [Float]?
 
-        func validate(_ c: RecurrentConfiguration) throws(ForecastingError) {
-            try validateRows(c)
-            let outputs = c.horizon * c.outputsPerStep
-            guard let output = directOutput, output.count == outputs, output.allSatisfy(\.isFinite) else {
-                throw FittedStateCheck.bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")
-            }
-            try FittedStateCheck.recurrentState(hidden: hidden, cell: cell, c)
+        var recurrent: SavedRecurrentState {
+            get { SavedRecurrentState(hidden: hidden, cell: cell) }
+            set { (hidden, cell) = (newValue.hidden, newValue.cell) }
         }
     }
-
-    public internal(set) var state = FittedState()
+    public var state = FittedState(extra: Extra())
     public var progress: (@Sendable (TrainingProgress) -> Void)?
+    public var training = TrainingParts()
+
+    public static func serves(_ c: RecurrentConfiguration) -> Bool { c.mode == .manyToOne && c.stateful }
 
     public init(_ configuration: RecurrentConfiguration) {
-        precondition(configuration.strategy == .statefulDirect, "StatefulDirectForecaster: the configuration is \(configuration.strategy)")
+        precondition(Self.serves(configuration), "StatefulDirectForecaster: the configuration is \(configuration.modeDescription)")
         self.configuration = configuration
     }
 
-    public init(configuration: RecurrentConfiguration, network: RecurrentNetwork, state: FittedState) {
+    public init(configuration: RecurrentConfiguration, state: FittedState<Extra>, tensors: [String: SafeTensors.Tensor],
+                source: String) throws {
         self.init(configuration)
+        let c = configuration
+        try state.series.validate(c)
+        let outputs = c.horizon * c.outputsPerStep
+        guard let output = state.extra.directOutput, output.count == outputs, output.allSatisfy(\.isFinite) else {
+            throw FittedStateCheck.bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")
+        }
+        try state.extra.recurrent.validate(c)
+        let network = c.makeNetwork()
+        try network.load(tensors, source: source)
         self.network = network
         self.state = state
     }
 
-    var encoder: WindowEncoder {
-        get { state.encoder(configuration) }
-        set { state.keep(newValue) }
+    public var networks: [RecurrentNetwork] {
+        get { network.map { [$0] } ?? [] }
+        set { network = newValue.first }
     }
 
-    public mutating func fit(_ series: SeriesData) throws {
-        try fit(series, steps: nil, start: .fresh)
+    public func tensors() throws -> [String: SafeTensors.Tensor] {
+        try requireFitted()
+        return network?.namedTensors ?? [:]
+    }
+
+    var encoder: WindowEncoder {
+        get { state.series.encoder(configuration) }
+        set { state.series.keep(newValue) }
     }
 
     /// Trains on `series`: the training part (all but the last validation windows' rows) is
@@ -74,18 +72,10 @@ public struct StatefulDirectForecaster: Forecaster {
     /// start. Validation: the forecasts from the ends of the last windows, the state run from
     /// zero over everything before each, in the training loss. Then the network runs over
     /// the whole history and keeps its state. `steps` and `start` as for `DirectForecaster`.
-    mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
-        var c = configuration
-        if let steps { c.maxSteps = steps }
+    public mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
+        let validation = try configuration.directWindows(series.target, series: series.name).validation  // long enough
+        let c = try beginFit(series, steps: steps)
         let x = series.target, h = c.horizon, n = x.count, f = c.featureCount
-        let validation = try c.directWindows(x, series: series.name).validation  // long enough
-        guard c.calendar.isEmpty || series.timestamps != nil else {
-            throw ForecastingError.invalidConfiguration("calendar features need a time column")
-        }
-        guard series.covariates.count == c.covariates.count else {
-            throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
-        }
-        state.frequencyCode = series.frequency.code
         encoder = .fitted(c, to: series)
         let trainLimit = n - validation  // training windows and their targets lie before this row
         let encoder = self.encoder, g = encoder.globalScaler
@@ -113,7 +103,7 @@ public struct StatefulDirectForecaster: Forecaster {
                                              validation: validationLoss, series: series.name)
         self.network = network
         training.record(trainer, resumed: resuming)
-        try state.take(series, c)
+        try state.series.take(series, c)
         warmUp(series)
     }
 
@@ -123,41 +113,38 @@ public struct StatefulDirectForecaster: Forecaster {
         guard let network, !series.target.isEmpty else { return }
         let g = encoder.globalScaler, n = series.target.count
         let u = encoder.features(series.target, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
-        state.directOutput = network.forward(u, batch: 1, steps: n, differentiable: false)
-        state.hidden = network.finalState.hidden
-        state.cell = network.finalState.cell
+        state.extra.directOutput = network.forward(u, batch: 1, steps: n, differentiable: false)
+        state.extra.recurrent = SavedRecurrentState(network.finalState)
     }
 
     /// Forecasts from the end of `series`: the state is run over all of it from zero.
     public mutating func condition(on series: SeriesData) throws {
-        try state.take(series, configuration)
+        try state.series.take(series, configuration)
         warmUp(series)
     }
 
     /// Validation MAE for the `auto` search: a stateful model has one scaling, so it is
     /// never compared; infinity.
-    func validationError(_ series: SeriesData) -> Double { .infinity }
+    public func validationError(_ series: SeriesData) -> Double { .infinity }
 
-    public func predict(horizon: Int) throws -> Forecast {
+    public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
         try configuration.checkDirectHorizon(horizon)
-        guard network != nil, let output = state.directOutput else { throw ForecastingError.notFitted(model: name) }
+        guard network != nil, let output = state.extra.directOutput else { throw ForecastingError.notFitted(model: name) }
         return configuration.directForecast(output[...], scaling: encoder.globalScaling, horizon: horizon)
     }
 
     /// Takes new observations after the history (as `DirectForecaster.update`) and advances
     /// the saved state over them (target, covariates and timestamps of the new rows only:
     /// cost proportional to their number), keeping the output there.
-    public mutating func update(with values: [Double], covariates: [[Double]] = [], timestamps: [Timestamp]? = nil) throws {
+    public mutating func update(with rows: SeriesData) throws {
         guard let network else { throw ForecastingError.notFitted(model: name) }
-        guard !values.isEmpty else { return }
-        let rows = try state.checkedNewRows(values, covariates: covariates, timestamps: timestamps, configuration)
-        let g = encoder.globalScaler
-        let u = encoder.features(rows.values, rows.covariates, timestamps, rows: 0..<values.count, center: g.center, scale: g.scale)
-        state.directOutput = network.forward(u, batch: 1, steps: values.count,
-                                             initialState: RecurrentState(hidden: state.hidden, cell: state.cell, batch: 1),
-                                             differentiable: false)
-        state.hidden = network.finalState.hidden
-        state.cell = network.finalState.cell
-        state.append(rows.values, covariates: rows.covariates, timestamps: timestamps, configuration)
+        guard !rows.target.isEmpty else { return }
+        let checked = try state.series.checkedNewRows(rows, configuration)
+        let g = encoder.globalScaler, count = rows.target.count
+        let u = encoder.features(checked.values, checked.covariates, rows.timestamps, rows: 0..<count, center: g.center, scale: g.scale)
+        state.extra.directOutput = network.forward(u, batch: 1, steps: count, initialState: state.extra.recurrent.initial,
+                                                   differentiable: false)
+        state.extra.recurrent = SavedRecurrentState(network.finalState)
+        state.series.append(checked.values, covariates: checked.covariates, timestamps: rows.timestamps, configuration)
     }
 }

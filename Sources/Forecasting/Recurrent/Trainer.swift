@@ -3,11 +3,18 @@ import Support
 import TimeSeries
 
 /// How far training in parts (the `auto` search) has come; not saved.
-struct TrainingParts: Sendable {
+public struct TrainingParts: Sendable {
     /// Optimizer steps run so far, every part.
-    var steps = 0
+    public internal(set) var steps = 0
     /// Whether training has ended (early stopping or the epoch limit): another part would run nothing.
-    var finished = false
+    public internal(set) var finished = false
+
+    public init() {}
+
+    init(steps: Int, finished: Bool) {
+        self.steps = steps
+        self.finished = finished
+    }
 
     mutating func record(_ trainer: Trainer, resumed: Bool) {
         steps = (resumed ? steps : 0) + trainer.stepsRun
@@ -16,7 +23,7 @@ struct TrainingParts: Sendable {
 }
 
 /// Where the training of a fit starts.
-enum TrainingStart: Sendable, Equatable {
+public enum TrainingStart: Sendable, Equatable {
     /// New networks from the seed.
     case fresh
     /// The fitted networks, training on where they stopped on the same samples (epochs

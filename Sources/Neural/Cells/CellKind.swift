@@ -19,4 +19,12 @@ public enum CellKind: String, Sendable, Codable, CaseIterable {
         case .lstm: 4
         }
     }
+
+    /// Whether the cell carries a cell state beside its hidden state (the LSTM's c).
+    public var hasCellState: Bool {
+        switch self {
+        case .lstm: true
+        case .rnnTanh, .rnnReLU, .gru: false
+        }
+    }
 }

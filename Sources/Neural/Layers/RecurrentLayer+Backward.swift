@@ -28,14 +28,14 @@ extension RecurrentLayer {
         // For a GRU the h-side gate gradients differ from the x-side ones (r scales W_hn h).
         let dHPre = cell == .gru ? cache.dHPre.pointer : dPre
         if let dhFinal { dhNext.update(from: dhFinal, count: batch * h) } else { dhNext.update(repeating: 0, count: batch * h) }
-        if cell == .lstm {
+        if cell.hasCellState {
             if let dcFinal { dcNext.update(from: dcFinal, count: batch * h) } else { dcNext.update(repeating: 0, count: batch * h) }
         }
 
         for t in stride(from: steps - 1, through: 0, by: -1) {
             if let truncation, truncation > 0, (steps - 1 - t) % truncation == 0, t != steps - 1 {
                 dhNext.update(repeating: 0, count: batch * h)
-                if cell == .lstm { dcNext.update(repeating: 0, count: batch * h) }
+                if cell.hasCellState { dcNext.update(repeating: 0, count: batch * h) }
             }
             // dh_t = dLoss/dh_t from this step's output plus what flows back from step t+1.
             if let dOutput {

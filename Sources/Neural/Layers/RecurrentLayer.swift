@@ -86,7 +86,7 @@ final class RecurrentLayerCache {
             batchCapacity = max(batch, batchCapacity)
             let bc = batchCapacity
             hs = AlignedBuffer(count: (capacity + bc) * h)
-            if layer.cell == .lstm { cs = AlignedBuffer(count: (capacity + bc) * h) }
+            if layer.cell.hasCellState { cs = AlignedBuffer(count: (capacity + bc) * h) }
         }
         if training && (rows > trainingCapacity || batch > trainingBatchCapacity) {
             trainingCapacity = max(rows, trainingCapacity)

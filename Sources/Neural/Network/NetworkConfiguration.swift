@@ -56,6 +56,6 @@ public struct RecurrentState: Sendable, Equatable {
     public static func zeros(_ configuration: NetworkConfiguration, batch: Int) -> RecurrentState {
         let n = configuration.layers * batch * configuration.hiddenSize
         return RecurrentState(hidden: Array(repeating: 0, count: n),
-                              cell: configuration.cell == .lstm ? Array(repeating: 0, count: n) : nil, batch: batch)
+                              cell: configuration.cell.hasCellState ? Array(repeating: 0, count: n) : nil, batch: batch)
     }
 }

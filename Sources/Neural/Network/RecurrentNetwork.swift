@@ -189,7 +189,7 @@ public final class RecurrentNetwork {
     /// The state after the last step of the last `forward`, for carrying into the next call.
     public var finalState: RecurrentState {
         let h = configuration.hiddenSize, b = lastBatch
-        var hidden = [Float](), cell: [Float]? = configuration.cell == .lstm ? [] : nil
+        var hidden = [Float](), cell: [Float]? = configuration.cell.hasCellState ? [] : nil
         for cache in caches {
             hidden += UnsafeBufferPointer(start: cache.hs.pointer + lastSteps * b * h, count: b * h)
             if cell != nil { cell! += UnsafeBufferPointer(start: cache.cs.pointer + lastSteps * b * h, count: b * h) }
@@ -271,7 +271,7 @@ public final class RecurrentNetwork {
                 dLayerOutput = UnsafePointer(dInput)
             }
         }
-        var dh0: [Float] = [], dc0: [Float]? = configuration.cell == .lstm ? [] : nil
+        var dh0: [Float] = [], dc0: [Float]? = configuration.cell.hasCellState ? [] : nil
         for cache in caches {
             dh0 += UnsafeBufferPointer(start: cache.dh.pointer, count: batch * h)
             if dc0 != nil { dc0! += UnsafeBufferPointer(start: cache.dc.pointer, count: batch * h) }

@@ -1,0 +1,81 @@
+import Neural
+import Support
+import TimeSeries
+
+/// What the window-based strategies share of a configuration: the feature count, the network
+/// it makes, its direct windows and how a direct output becomes a forecast.
+extension RecurrentConfiguration {
+    /// Network inputs per row: the target, each covariate, a sine and cosine per calendar feature.
+    var featureCount: Int { 1 + covariates.count + 2 * calendar.count }
+    /// The output of a step that is its point forecast: the mean of a Gaussian head, the
+    /// middle quantile of a quantile head.
+    var pointIndex: Int { gaussian ? 0 : outputsPerStep / 2 }
+
+    /// A new network of this configuration (the encoder in encoder-decoder mode): a head
+    /// of H steps' outputs (many-to-one) or one step's (every step), which starts at zero,
+    /// so the first forecast is the baseline itself (many-to-one) or the training mean
+    /// (many-to-many).
+    func makeNetwork() -> RecurrentNetwork {
+        let sequence = mode == .manyToMany
+        let outputs = sequence ? outputsPerStep : horizon * outputsPerStep
+        let network = RecurrentNetwork(
+            NetworkConfiguration(cell: cell, inputSize: featureCount, hiddenSize: hiddenSize, layers: layers,
+                                 outputSize: outputs, outputMode: sequence ? .everyStep : .lastStep, dropout: dropout),
+            seed: seed)
+        network.setTensor("head.weight", Array(repeating: 0, count: outputs * hiddenSize))
+        network.setTensor("head.bias", Array(repeating: 0, count: outputs))
+        return network
+    }
+
+    /// The direct windows of a series of `x.count` values (`Windows`: sample i reads rows
+    /// starts[i] ..< starts[i] + L and targets the H after) and how many of the last
+    /// validate: the one source of sample indices and validation splits of every
+    /// window-based strategy. At least two windows are needed.
+    func directWindows(_ x: [Double], series name: String) throws -> (windows: Windows, validation: Int) {
+        let l = window
+        guard x.count >= l + horizon + 1 else {
+            throw ForecastingError.tooShort(series: name, length: x.count, needed: l + horizon + 1,
+                                            reason: "for an input window of \(l), a horizon of \(horizon) and two samples")
+        }
+        let windows = try Windows(.manyToOne(inputLength: l, horizon: horizon), seriesLength: x.count, series: name)
+        return (windows, Windows.validationCount(samples: windows.count, fraction: validationFraction))
+    }
+
+    func checkDirectHorizon(_ steps: Int) throws {
+        guard steps <= horizon else {
+            throw ForecastingError.invalidConfiguration("the model forecasts \(horizon) steps at once (many-to-one); \(steps) were asked")
+        }
+    }
+
+    /// The forecast of a many-to-one network's output for one window ([H, outputs per step])
+    /// and that window's scaling.
+    func directForecast(_ output: ArraySlice<Float>, scaling: WindowScaling, horizon steps: Int) -> Forecast {
+        let q = outputsPerStep, base = output.startIndex
+        func value(_ h: Int, _ k: Int) -> Double { scaling.baseline[h] + scaling.scale * Double(output[base + h * q + k]) }
+        if gaussian {
+            // Paths: for every step its own Gaussian (direct forecasts are drawn step by step).
+            var generator = SplitMix64(seed: seed ^ 0x9A7_45)
+            let paths = (0..<samples).map { _ in
+                (0..<steps).map { h in
+                    let sigma = (Loss.softplus(Double(output[base + h * q + 1])) + 1e-6).squareRoot() * scaling.scale
+                    return value(h, 0) + sigma * generator.nextNormal()
+                }
+            }
+            return Forecast(summarizing: paths)
+        }
+        guard !quantiles.isEmpty else {
+            return Forecast(point: (0..<steps).map { value($0, 0) })
+        }
+        // Quantiles are sorted per step, so crossing outputs still give ordered levels.
+        let perStep = (0..<steps).map { h in (0..<q).map { value(h, $0) }.sorted() }
+        let levels = quantiles.enumerated().sorted { $0.element < $1.element }
+        let ranked = levels.enumerated().map { rank, level in (level: level.element, values: perStep.map { $0[rank] }) }
+        let median = ranked.min { abs($0.level - 0.5) < abs($1.level - 0.5) }!.values  // quantiles is not empty
+        var intervals: [Forecast.Interval] = []
+        for i in 0..<(ranked.count / 2) {
+            let lo = ranked[i], hi = ranked[ranked.count - 1 - i]
+            intervals.append(Forecast.Interval(coverage: hi.level - lo.level, lower: lo.values, upper: hi.values))
+        }
+        return Forecast(point: median, quantiles: ranked, intervals: intervals)
+    }
+}
