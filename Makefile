@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: cluster-test bench-cluster bench-intervals bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
+.PHONY: fixtures cluster-test bench-cluster bench-intervals bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -45,6 +45,14 @@ bench-deps:
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
 	@$(VENV)/bin/python -c "import pandas" 2>/dev/null || $(VENV)/bin/pip install -q numpy pandas
 	@$(VENV)/bin/python -c "import torch" 2>/dev/null || $(VENV)/bin/pip install -q torch
+
+## fixtures: re-make the PyTorch fixtures the engine is tested against (Tests/NeuralTests/Fixtures,
+## with its generate.py, in the bench venv; safetensors too). FIXTURES=DIR writes them elsewhere.
+FIXTURES ?= Tests/NeuralTests/Fixtures
+fixtures: bench-deps
+	@$(VENV)/bin/python -c "import safetensors" 2>/dev/null || $(VENV)/bin/pip install -q safetensors
+	@mkdir -p $(FIXTURES)
+	$(VENV)/bin/python Tests/NeuralTests/Fixtures/generate.py --all $(FIXTURES)
 
 ## bench: throughput as JSON lines, this tool and its peers measured in the same run.
 bench: deps bench-deps

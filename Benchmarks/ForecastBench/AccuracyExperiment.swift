@@ -30,7 +30,7 @@ func accuracyExperiment() throws {
         if let v = Int(option("--max-steps", "")) { config.maxSteps = v }
         if let v = Int(option("--window", "")) { config.inputLength = v }
         if let v = Double(option("--lr", "")) { config.learningRate = v }
-        config.loss = option("--loss", "huber")
+        if let v = RecurrentConfiguration.PointLoss(rawValue: option("--loss", "huber")) { config.loss = v }
         if let v = RecurrentConfiguration.Normalization(rawValue: option("--norm", "auto")) { config.normalization = v }
         var net = RecurrentForecaster(config)
         try net.fit(input)

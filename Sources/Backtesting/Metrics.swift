@@ -24,84 +24,95 @@ public struct Metrics: Sendable, Equatable {
         }
     }
 
-    /// The figures of one step (or of all steps pooled).
+    /// The figures of one step (or of all steps pooled), by metric of the table `Metric.all`.
     public struct Row: Sendable, Equatable {
         /// The step h, nil for the overall figure.
         public var step: Int?
         /// Scored pairs.
         public var n: Int
-        public var mae: Double
-        public var rmse: Double
-        /// Mean of 100 |e| / |a| over pairs with a != 0.
-        public var mape: Double
-        /// Mean of 200 |e| / (|a| + |f|), a term 0 when both are 0.
-        public var smape: Double
-        public var mase: Double
-        /// Mean of f - a: positive when forecasts run high.
-        public var bias: Double
-        /// Mean pinball loss per quantile level: max(q (a - f_q), (q - 1)(a - f_q)).
-        public var pinball: [Leveled] = []
-        /// Share of actuals inside each central interval [f_q, f_(1-q)], by nominal coverage 1 - 2q.
-        public var coverage: [Leveled] = []
-        /// Mean Winkler (interval) score of each central interval [l, u] of nominal coverage
-        /// c = 1 - alpha, by c: (u - l) + (2 / alpha) (l - a) when a < l, + (2 / alpha) (a - u)
-        /// when a > u (Winkler 1972; Gneiting and Raftery 2007, eq. 43).
-        public var winkler: [Leveled] = []
-        /// Mean width u - l of each central interval, by nominal coverage.
-        public var width: [Leveled] = []
+        /// Each point metric's figure, by name.
+        var point: [String: Double] = [:]
+        /// Each quantile or interval metric's figures by level, ascending, by name.
+        var leveled: [String: [Leveled]] = [:]
+
+        /// A row from its point figures (by name) and leveled figures (by name, ascending by level).
+        init(step: Int?, n: Int, point: [String: Double], leveled: [String: [Leveled]]) {
+            self.step = step
+            self.n = n
+            self.point = point
+            self.leveled = leveled
+        }
 
         /// A row from its figures.
         public init(step: Int?, n: Int, mae: Double, rmse: Double, mape: Double, smape: Double, mase: Double, bias: Double,
                     pinball: [Leveled] = [], coverage: [Leveled] = [], winkler: [Leveled] = [], width: [Leveled] = []) {
-            self.step = step
-            self.n = n
-            self.mae = mae
-            self.rmse = rmse
-            self.mape = mape
-            self.smape = smape
-            self.mase = mase
-            self.bias = bias
-            self.pinball = pinball
-            self.coverage = coverage
-            self.winkler = winkler
-            self.width = width
+            self.init(step: step, n: n, point: ["mae": mae, "rmse": rmse, "mape": mape, "smape": smape, "mase": mase, "bias": bias],
+                      leveled: ["pinball": pinball, "coverage": coverage, "winkler": winkler, "width": width])
+        }
+
+        /// The figure of a point metric (NaN when the row has none).
+        public subscript(_ metric: Metric) -> Double { point[metric.name] ?? .nan }
+        /// The figures of a quantile or interval metric, by level.
+        public subscript(levels metric: Metric) -> [Leveled] { leveled[metric.name] ?? [] }
+
+        public var mae: Double { self[.mae] }
+        public var rmse: Double { self[.rmse] }
+        /// Mean of 100 |e| / |a| over pairs with a != 0.
+        public var mape: Double { self[.mape] }
+        /// Mean of 200 |e| / (|a| + |f|), a term 0 when both are 0.
+        public var smape: Double { self[.smape] }
+        public var mase: Double { self[.mase] }
+        /// Mean of f - a: positive when forecasts run high.
+        public var bias: Double { self[.bias] }
+        /// Mean pinball loss per quantile level (`Metric.pinball`).
+        public var pinball: [Leveled] { self[levels: .pinball] }
+        /// Share of actuals inside each central interval, by nominal coverage (`Metric.coverage`).
+        public var coverage: [Leveled] { self[levels: .coverage] }
+        /// Mean Winkler score of each central interval, by nominal coverage (`Metric.winkler`).
+        public var winkler: [Leveled] { self[levels: .winkler] }
+        /// Mean width of each central interval, by nominal coverage (`Metric.width`).
+        public var width: [Leveled] { self[levels: .width] }
+
+        /// A summary metric's figure (nil when what it summarises has no levels here).
+        func summary(_ metric: Metric) -> Double? {
+            guard case .summary(let source, let summarize) = metric.family, let values = leveled[source], !values.isEmpty else { return nil }
+            return summarize(values.map(\.value))
         }
 
         /// The mean pinball loss over the levels (nil without quantiles).
-        public var meanPinball: Double? {
-            pinball.isEmpty ? nil : pinball.reduce(0) { $0 + $1.value } / Double(pinball.count)
-        }
+        public var meanPinball: Double? { summary(.meanPinball) }
 
-        /// CRPS from the quantiles, the quantile-average approximation: 2 / |Q| times the sum
-        /// of the pinball losses over the levels Q (twice the mean pinball loss; utilsforecast's
-        /// `mqloss` and GluonTS's quantile losses build it so). Nil without quantiles.
-        public var crps: Double? { meanPinball.map { 2 * $0 } }
+        /// CRPS from the quantiles (`Metric.crps`; nil without quantiles).
+        public var crps: Double? { summary(.crps) }
 
-        /// Every figure under its store name (`mae`, ..., `pinball_0.1`, `coverage_0.8`,
-        /// `pinball`, `crps`, `winkler_0.8`, `width_0.8`).
+        /// Every figure under its store name, in the order of `Metric.all` (`mae`, ...,
+        /// `pinball_0.1`, `pinball`, `coverage_0.8`, `crps`, `winkler_0.8`, `width_0.8`).
         public var named: [(metric: String, value: Double)] {
-            var figures = [("mae", mae), ("rmse", rmse), ("mape", mape), ("smape", smape), ("mase", mase), ("bias", bias)]
-            figures += pinball.map { ("pinball_\(Metrics.label($0.level))", $0.value) }
-            if let meanPinball { figures.append(("pinball", meanPinball)) }
-            figures += coverage.map { ("coverage_\(Metrics.label($0.level))", $0.value) }
-            if let crps { figures.append(("crps", crps)) }
-            figures += winkler.map { ("winkler_\(Metrics.label($0.level))", $0.value) }
-            figures += width.map { ("width_\(Metrics.label($0.level))", $0.value) }
-            return figures
+            Metric.all.flatMap { metric -> [(metric: String, value: Double)] in
+                switch metric.family {
+                case .point: [(metric.name, self[metric])]
+                case .quantile, .interval: self[levels: metric].map { (metric.figureName(level: $0.level), $0.value) }
+                case .summary: summary(metric).map { [(metric.name, $0)] } ?? []
+                }
+            }
         }
 
         /// A row from figures under their store names (the inverse of `named`).
         public init(step: Int?, n: Int, named figures: [String: Double]) {
-            func leveled(_ prefix: String) -> [Leveled] {
-                figures.compactMap { key, value in
-                    guard key.hasPrefix(prefix), let level = Double(key.dropFirst(prefix.count)) else { return nil }
-                    return Leveled(level: level, value: value)
-                }.sorted { $0.level < $1.level }
+            var point: [String: Double] = [:], leveled: [String: [Leveled]] = [:]
+            for metric in Metric.all {
+                switch metric.family {
+                case .point: point[metric.name] = figures[metric.name] ?? .nan
+                case .quantile, .interval:
+                    let prefix = metric.name + "_"
+                    leveled[metric.name] = figures.compactMap { key, value in
+                        guard key.hasPrefix(prefix), let level = Double(key.dropFirst(prefix.count)) else { return nil }
+                        return Leveled(level: level, value: value)
+                    }.sorted { $0.level < $1.level }
+                case .summary: break
+                }
             }
-            self.init(step: step, n: n, mae: figures["mae"] ?? .nan, rmse: figures["rmse"] ?? .nan,
-                      mape: figures["mape"] ?? .nan, smape: figures["smape"] ?? .nan, mase: figures["mase"] ?? .nan,
-                      bias: figures["bias"] ?? .nan, pinball: leveled("pinball_"), coverage: leveled("coverage_"),
-                      winkler: leveled("winkler_"), width: leveled("width_"))
+            self.init(step: step, n: n, point: point, leveled: leveled)
         }
 
         public static func == (a: Row, b: Row) -> Bool {
@@ -157,18 +168,27 @@ public struct Metrics: Sendable, Equatable {
         }
     }
 
-    /// Scores `outcomes` against the raw series `y` (NaN where missing) with season `m`.
+    /// Scores `outcomes` against the raw series `y` (NaN where missing) with season `m`: every
+    /// metric of `Metric.all` over the pairs with an observed actual, per step and pooled.
     public init(outcomes: [Outcome], series y: [Double], season m: Int) {
         let horizon = outcomes.map(\.forecast.count).max() ?? 0
         let levels = outcomes.first?.quantiles.map(\.level) ?? []
         let pairs = Metrics.centralIntervals(levels)
+        // The running totals of one step (or all): per metric, per level for the leveled ones.
         struct Sums {
-            var n = 0, abs = 0.0, sq = 0.0, ape = 0.0, apeN = 0, sape = 0.0, scaled = 0.0, signed = 0.0
-            var pinball: [Double], covered: [Int], winkler: [Double], width: [Double]
+            var n = 0
+            var totals: [[Double]]
+            var counts: [[Int]]
         }
-        let zeros = Array(repeating: 0.0, count: pairs.count)
-        let empty = Sums(pinball: Array(repeating: 0, count: levels.count), covered: Array(repeating: 0, count: pairs.count),
-                         winkler: zeros, width: zeros)
+        let widths = Metric.all.map { metric -> Int in
+            switch metric.family {
+            case .point: 1
+            case .quantile: levels.count
+            case .interval: pairs.count
+            case .summary: 0
+            }
+        }
+        let empty = Sums(totals: widths.map { Array(repeating: 0, count: $0) }, counts: widths.map { Array(repeating: 0, count: $0) })
         var perStep = Array(repeating: empty, count: horizon), all = empty
         for outcome in outcomes {
             let start = outcome.trainStart, t = outcome.trainLength
@@ -184,30 +204,29 @@ public struct Metrics: Sendable, Equatable {
             for (index, f) in outcome.forecast.enumerated() {
                 let row = outcome.row(step: index + 1)
                 guard row < y.count, !y[row].isNaN else { continue }
-                let a = y[row], e = a - f
+                let a = y[row]
                 for k in [index, -1] {
                     var s = k < 0 ? all : perStep[k]
                     s.n += 1
-                    s.abs += Swift.abs(e)
-                    s.sq += e * e
-                    if a != 0 { s.ape += 100 * Swift.abs(e) / Swift.abs(a); s.apeN += 1 }
-                    let denominator = Swift.abs(a) + Swift.abs(f)
-                    s.sape += denominator == 0 ? 0 : 200 * Swift.abs(e) / denominator
-                    s.scaled += Swift.abs(e) / scale
-                    s.signed += f - a
-                    if scoresQuantiles {
-                        for (j, quantile) in outcome.quantiles.enumerated() {
-                            let u = a - quantile.values[index]
-                            s.pinball[j] += Swift.max(quantile.level * u, (quantile.level - 1) * u)
-                        }
-                        for (j, pair) in pairs.enumerated() {
-                            let lower = outcome.quantiles[pair.lower].values[index]
-                            let upper = outcome.quantiles[pair.upper].values[index]
-                            if lower <= a && a <= upper { s.covered[j] += 1 }
-                            let alpha = 1 - pair.coverage
-                            let miss = a < lower ? lower - a : a > upper ? a - upper : 0
-                            s.winkler[j] += (upper - lower) + 2 / alpha * miss
-                            s.width[j] += upper - lower
+                    func add(_ m: Int, _ j: Int, _ pair: Metric.Pair) {
+                        guard let term = Metric.all[m].term(pair) else { return }
+                        s.totals[m][j] += term
+                        s.counts[m][j] += 1
+                    }
+                    for (m, metric) in Metric.all.enumerated() {
+                        switch metric.family {
+                        case .point: add(m, 0, Metric.Pair(actual: a, forecast: f, scale: scale))
+                        case .quantile where scoresQuantiles:
+                            for (j, quantile) in outcome.quantiles.enumerated() {
+                                add(m, j, Metric.Pair(actual: a, forecast: quantile.values[index], scale: scale, level: quantile.level))
+                            }
+                        case .interval where scoresQuantiles:
+                            for (j, pair) in pairs.enumerated() {
+                                add(m, j, Metric.Pair(actual: a, forecast: f, scale: scale, level: pair.coverage,
+                                                      lower: outcome.quantiles[pair.lower].values[index],
+                                                      upper: outcome.quantiles[pair.upper].values[index]))
+                            }
+                        case .quantile, .interval, .summary: break
                         }
                     }
                     if k < 0 { all = s } else { perStep[k] = s }
@@ -215,14 +234,19 @@ public struct Metrics: Sendable, Equatable {
             }
         }
         func row(_ s: Sums, _ step: Int?) -> Row {
-            let n = Double(s.n)
-            return Row(step: step, n: s.n, mae: s.abs / n, rmse: (s.sq / n).squareRoot(),
-                       mape: s.apeN > 0 ? s.ape / Double(s.apeN) : .nan, smape: s.sape / n, mase: s.scaled / n,
-                       bias: s.signed / n,
-                       pinball: zip(levels, s.pinball).map { Leveled(level: $0, value: $1 / n) },
-                       coverage: zip(pairs, s.covered).map { Leveled(level: $0.coverage, value: Double($1) / n) },
-                       winkler: zip(pairs, s.winkler).map { Leveled(level: $0.coverage, value: $1 / n) },
-                       width: zip(pairs, s.width).map { Leveled(level: $0.coverage, value: $1 / n) })
+            var point: [String: Double] = [:], leveled: [String: [Leveled]] = [:]
+            for (m, metric) in Metric.all.enumerated() {
+                switch metric.family {
+                case .point: point[metric.name] = metric.finish(s.totals[m][0], s.counts[m][0])
+                // A leveled figure is a mean over every scored pair of the step.
+                case .quantile:
+                    leveled[metric.name] = zip(levels, s.totals[m]).map { Leveled(level: $0, value: metric.finish($1, s.n)) }
+                case .interval:
+                    leveled[metric.name] = zip(pairs, s.totals[m]).map { Leveled(level: $0.coverage, value: metric.finish($1, s.n)) }
+                case .summary: break
+                }
+            }
+            return Row(step: step, n: s.n, point: point, leveled: leveled)
         }
         rows = perStep.enumerated().map { row($1, $0 + 1) } + [row(all, nil)]
     }

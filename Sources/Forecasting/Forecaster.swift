@@ -62,4 +62,6 @@ public protocol Baseline: Forecaster, Codable, Sendable {
     mutating func update(with values: [Double])
     /// Throws unless the state can be forecast from (a decoded model file's).
     func validate() throws(ForecastingError)
+    /// An unfitted baseline with the settings of `configuration` it takes (the seasonal period).
+    init(_ configuration: RecurrentConfiguration)
 }

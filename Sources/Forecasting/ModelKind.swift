@@ -45,7 +45,8 @@ public enum ModelKind: String, CaseIterable, Sendable, Codable {
         kinds.map(\.rawValue).joined(separator: ", ")
     }
 
-    /// The type of a baseline kind (to decode a model file's); nil for a network.
+    /// The type of a baseline kind (it makes and decodes the baseline); nil for a network.
+    /// A new baseline is one file conforming to `Baseline`, its case above and its line here.
     public var baselineType: (any Baseline.Type)? {
         switch self {
         case .naive: Naive.self
@@ -59,13 +60,8 @@ public enum ModelKind: String, CaseIterable, Sendable, Codable {
     /// A new, unfitted model of this kind: baselines take the seasonal period of
     /// `configuration`, networks all of it with this kind's cell.
     public func make(_ configuration: RecurrentConfiguration) -> any Forecaster {
-        switch self {
-        case .naive: return Naive()
-        case .seasonalNaive: return SeasonalNaive(period: configuration.season)
-        case .drift: return Drift()
-        case .mean: return HistoricMean()
-        case .rnn, .rnnReLU, .gru, .lstm: return makeNetwork(configuration)! // a network kind
-        }
+        if let baselineType { return baselineType.init(configuration) }
+        return makeNetwork(configuration)!  // not a baseline: a network kind, whose cell is set
     }
 
     /// A new, unfitted network of this kind (`configuration` with this kind's cell); nil for

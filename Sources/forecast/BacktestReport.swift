@@ -206,14 +206,18 @@ struct BacktestReport {
     }
 
     private func table() -> String {
+        // The columns, from the metric table: the point metrics shown (sMAPE for the mean over
+        // series), the summaries of quantiles and each interval's figures, then skill.
+        let shown: [Metric] = [.mae, .rmse] + (isAggregate ? [.smape] : []) + [.mase]
+        let intervalMetrics: [Metric] = [.coverage, .winkler, .width]
         var header = isAggregate ? ["h", "series", "n"] : ["h", "n"]
         for (model, metrics) in models {
-            header += ["\(model) MAE", "RMSE"] + (isAggregate ? ["sMAPE"] : []) + ["MASE"]
+            header += shown.enumerated().map { $0 == 0 ? "\(model) \($1.label)" : $1.label }
             if let row = metrics.rows.first, row.meanPinball != nil {
-                header += ["pinball", "crps"]
+                header += [Metric.meanPinball.label, Metric.crps.label]
                 for interval in row.coverage {
                     let percent = Int((interval.level * 100).rounded())
-                    header += ["cov\(percent)", "wink\(percent)", "width\(percent)"]
+                    header += intervalMetrics.map { "\($0.label)\(percent)" }
                 }
             }
             if reference != nil { header.append("skill") }
@@ -226,8 +230,7 @@ struct BacktestReport {
             for (_, metrics) in models {
                 guard i < metrics.rows.count else { continue }
                 let row = metrics.rows[i]
-                cells += [formatNumber(row.mae, digits: 4), formatNumber(row.rmse, digits: 4)]
-                    + (isAggregate ? [formatNumber(row.smape, digits: 4)] : []) + [formatNumber(row.mase, digits: 4)]
+                cells += shown.map { formatNumber(row[$0], digits: 4) }
                 if let pinball = row.meanPinball, let crps = row.crps {
                     cells += [formatNumber(pinball, digits: 4), formatNumber(crps, digits: 4)]
                     for (k, coverage) in row.coverage.enumerated() {

@@ -61,22 +61,21 @@ struct DataOptions: ParsableArguments {
     /// The name of the input for messages and reports.
     var sourceName: String { file ?? sqlite ?? "" }
 
+    /// The source the flags name: a CSV file or a SQLite table or query.
+    var source: (any SeriesSource)? {
+        if let sqlite { return SQLiteSource(database: sqlite, rows: table.map { .table($0) } ?? .query(sql ?? "")) }
+        return file.map { CSVSource(path: $0, delimiter: delimiter?.byte) }
+    }
+
     /// Reads the frames (one per series), with the value columns `covariates` (past
     /// covariates; a column named for two roles is a usage error). With `warnIrregular`, an
     /// irregular grid gets a warning on stderr naming its first step off the grid (the first
     /// such series of a panel).
     func read(covariates: [String] = [], warnIrregular: Bool = true) throws -> [Frame] {
-        let selection = selection(covariates: covariates)
-        guard file != nil || sqlite != nil else {
+        guard let source else {
             throw CommandError(message: "give a CSV file or --sqlite DB (see --help)", code: ExitStatus.usage)
         }
-        let frames: [Frame]
-        if let sqlite {
-            let reader = SQLiteReader(selection: selection, notice: printNotice)
-            frames = try table.map { try reader.read(database: sqlite, table: $0) } ?? reader.read(database: sqlite, query: sql ?? "")
-        } else {
-            frames = try CSVReader(delimiter: delimiter?.byte, selection: selection).read(path: file ?? "")
-        }
+        let frames = try source.read(selection(covariates: covariates), notice: printNotice)
         if warnIrregular {
             let notes = frames.compactMap { $0.irregularGridNote }
             if let note = notes.first {

@@ -71,8 +71,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Calendar features fed with every input step: hour, weekday, yearday, comma-separated, or auto (those that vary at the data's frequency).")
     var calendar: String?
 
-    @Option(help: "Training loss: mse, mae or huber (a quantile head uses the pinball loss).")
-    var loss = "huber"
+    @Option(help: "Training loss of a point head: \(RecurrentConfiguration.PointLoss.allCases.map(\.rawValue).joined(separator: ", ")) (a quantile head uses the pinball loss, a Gaussian head the negative log-likelihood).")
+    var loss: RecurrentConfiguration.PointLoss = .huber
 
     @Option(help: "Learning rate of the optimizer.")
     var learningRate = 1e-3
@@ -118,7 +118,6 @@ struct ModelOptions: ParsableArguments {
             ("--conformal-step", conformalStep, ConformalCalibration.stepLimit),
         ])
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1).") }
-        if !["mse", "mae", "huber"].contains(loss) { throw ValidationError("--loss must be mse, mae or huber.") }
         if !(learningRate > 0 && learningRate <= 10) { throw ValidationError("--learning-rate must be in (0, 10], got \(learningRate).") }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be a finite number >= 0 (0: off), got \(clip).") }
         if gaussian && !quantiles.isEmpty { throw ValidationError("Choose --gaussian or --quantiles, not both.") }
@@ -218,4 +217,5 @@ extension RecurrentConfiguration.Normalization: ExpressibleByArgument {}
 extension RecurrentConfiguration.Mode: ExpressibleByArgument {}
 extension RecurrentConfiguration.Schedule: ExpressibleByArgument {}
 extension RecurrentConfiguration.OptimizerKind: ExpressibleByArgument {}
+extension RecurrentConfiguration.PointLoss: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backtesting
 import Foundation
 import Neural
 import Storage
@@ -45,15 +46,15 @@ struct Plot: ParsableCommand {
     @Option(help: "Models to draw, comma-separated (default: all).", transform: { $0.split(separator: ",").map(String.init) })
     var models: [String]?
 
-    @Option(help: "The error by step to draw: mae, rmse, mase, smape, mape or bias.")
-    var metric = "mae"
+    @Option(help: "The error by step to draw: \(Metric.point.map(\.name).joined(separator: ", ")).")
+    var metric = Metric.mae.name
 
     @Flag(help: "Draw how well the intervals held instead: nominal against empirical coverage per level, and coverage by horizon step, for every model of the run that has intervals.")
     var calibration = false
 
     func validate() throws {
-        if !["mae", "rmse", "mase", "smape", "mape", "bias"].contains(metric) {
-            throw ValidationError("--metric takes mae, rmse, mase, smape, mape or bias.")
+        if !Metric.point.contains(where: { $0.name == metric }) {
+            throw ValidationError("--metric takes \(Metric.point.map(\.name).joined(separator: ", ")).")
         }
     }
 
@@ -157,7 +158,7 @@ struct Plot: ParsableCommand {
 
     /// The series of the highest overall MASE of `model` (the run's first model; NaN last).
     static func worstSeries(_ metrics: [Store.MetricRow], model: String?) -> String? {
-        let rows = metrics.filter { $0.series != nil && $0.step == nil && $0.metric == "mase" && $0.model == (model ?? $0.model) }
+        let rows = metrics.filter { $0.series != nil && $0.step == nil && $0.metric == Metric.mase.name && $0.model == (model ?? $0.model) }
         return rows.max { a, b in
             let x = a.value ?? .nan, y = b.value ?? .nan
             return x.isNaN ? !y.isNaN : (!y.isNaN && x < y)

@@ -183,8 +183,8 @@ import TestSupport
                          "--origins", "40", "--step", "1", "--hidden", "6", "--max-steps", "600", "--epochs", "600",
                          "--patience", "1000000", "--normalization", "window-seasonal"]
         // Kill -9 once a few origins are in.
-        let recorded = try killAfterOrigins(arguments, db: db, origins: 3)
-        #expect(recorded >= 3 && recorded < 40, "origins recorded before the kill: \(recorded)")
+        let stopped = try killAfterOrigins(arguments, db: db, origins: 3)
+        #expect(stopped.killed && stopped.recorded == 3, "origins recorded before the kill: \(stopped)")
 
         #expect(try sqlite(db, "PRAGMA integrity_check") == "[('ok',)]")
         let runs = try run(["runs", "--db", db])

@@ -1,3 +1,4 @@
+import Forecasting
 import Foundation
 import Testing
 import TestSupport
@@ -154,7 +155,8 @@ func expectUsageErrors(_ command: [String], _ cases: [([String], String)], outpu
 /// Issue 15: `forecast train --stateful` in either mode, then `forecast update` over new rows
 /// in two chunks gives the forecast of one update with all of them.
 @Suite struct StatefulUpdateCLITests {
-    @Test(arguments: ["many-to-one", "many-to-many"])
+    /// Every mode the rule book lets be stateful.
+    @Test(arguments: RecurrentConfiguration.Mode.allCases.filter { RuleBook.refusal(.init(mode: $0, stateful: true)) == nil }.map(\.rawValue))
     func twoUpdatesGiveTheForecastOfOne(_ mode: String) throws {
         let directory = temporaryPath("stateful-\(mode)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)

@@ -1,26 +1,21 @@
 import Foundation
 
-/// Starts `forecast` with `arguments` (a backtest writing to `db`), kills it with SIGKILL once
-/// `origins` origins are in the store (read while it is being written), and returns how many
-/// were recorded then.
-func killAfterOrigins(_ arguments: [String], db: String, origins: Int, poll: TimeInterval = 0.05) throws -> Int {
+/// Runs `forecast` with `arguments` (a backtest writing to `db`) with the test hook
+/// `FORECAST_KILL_AFTER_ORIGINS`: the process kills itself with SIGKILL right after recording
+/// its `origins`-th origin, as `kill -9` would at that moment. Returns the origins then in the
+/// store (the earlier ones of a resumed run included) and whether it died by SIGKILL.
+func killAfterOrigins(_ arguments: [String], db: String, origins: Int) throws -> (recorded: Int, killed: Bool) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forecast")
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments + ["--db", db]
     process.currentDirectoryURL = packageRoot
+    process.environment = ProcessInfo.processInfo.environment.merging(["FORECAST_KILL_AFTER_ORIGINS": String(origins)]) { $1 }
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
-    let deadline = Date().addingTimeInterval(120)
-    var recorded = 0
-    while Date() < deadline && process.isRunning {
-        let out = try run(["query", "--db", db, "--format", "csv", "SELECT count(*) FROM origins"])
-        recorded = Int(out.out.split(separator: "\n").last ?? "") ?? 0
-        if out.code == 0 && recorded >= origins { break }
-        Thread.sleep(forTimeInterval: poll)
-    }
-    kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
-    return recorded
+    let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+    let out = try run(["query", "--db", db, "--format", "csv", "SELECT count(*) FROM origins"])
+    return (Int(out.out.split(separator: "\n").last ?? "") ?? -1, killed)
 }

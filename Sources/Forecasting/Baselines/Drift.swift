@@ -10,6 +10,7 @@ public struct Drift: Baseline {
 
     /// An unfitted drift forecaster.
     public init() {}
+    public init(_ configuration: RecurrentConfiguration) {}
 
     public mutating func fit(_ series: SeriesData) throws {
         let x = series.target

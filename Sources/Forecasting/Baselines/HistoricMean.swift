@@ -8,6 +8,7 @@ public struct HistoricMean: Baseline {
 
     /// An unfitted historic-mean forecaster.
     public init() {}
+    public init(_ configuration: RecurrentConfiguration) {}
 
     public mutating func fit(_ series: SeriesData) throws {
         guard !series.target.isEmpty else {

@@ -8,6 +8,7 @@ public struct Naive: Baseline {
 
     /// An unfitted naive forecaster.
     public init() {}
+    public init(_ configuration: RecurrentConfiguration) {}
 
     public mutating func fit(_ series: SeriesData) throws {
         guard let value = series.target.last else {

@@ -14,6 +14,9 @@ public struct SeasonalNaive: Baseline {
         self.period = period
     }
 
+    /// The configuration's seasonal period.
+    public init(_ configuration: RecurrentConfiguration) { self.init(period: configuration.season) }
+
     public mutating func fit(_ series: SeriesData) throws {
         guard series.target.count >= period else {
             throw ForecastingError.tooShort(series: series.name, length: series.target.count, needed: period,

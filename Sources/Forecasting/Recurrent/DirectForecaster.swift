@@ -8,7 +8,7 @@ import TimeSeries
 /// training it *is* seasonal naive; early stopping restores the best weights by validation
 /// loss, counting that starting point. One series, or every series of a panel with one
 /// network (`fit(panel:)`, in `DirectForecaster+Panel.swift`).
-public struct DirectForecaster: RecurrentStrategy {
+public struct DirectForecaster: SingleNetworkStrategy {
     public let configuration: RecurrentConfiguration
     /// The trained network (nil before `fit`).
     public internal(set) var network: RecurrentNetwork?
@@ -37,28 +37,10 @@ public struct DirectForecaster: RecurrentStrategy {
         for series in state.extra.seriesHistories {
             try series.series.validate(c, name: "series \"\(series.name)\"")
         }
-        let network = c.makeNetwork()
-        try network.load(tensors, source: source)
-        self.network = network
-        self.state = state
-    }
-
-    public var networks: [RecurrentNetwork] {
-        get { network.map { [$0] } ?? [] }
-        set { network = newValue.first }
-    }
-
-    public func tensors() throws -> [String: SafeTensors.Tensor] {
-        try requireFitted()
-        return network?.namedTensors ?? [:]
+        try load(state, tensors: tensors, source: source)
     }
 
     /// The window encoder of this model's fitted scalings (kept in `state`).
-    var encoder: WindowEncoder {
-        get { state.series.encoder(configuration) }
-        set { state.series.keep(newValue) }
-    }
-
     /// Forecasts from the end of `series` instead of the end of the training history:
     /// the last L values become the next window (no retraining).
     public mutating func condition(on series: SeriesData) throws {

@@ -58,11 +58,6 @@ public struct EncoderDecoderForecaster: RecurrentStrategy {
         return tensors
     }
 
-    var encoder: WindowEncoder {
-        get { state.series.encoder(configuration) }
-        set { state.series.keep(newValue) }
-    }
-
     public mutating func condition(on series: SeriesData) throws {
         try state.series.take(series, configuration)
     }

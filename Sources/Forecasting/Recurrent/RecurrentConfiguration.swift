@@ -74,11 +74,18 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var calendar: [CalendarFeature] = []
 
     // Training.
-    /// mse, mae or huber (delta 1 on scaled values: squared near zero, absolute beyond).
-    /// Huber is the default: on the development series it matched MSE where MSE was best
-    /// (El Nino 0.650 against 0.635) and was far better where MSE overfit level shifts
-    /// (orange juice MASE 0.752 against 0.915).
-    public var loss: String = "huber"
+    /// The training loss of a point head.
+    public enum PointLoss: String, Sendable, Codable, CaseIterable {
+        case mse, mae
+        /// Delta 1 on scaled values: squared near zero, absolute beyond.
+        case huber
+    }
+
+    /// The point head's loss. Huber is the default: on the development series it matched MSE
+    /// where MSE was best (El Nino 0.650 against 0.635) and was far better where MSE overfit
+    /// level shifts (orange juice MASE 0.752 against 0.915). A model file naming another is
+    /// refused (it was read as MSE before).
+    public var loss: PointLoss = .huber
     public var learningRate = 1e-3
     public var batchSize = 64
     public var maxEpochs = 100
@@ -178,7 +185,7 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         guard !(gaussian && !quantiles.isEmpty) else { throw .invalidConfiguration("choose --gaussian or --quantiles, not both") }
         try RuleBook.check(RuleBook.Choices(self))
         // Sizes are bounded above, so these products fit an Int.
-        let gates = cell.gates, features = 1 + covariates.count + 2 * calendar.count
+        let gates = cell.gates, features = featureCount
         let perLayer = gates * hiddenSize * (max(features, hiddenSize) + hiddenSize + 2)
         let weights = layers * perLayer * (mode == .encoderDecoder ? 2 : 1) + hiddenSize * horizon * 3
         guard weights <= Limits.parameters else {
@@ -266,14 +273,17 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     /// The input window used: `inputLength` or max(3H, 2m), at least m + 1.
     public var window: Int { max(inputLength ?? max(3 * horizon, 2 * season), season + 1) }
 
-    /// The training loss.
+    /// The training loss: the head's, or for a point head the one of `loss`.
     public var trainingLoss: Loss {
-        if gaussian { return .gaussianNLL }
-        if !quantiles.isEmpty { return .pinball(quantiles: quantiles) }
-        switch loss {
-        case "mae": return .mae
-        case "huber": return .huber(delta: 1)
-        default: return .mse
+        switch head {
+        case .gaussian: .gaussianNLL
+        case .quantiles(let levels): .pinball(quantiles: levels)
+        case .point:
+            switch loss {
+            case .mse: .mse
+            case .mae: .mae
+            case .huber: .huber(delta: 1)
+            }
         }
     }
 }

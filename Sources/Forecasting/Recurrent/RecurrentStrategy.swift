@@ -115,6 +115,13 @@ extension RecurrentStrategy {
         set { state.report = newValue }
     }
 
+    /// The window encoder of the fitted scalings (kept in `state.series`), for the
+    /// strategies that read windows.
+    var encoder: WindowEncoder {
+        get { state.series.encoder(configuration) }
+        set { state.series.keep(newValue) }
+    }
+
     /// Throws `notFitted` unless the networks are there.
     func requireFitted() throws {
         guard !networks.isEmpty else { throw ForecastingError.notFitted(model: name) }
@@ -171,6 +178,33 @@ extension RecurrentStrategy {
         let c = configuration
         throw ForecastingError.invalidConfiguration(
             "diagnose takes many-to-one models that are not stateful; this one is \(c.mode.rawValue)\(c.stateful ? ", stateful" : "")")
+    }
+}
+
+/// A strategy of one network (every one but the encoder-decoder): its networks, tensors
+/// and model-file loading follow from it.
+protocol SingleNetworkStrategy: RecurrentStrategy {
+    /// The trained network (nil before `fit`).
+    var network: RecurrentNetwork? { get set }
+}
+
+extension SingleNetworkStrategy {
+    public var networks: [RecurrentNetwork] {
+        get { network.map { [$0] } ?? [] }
+        set { network = newValue.first }
+    }
+
+    public func tensors() throws -> [String: SafeTensors.Tensor] {
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        return network.namedTensors
+    }
+
+    /// Takes a model file's state (checked by the caller) and its tensors into a new network.
+    mutating func load(_ state: FittedState<Extra>, tensors: [String: SafeTensors.Tensor], source: String) throws {
+        let network = configuration.makeNetwork()
+        try network.load(tensors, source: source)
+        self.network = network
+        self.state = state
     }
 }
 

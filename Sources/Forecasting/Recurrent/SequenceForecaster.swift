@@ -5,7 +5,7 @@ import TimeSeries
 /// Many-to-many forecasting: teacher-forced training on the next value at every step,
 /// recursive forecasts, and a hidden state after the history (stateful: kept and advanced
 /// by new observations; otherwise run over the last L values).
-public struct SequenceForecaster: RecurrentStrategy {
+public struct SequenceForecaster: SingleNetworkStrategy {
     public let configuration: RecurrentConfiguration
     public internal(set) var network: RecurrentNetwork?
     /// What a many-to-many model keeps of its own (its rows, `state.series.history`, are the
@@ -46,20 +46,7 @@ public struct SequenceForecaster: RecurrentStrategy {
             throw FittedStateCheck.bad("the next output or scale is not finite")
         }
         try state.extra.recurrent.validate(c)
-        let network = c.makeNetwork()
-        try network.load(tensors, source: source)
-        self.network = network
-        self.state = state
-    }
-
-    public var networks: [RecurrentNetwork] {
-        get { network.map { [$0] } ?? [] }
-        set { network = newValue.first }
-    }
-
-    public func tensors() throws -> [String: SafeTensors.Tensor] {
-        try requireFitted()
-        return network?.namedTensors ?? [:]
+        try load(state, tensors: tensors, source: source)
     }
 
     /// The series as the network sees it: scaled levels, or scaled first differences

@@ -7,7 +7,7 @@ import TimeSeries
 /// scaler (a state that runs across windows needs one scale for all of them), covariates by
 /// theirs. After training the network runs over the whole history and keeps its state;
 /// `update` advances it over new rows only.
-public struct StatefulDirectForecaster: RecurrentStrategy {
+public struct StatefulDirectForecaster: SingleNetworkStrategy {
     public let configuration: RecurrentConfiguration
     public internal(set) var network: RecurrentNetwork?
     /// What a stateful many-to-one model keeps of its own: the hidden (and cell) state after
@@ -44,25 +44,7 @@ public struct StatefulDirectForecaster: RecurrentStrategy {
             throw FittedStateCheck.bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")
         }
         try state.extra.recurrent.validate(c)
-        let network = c.makeNetwork()
-        try network.load(tensors, source: source)
-        self.network = network
-        self.state = state
-    }
-
-    public var networks: [RecurrentNetwork] {
-        get { network.map { [$0] } ?? [] }
-        set { network = newValue.first }
-    }
-
-    public func tensors() throws -> [String: SafeTensors.Tensor] {
-        try requireFitted()
-        return network?.namedTensors ?? [:]
-    }
-
-    var encoder: WindowEncoder {
-        get { state.series.encoder(configuration) }
-        set { state.series.keep(newValue) }
+        try load(state, tensors: tensors, source: source)
     }
 
     /// Trains on `series`: the training part (all but the last validation windows' rows) is

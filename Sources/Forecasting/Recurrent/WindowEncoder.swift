@@ -25,7 +25,7 @@ struct WindowEncoder: Sendable, Equatable {
         horizon = c.horizon
         normalization = c.normalization
         calendar = c.calendar
-        featureCount = 1 + c.covariates.count + 2 * c.calendar.count
+        featureCount = c.featureCount
         self.fallbackScale = fallbackScale
         self.globalScaler = globalScaler
         self.covariateScalers = covariateScalers
