@@ -9,19 +9,22 @@ public enum GradientCheck {
     /// The network runs in Float32, so `epsilon` is about 1e-2 and errors of a few 1e-3 are
     /// the precision of the method, not of the gradient.
     ///
+    /// `headInputs` go to the head beside the last state; `observed` masks targets out of the loss.
+    ///
     /// With `skipKinks` (for ReLU), a sample whose one-sided differences disagree by more
     /// than half their size straddles a kink, where no derivative exists, and is skipped.
     public static func worstRelativeError(
         network: RecurrentNetwork, x: [Float], target: [Float], batch: Int, steps: Int, loss: Loss,
         initialState: RecurrentState? = nil, samples: Int = 40, epsilon: Float = 1e-2, floor: Double = 1e-3,
-        skipKinks: Bool = false, seed: UInt64 = 1
+        skipKinks: Bool = false, seed: UInt64 = 1, headInputs: [Float] = [], observed: [Bool]? = nil
     ) -> Double {
         func lossValue(_ input: [Float]) -> Double {
-            Double(loss.evaluate(prediction: network.forward(input, batch: batch, steps: steps, initialState: initialState),
-                                 target: target).loss)
+            Double(loss.evaluate(prediction: network.forward(input, batch: batch, steps: steps, initialState: initialState,
+                                                             headInputs: headInputs),
+                                 target: target, observed: observed).loss)
         }
-        let prediction = network.forward(x, batch: batch, steps: steps, initialState: initialState)
-        let (_, dPrediction) = loss.evaluate(prediction: prediction, target: target)
+        let prediction = network.forward(x, batch: batch, steps: steps, initialState: initialState, headInputs: headInputs)
+        let (_, dPrediction) = loss.evaluate(prediction: prediction, target: target, observed: observed)
         network.zeroGradients()
         let dx = network.backward(dPrediction, inputGradient: true) ?? []
         let analytic = network.gradients.array

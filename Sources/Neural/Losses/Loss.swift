@@ -31,15 +31,22 @@ public enum Loss: Sendable, Equatable, Codable {
         }
     }
 
-    /// The loss of `prediction` against `target` and dLoss/dprediction.
-    public func evaluate(prediction p: [Float], target y: [Float]) -> (loss: Float, gradient: [Float]) {
+    /// The loss of `prediction` against `target` and dLoss/dprediction. With `observed` (one
+    /// flag per target value), only the observed targets count: the mean is over them, and a
+    /// prediction for a target not observed gets no gradient (all not observed: loss 0).
+    public func evaluate(prediction p: [Float], target y: [Float], observed: [Bool]? = nil) -> (loss: Float, gradient: [Float]) {
         var grad = [Float](repeating: 0, count: p.count)
         var total = 0.0
+        precondition(observed.map { $0.count == y.count } ?? true, "Loss: \(observed?.count ?? 0) flags for \(y.count) targets")
+        /// Whether target i counts.
+        func counts(_ i: Int) -> Bool { observed?[i] ?? true }
+        let counted = observed.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? y.count
+        guard counted > 0 else { return (0, grad) }
         switch self {
         case .mse, .mae, .huber:
             precondition(p.count == y.count, "Loss: \(p.count) predictions for \(y.count) targets")
-            let n = Double(p.count)
-            for i in 0..<p.count {
+            let n = Double(counted)
+            for i in 0..<p.count where counts(i) {
                 let e = Double(p[i]) - Double(y[i])
                 switch self {
                 case .mse:
@@ -63,8 +70,8 @@ public enum Loss: Sendable, Equatable, Codable {
         case .pinball(let quantiles):
             let q = quantiles.count
             precondition(p.count == y.count * q, "Loss: pinball needs \(q) predictions per target")
-            let n = Double(p.count)
-            for i in 0..<y.count {
+            let n = Double(counted * q)
+            for i in 0..<y.count where counts(i) {
                 for (k, tau) in quantiles.enumerated() {
                     let e = Double(y[i]) - Double(p[i * q + k])
                     total += e >= 0 ? tau * e : (tau - 1) * e
@@ -74,8 +81,8 @@ public enum Loss: Sendable, Equatable, Codable {
             return (Float(total / n), grad)
         case .gaussianNLL:
             precondition(p.count == y.count * 2, "Loss: the Gaussian head needs a mean and a scale per target")
-            let n = Double(y.count)
-            for i in 0..<y.count {
+            let n = Double(counted)
+            for i in 0..<y.count where counts(i) {
                 let mu = Double(p[2 * i]), s = Double(p[2 * i + 1])
                 let variance = Self.softplus(s) + 1e-6
                 let e = Double(y[i]) - mu
@@ -89,6 +96,7 @@ public enum Loss: Sendable, Equatable, Codable {
             let n = y.count
             precondition(n > 0 && p.count % n == 0, "Loss: logits must be [N, C] for N targets")
             let c = p.count / n
+            precondition(observed == nil, "Loss: cross-entropy takes no observation flags")
             for i in 0..<n {
                 let row = p[(i * c)..<((i + 1) * c)].map(Double.init)
                 let m = row.max() ?? 0

@@ -21,13 +21,19 @@ public struct NetworkConfiguration: Sendable, Codable, Equatable {
     public var outputMode: OutputMode
     /// Dropout between recurrent layers while training (PyTorch's `dropout`).
     public var dropout: Float
+    /// Inputs the head reads beside the last hidden state (many-to-one only): values known
+    /// for the outputs, such as the future values of covariates known in advance. The head is
+    /// then `Linear(hidden + headInputs, outputs)` over [h_T, extra].
+    public var headInputs: Int
 
     /// A network's shape: cell, sizes, layers, head and dropout.
     public init(cell: CellKind, inputSize: Int, hiddenSize: Int, layers: Int = 1, outputSize: Int,
-                outputMode: OutputMode = .lastStep, dropout: Float = 0) {
-        precondition(inputSize >= 1 && hiddenSize >= 1 && layers >= 1 && outputSize >= 1,
+                outputMode: OutputMode = .lastStep, dropout: Float = 0, headInputs: Int = 0) {
+        precondition(inputSize >= 1 && hiddenSize >= 1 && layers >= 1 && outputSize >= 1 && headInputs >= 0,
                      "NetworkConfiguration: sizes must be at least 1")
         precondition(dropout >= 0 && dropout < 1, "NetworkConfiguration: dropout must be in [0, 1)")
+        precondition(headInputs == 0 || outputMode == .lastStep, "NetworkConfiguration: head inputs need a many-to-one head")
+        self.headInputs = headInputs
         self.cell = cell
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize

@@ -25,6 +25,8 @@ public final class RecurrentNetwork {
     private var input = AlignedBuffer(count: 0)       // [T*B, F] time-major
     private var headOutput = AlignedBuffer(count: 0)  // [rows, O]
     private var dHead = AlignedBuffer(count: 0)       // [T*B, H] gradient into the last layer's outputs
+    private var headInput = AlignedBuffer(count: 0)   // [B, H + E]: the last state beside the head inputs
+    private var dHeadInput = AlignedBuffer(count: 0)  // [B, H + E]
     private var lastSteps = 0, lastBatch = 0, lastTraining = false, lastDifferentiable = false
     private var dropoutGenerator: SplitMix64
 
@@ -41,8 +43,8 @@ public final class RecurrentNetwork {
                                          hiddenSize: configuration.hiddenSize, index: l, prefix: "rnn.",
                                          layout: &layout))
         }
-        head = Dense(inputSize: configuration.hiddenSize, outputSize: configuration.outputSize, prefix: "head.",
-                     layout: &layout)
+        head = Dense(inputSize: configuration.hiddenSize + configuration.headInputs, outputSize: configuration.outputSize,
+                     prefix: "head.", layout: &layout)
         self.layers = layers
         self.layout = layout
         parameters = AlignedBuffer(count: layout.count)
@@ -85,10 +87,14 @@ public final class RecurrentNetwork {
     /// With `training`, dropout between layers is applied. The caches kept here are what
     /// `backward` differentiates, and `finalState` is the state after the last step. With
     /// `differentiable: false` (inference: forecasts, validation passes) the activated gates
-    /// are not kept, only the states, and `backward` may not follow.
+    /// are not kept, only the states, and `backward` may not follow. `headInputs` ([B, E],
+    /// `NetworkConfiguration.headInputs` values per sequence) go to the head beside the last
+    /// hidden state.
     public func forward(_ x: [Float], batch: Int, steps: Int, initialState: RecurrentState? = nil,
-                        training: Bool = false, differentiable: Bool = true) -> [Float] {
+                        training: Bool = false, differentiable: Bool = true, headInputs: [Float] = []) -> [Float] {
         let f = configuration.inputSize, h = configuration.hiddenSize, o = configuration.outputSize
+        precondition(headInputs.count == batch * configuration.headInputs,
+                     "forward: \(headInputs.count) head inputs, expected B*E = \(batch * configuration.headInputs)")
         precondition(x.count == batch * steps * f, "forward: x has \(x.count) values, expected B*T*F = \(batch * steps * f)")
         if let s = initialState {
             precondition(s.batch == batch && s.hidden.count == configuration.layers * batch * h
@@ -149,10 +155,7 @@ public final class RecurrentNetwork {
         let last = caches[layers.count - 1].hs.pointer
         switch configuration.outputMode {
         case .lastStep:
-            if headOutput.count < batch * o { headOutput = AlignedBuffer(count: batch * o) }
-            head.forward(output: headOutput.pointer, input: last + steps * batch * h, rows: batch,
-                         parameters: parameters.pointer)
-            return Array(UnsafeBufferPointer(start: headOutput.pointer, count: batch * o))
+            return headForward(last + steps * batch * h, headInputs, batch: batch)
         case .everyStep:
             if headOutput.count < rows * o { headOutput = AlignedBuffer(count: rows * o) }
             head.forward(output: headOutput.pointer, input: last + batch * h, rows: rows, parameters: parameters.pointer)
@@ -166,6 +169,34 @@ public final class RecurrentNetwork {
             }
             return out
         }
+    }
+
+    /// The many-to-one head's output ([B, O]) for last hidden states `hidden` ([B, H]) and
+    /// head inputs `extra` ([B, E]); what `forward` ends with, and what a model that keeps its
+    /// last state forecasts from once the head inputs are known.
+    public func head(lastHidden hidden: [Float], headInputs extra: [Float], batch: Int) -> [Float] {
+        precondition(hidden.count == batch * configuration.hiddenSize && extra.count == batch * configuration.headInputs,
+                     "head: \(hidden.count) hidden and \(extra.count) head inputs for a batch of \(batch)")
+        return hidden.withUnsafeBufferPointer { headForward($0.baseAddress!, extra, batch: batch) }
+    }
+
+    /// The head on `batch` rows of the last hidden state (and of `extra`, its head inputs).
+    private func headForward(_ hidden: UnsafePointer<Float>, _ extra: [Float], batch: Int) -> [Float] {
+        let h = configuration.hiddenSize, e = configuration.headInputs, o = configuration.outputSize
+        if headOutput.count < batch * o { headOutput = AlignedBuffer(count: batch * o) }
+        var input = hidden
+        if e > 0 {  // [h_T, extra] row by row
+            if headInput.count < batch * (h + e) { headInput = AlignedBuffer(count: batch * (h + e)) }
+            extra.withUnsafeBufferPointer { xb in
+                for b in 0..<batch {
+                    (headInput.pointer + b * (h + e)).update(from: hidden + b * h, count: h)
+                    (headInput.pointer + b * (h + e) + h).update(from: xb.baseAddress! + b * e, count: e)
+                }
+            }
+            input = UnsafePointer(headInput.pointer)
+        }
+        head.forward(output: headOutput.pointer, input: input, rows: batch, parameters: parameters.pointer)
+        return Array(UnsafeBufferPointer(start: headOutput.pointer, count: batch * o))
     }
 
     /// Every hidden state of the last layer in the last `forward`, [B, T, H] batch-first
@@ -214,9 +245,20 @@ public final class RecurrentNetwork {
         switch configuration.outputMode {
         case .lastStep:
             precondition(dOutput.count == batch * o, "backward: gradient has \(dOutput.count) values, expected \(batch * o)")
-            dOut.withUnsafeBufferPointer { d in
-                head.backward(dInput: dHead.pointer, gradients: gradients.pointer, dOutput: d.baseAddress!,
-                              input: last + steps * batch * h, rows: batch, parameters: parameters.pointer)
+            let e = configuration.headInputs
+            if e == 0 {
+                dOut.withUnsafeBufferPointer { d in
+                    head.backward(dInput: dHead.pointer, gradients: gradients.pointer, dOutput: d.baseAddress!,
+                                  input: last + steps * batch * h, rows: batch, parameters: parameters.pointer)
+                }
+            } else {
+                // The head read [h_T, extra] (kept by forward); only h_T's part flows back.
+                if dHeadInput.count < batch * (h + e) { dHeadInput = AlignedBuffer(count: batch * (h + e)) }
+                dOut.withUnsafeBufferPointer { d in
+                    head.backward(dInput: dHeadInput.pointer, gradients: gradients.pointer, dOutput: d.baseAddress!,
+                                  input: headInput.pointer, rows: batch, parameters: parameters.pointer)
+                }
+                for b in 0..<batch { (dHead.pointer + b * h).update(from: dHeadInput.pointer + b * (h + e), count: h) }
             }
             if let s = finalStateGradient {
                 let extra = s.hidden.withUnsafeBufferPointer { Array($0[((layers.count - 1) * batch * h)...]) }
