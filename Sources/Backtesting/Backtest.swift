@@ -49,6 +49,9 @@ public struct Backtest {
     public var refit: Refit
     /// The part of the run this process does: the chains of refits it owns (`Shard.owns(unit:)`).
     public var shard: Shard = .whole
+    /// Whether targets missing in the training rows are kept out of the loss (`--missing
+    /// mask`): filled for the inputs as the protocol fills them, and marked not observed.
+    public var masksMissing = false
 
     public enum Refit: Sendable, Equatable {
         case cold
@@ -77,16 +80,37 @@ public struct Backtest {
     /// `window` of them when sliding) with the target interpolated and leading missing
     /// values dropped, covariates interpolated and filled at both ends. Also returns the
     /// first training row, which MASE's scale starts from.
+    ///
+    /// Future covariates (known in advance) take their training rows likewise; a forecast
+    /// takes their values after the origin from `futureInputs`. With `masksMissing`, the
+    /// targets that were missing are marked not observed (`SeriesData.observed`).
     public func modelInput(_ input: Input, trainLength t: Int) -> (data: SeriesData, start: Int) {
         let start = window.map { max(0, t - $0) } ?? 0
         let target = Frame.interpolated(Array(input.target[start..<t]))
         let first = t - target.count  // after leading missing values
-        let covariates = input.covariates.map { column -> [Double] in
+        func filled(_ column: [Double]) -> [Double] {
             let filled = Frame.interpolated(Array(column[first..<t]))
             return Array(repeating: filled.first ?? 0, count: t - first - filled.count) + filled
         }
-        return (SeriesData(name: input.name, target: target, covariates: covariates, covariateNames: input.covariateNames,
+        let raw = input.target[first..<t]
+        let observed = masksMissing && raw.contains(where: \.isNaN) ? raw.map { !$0.isNaN } : nil
+        return (SeriesData(name: input.name, target: target, observed: observed, covariates: input.covariates.map(filled),
+                           covariateNames: input.covariateNames, futureCovariates: input.futureCovariates.map(filled),
+                           futureCovariateNames: input.futureCovariateNames, staticCovariates: input.staticCovariates,
+                           staticCovariateNames: input.staticCovariateNames,
                            timestamps: input.timestamps.map { Array($0[first..<t]) }, frequency: input.frequency), start)
+    }
+
+    /// The values of the inputs known in advance for the `steps` rows after the first `t`:
+    /// each future covariate's rows t ..< t + steps of the data (a backtest forecasts with the
+    /// values the data hold there: for weather, a perfect forecast), missing ones interpolated
+    /// over the whole column and its ends filled.
+    public static func futureInputs(_ input: Input, trainLength t: Int, steps: Int) -> FutureInputs {
+        FutureInputs(covariates: input.futureCovariates.map { column in
+            let interpolated = Frame.interpolated(column)
+            let whole = Array(repeating: interpolated.first ?? 0, count: column.count - interpolated.count) + interpolated
+            return Array(whole[t..<min(t + steps, whole.count)])
+        })
     }
 
     /// The origin indices that share a fit with origin `index` (its refit block).
@@ -187,7 +211,8 @@ public struct Backtest {
                 }
                 previousRows = t
                 guard wanted, let fitted else { continue }
-                let forecast = try fitted.predict(horizon: gap + horizon)
+                let forecast = try fitted.predict(horizon: gap + horizon,
+                                                  future: Backtest.futureInputs(input, trainLength: t, steps: gap + horizon))
                 outcomes[index]?.append(Metrics.Outcome(
                     trainStart: start, trainLength: t, gap: gap, forecast: Array(forecast.point.suffix(horizon)),
                     quantiles: forecast.quantiles.map { (level: $0.level, values: Array($0.values.suffix(horizon))) }))

@@ -183,7 +183,11 @@ public struct PanelBacktest {
                 views.append(view)
             }
             let plan = series[taking[wanted[0]].s].backtest
-            let forecasts = try RecurrentForecaster.predict(views, horizon: plan.gap + plan.horizon)
+            let futures = wanted.map { i in
+                Backtest.futureInputs(series[taking[i].s].input, trainLength: series[taking[i].s].backtest.origins.trainLengths[taking[i].k],
+                                      steps: plan.gap + plan.horizon)
+            }
+            let forecasts = try RecurrentForecaster.predict(views, horizon: plan.gap + plan.horizon, futures: futures)
             for (i, forecast) in zip(wanted, forecasts) {
                 let (s, k) = taking[i], gap = series[s].backtest.gap, h = series[s].backtest.horizon
                 outcomes[Key(series: s, origin: k)] = Metrics.Outcome(

@@ -6,6 +6,14 @@ public protocol Forecaster {
     mutating func fit(_ series: SeriesData) throws
     /// The forecast of the `horizon` steps after the fitted history.
     func predict(horizon: Int) throws -> Forecast
+    /// The forecast of the `horizon` steps after the fitted history, with the values of the
+    /// inputs known in advance for those steps (a model without such inputs ignores them).
+    func predict(horizon: Int, future: FutureInputs) throws -> Forecast
+}
+
+extension Forecaster {
+    /// A model without inputs known in advance forecasts from its history alone.
+    public func predict(horizon: Int, future: FutureInputs) throws -> Forecast { try predict(horizon: horizon) }
 }
 
 /// Errors of fitting and forecasting.

@@ -1,5 +1,6 @@
 /// The one place that says which choices of a recurrent forecaster combine: mode, head,
-/// stateful, global, covariates, calendar, conformal intervals, warm refits and scaling.
+/// stateful, global, covariates by role (past, future, static), calendar, conformal
+/// intervals, warm refits and scaling.
 /// The library asks it before any network is made (`RecurrentConfiguration.validate`, a
 /// global fit, `ConformalForecaster`), the command line before any data are read; what it
 /// refuses is a usage error (exit 64) with the sentence below, naming both flags.
@@ -17,6 +18,10 @@ public enum RuleBook {
         public var global = false
         /// Past covariates (`--covariates`).
         public var covariates = false
+        /// Covariates known in advance (`--future-covariates`).
+        public var futureCovariates = false
+        /// Static covariates (`--static-covariates`).
+        public var staticCovariates = false
         /// Calendar features (`--calendar`).
         public var calendar = false
         /// Conformal intervals around the point forecast (`--conformal`).
@@ -26,14 +31,16 @@ public enum RuleBook {
         public var normalization: RecurrentConfiguration.Normalization = .auto
 
         public init(mode: RecurrentConfiguration.Mode = .manyToOne, head: RecurrentConfiguration.Head = .point,
-                    stateful: Bool = false, global: Bool = false, covariates: Bool = false, calendar: Bool = false,
-                    conformal: Bool = false, warmRefit: Bool = false,
+                    stateful: Bool = false, global: Bool = false, covariates: Bool = false, futureCovariates: Bool = false,
+                    staticCovariates: Bool = false, calendar: Bool = false, conformal: Bool = false, warmRefit: Bool = false,
                     normalization: RecurrentConfiguration.Normalization = .auto) {
             self.mode = mode
             self.head = head
             self.stateful = stateful
             self.global = global
             self.covariates = covariates
+            self.futureCovariates = futureCovariates
+            self.staticCovariates = staticCovariates
             self.calendar = calendar
             self.conformal = conformal
             self.warmRefit = warmRefit
@@ -44,8 +51,8 @@ public enum RuleBook {
         /// or warm refits unless said).
         public init(_ c: RecurrentConfiguration, global: Bool = false, conformal: Bool = false, warmRefit: Bool = false) {
             self.init(mode: c.mode, head: c.head, stateful: c.stateful, global: global, covariates: !c.covariates.isEmpty,
-                      calendar: !c.calendar.isEmpty, conformal: conformal, warmRefit: warmRefit,
-                      normalization: c.normalization)
+                      futureCovariates: !c.futureCovariates.isEmpty, staticCovariates: !c.staticCovariates.isEmpty,
+                      calendar: !c.calendar.isEmpty, conformal: conformal, warmRefit: warmRefit, normalization: c.normalization)
         }
 
         /// Every combination of the choices (heads with two levels; every scaling): what
@@ -55,10 +62,11 @@ public enum RuleBook {
             let heads: [RecurrentConfiguration.Head] = [.point, .quantiles([0.1, 0.9]), .gaussian]
             for mode in RecurrentConfiguration.Mode.allCases {
                 for head in heads {
-                    for bits in 0..<(1 << 6) {
+                    for bits in 0..<(1 << 8) {
                         for normalization in RecurrentConfiguration.Normalization.allCases {
                             out.append(Choices(mode: mode, head: head, stateful: bits & 1 != 0, global: bits & 2 != 0,
-                                               covariates: bits & 4 != 0, calendar: bits & 8 != 0, conformal: bits & 16 != 0,
+                                               covariates: bits & 4 != 0, futureCovariates: bits & 64 != 0,
+                                               staticCovariates: bits & 128 != 0, calendar: bits & 8 != 0, conformal: bits & 16 != 0,
                                                warmRefit: bits & 32 != 0, normalization: normalization))
                         }
                     }
@@ -77,6 +85,8 @@ public enum RuleBook {
             if stateful { flags.append("--stateful") }
             if global { flags.append("--global") }
             if covariates { flags.append("--covariates") }
+            if futureCovariates { flags.append("--future-covariates") }
+            if staticCovariates { flags.append("--static-covariates") }
             if calendar { flags.append("--calendar") }
             if conformal { flags.append("--conformal") }
             if warmRefit { flags.append("--refit warm") }
@@ -114,7 +124,7 @@ public enum RuleBook {
                 return "\(mode) feeds each forecast back as the next input, so it has no quantile head (--quantiles); use --mode many-to-one or --gaussian"
             }
             if c.covariates {
-                return "\(mode) feeds each forecast back as the next input, so it takes no --covariates (their future values are unknown); use --mode many-to-one"
+                return "\(mode) feeds each forecast back as the next input, so it takes no past --covariates (their future values are unknown): give inputs known in advance as --future-covariates, or use --mode many-to-one"
             }
             if c.calendar { return "\(mode) takes no --calendar features; use --mode many-to-one or encoder-decoder" }
         case .encoderDecoder:
@@ -122,6 +132,9 @@ public enum RuleBook {
             if c.head != .point {
                 return "\(mode) has a point decoder only: no \(c.head.flag); use --mode many-to-one for a \(c.head.name) head, or --conformal for intervals"
             }
+        }
+        if c.staticCovariates && !c.global {
+            return "--static-covariates describe the series of a global network (several series, --global); one series' attributes are the same on every row: drop them, or add --global"
         }
         if c.global {
             if c.mode != .manyToOne {

@@ -17,6 +17,9 @@ public struct ColumnSelection: Sendable, Equatable {
     /// (`--covariates`: past covariates), read as `columns` are. A column has one role: see
     /// `roleConflict`.
     public var roles: [Role] = []
+    /// Columns read as categories (`--categorical`): each row's text is a label
+    /// (`Column.Kind.label`), not a number.
+    public var categorical: Set<String> = []
 
     /// Columns named for one role of the forecaster.
     public struct Role: Sendable, Equatable {

@@ -21,6 +21,17 @@ final class FrameBuilder {
         var values: [Double] = []
         /// Text columns only: the missing mask, kept row by row.
         var missing = MissingMask()
+        /// Label columns only: the categories in the order first seen, and their indices.
+        var categories: [String] = []
+        var categoryIndex: [String: Int] = [:]
+
+        /// The index of `label` among the categories, added when new.
+        mutating func code(_ label: String) -> Double {
+            if let i = categoryIndex[label] { return Double(i) }
+            categoryIndex[label] = categories.count
+            categories.append(label)
+            return Double(categories.count - 1)
+        }
     }
 
     let file: String
@@ -95,7 +106,8 @@ final class FrameBuilder {
                 let flag = name == selection.target ? "--target" : "--columns"
                 let i = try index(of: name, flag: flag)
                 roles[i] = .value(outputList.count)
-                outputList.append(Output(name: name, field: i, strict: true))
+                outputList.append(Output(name: name, field: i, strict: true,
+                                         kind: selection.categorical.contains(name) ? .label : .numeric))
             }
             if detectTimeInFirstColumn, case .value = roles[0] { detectTimeInFirstColumn = false }
         } else {
@@ -164,6 +176,14 @@ final class FrameBuilder {
         case .value(let o):
             if outputs[o].kind == .text {
                 outputs[o].missing.append(DecimalParser.isMissingMarker(p, n))
+            } else if outputs[o].kind == .label {
+                if DecimalParser.isMissingMarker(p, n) {
+                    outputs[o].values.append(.nan)
+                } else {
+                    try requireUTF8(bytes, field: index)
+                    let label = String(decoding: bytes, as: UTF8.self)
+                    outputs[o].values.append(outputs[o].code(label))
+                }
             } else if let value = DecimalParser.parse(p, n) {
                 guard value.isFinite else {
                     throw .notFinite(location: location(field: index), column: header[index],
@@ -203,6 +223,8 @@ final class FrameBuilder {
         case .value(let o):
             if outputs[o].kind == .text {
                 outputs[o].missing.append(false)
+            } else if outputs[o].kind == .label {  // a number read as a category: its text
+                outputs[o].values.append(outputs[o].code(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)))
             } else {
                 guard value.isFinite else {
                     throw .notFinite(location: location(field: index), column: header[index], found: "\(value)")
@@ -271,9 +293,13 @@ final class FrameBuilder {
         guard rowCount > 0 else { throw .headerOnly(file: file) }
         let active = Array(outputs).filter(\.active)
         let columns = active.map { output in
-            output.kind == .text
-                ? Column(name: output.name, kind: .text, values: [], missing: output.missing)
-                : Column(name: output.name, values: output.values)
+            switch output.kind {
+            case .text: Column(name: output.name, kind: .text, values: [], missing: output.missing)
+            case .label: Column(name: output.name, kind: .label, values: output.values,
+                                missing: MissingMask(count: output.values.count) { output.values[$0].isNaN },
+                                categories: output.categories)
+            case .numeric: Column(name: output.name, values: output.values)
+            }
         }
         var fieldNumbers: [String: Int] = [:]
         for output in active { fieldNumbers[output.name] = output.field + 1 }

@@ -6,6 +6,9 @@ public struct Column: Sendable {
         case numeric
         /// Text that is not a number (labels, notes); no values are kept.
         case text
+        /// Categories (a column read as categorical): `values` holds each row's index into
+        /// `categories`, NaN where missing.
+        case label
     }
 
     public var name: String
@@ -14,13 +17,22 @@ public struct Column: Sendable {
     public var values: [Double]
     /// Set where the field was empty, `NA`, `NaN` or `null`.
     public var missing: MissingMask
+    /// A label column's categories, in the order first seen; empty for the other kinds.
+    public var categories: [String] = []
 
     /// A column from its values and missing mask.
-    public init(name: String, kind: Kind = .numeric, values: [Double], missing: MissingMask) {
+    public init(name: String, kind: Kind = .numeric, values: [Double], missing: MissingMask, categories: [String] = []) {
         self.name = name
         self.kind = kind
         self.values = values
         self.missing = missing
+        self.categories = categories
+    }
+
+    /// A label column's label on each row (nil where missing); empty for the other kinds.
+    public var labels: [String?] {
+        guard kind == .label else { return [] }
+        return values.map { $0.isNaN ? nil : categories[Int($0)] }
     }
 
     /// A numeric column where NaN marks a missing value.

@@ -70,8 +70,8 @@ public struct Frame: Sendable {
         frame.timestamps = timestamps.map { t in rows.map { t[$0] } }
         frame.columns = columns.map { column in
             Column(name: column.name, kind: column.kind,
-                   values: column.kind == .numeric ? rows.map { column.values[$0] } : [],
-                   missing: column.missing.selecting(rows))
+                   values: column.kind != .text ? rows.map { column.values[$0] } : [],
+                   missing: column.missing.selecting(rows), categories: column.categories)
         }
         frame.source = source.map { s in
             var s = s

@@ -10,6 +10,9 @@ public enum MissingPolicy: String, Sendable, CaseIterable {
     /// fill interior gaps by linear interpolation on the row index, fill trailing missing
     /// values with the last observed value.
     case interpolate
+    /// As `interpolate` for the inputs, but a target filled so is not trained or validated
+    /// on: the forecaster keeps the observation mask (`SeriesData.observed`).
+    case mask
 }
 
 extension Frame {
@@ -33,7 +36,7 @@ extension Frame {
         case .drop:
             let keep = (0..<rowCount).filter { row in !numeric.contains { $0.missing[row] } }
             return rows(keep)
-        case .ffill, .interpolate:
+        case .ffill, .interpolate, .mask:
             var start = 0
             for column in numeric {
                 guard let first = (0..<rowCount).first(where: { !column.missing[$0] }) else {

@@ -106,7 +106,8 @@ struct BacktestCommand: ParsableCommand {
         if models.isEmpty { throw ValidationError("--models needs at least one model.") }
         if shard != nil && db == nil { throw ValidationError("--shard needs --db: each shard writes its own store, for `forecast merge`.") }
         if Set(models).count != models.count { throw ValidationError("--models names a model twice.") }
-        try model.checkCombination(global: global == true, warmRefit: refit == .warm)
+        // A panel is global unless --no-global; whether the data are a panel is known when read.
+        try model.checkCombination(global: global ?? !model.staticCovariates.isEmpty, warmRefit: refit == .warm)
     }
 
     func run() throws {
@@ -180,12 +181,15 @@ struct BacktestCommand: ParsableCommand {
         var settings: RecurrentConfiguration
     }
 
-    func plan(for frame: Frame) throws -> Plan {
+    /// The plan of one series; `statics` are its encoded static covariates (named `staticNames`).
+    func plan(for frame: Frame, statics: [Double] = [], staticNames: [String] = []) throws -> Plan {
         let target = try resolveTarget(data.target, frame)
         let y = try frame.values(of: target)
         let covariates = try model.covariates.map { try frame.values(of: $0) }
+        let future = try model.futureCovariates.map { try frame.values(of: $0) }
         let frequency = frame.frequencyReport.frequency ?? .index
-        let base = model.configuration(frequency: frequency)
+        var base = model.configuration(frequency: frequency)
+        base.staticCovariates = staticNames
         let h = base.horizon, m = base.season
         let originSet: Origins
         if let origins {
@@ -213,13 +217,14 @@ struct BacktestCommand: ParsableCommand {
                 conformal.map { c in ConformalForecaster(c) { kind.make(settings) } } ?? kind.make(settings)
             }
         }
-        let input = Backtest.Input(name: frame.displayName, target: y, covariates: covariates,
-                                   covariateNames: model.covariates, timestamps: frame.timestamps, frequency: frequency)
-        return Plan(input: input, backtest: Backtest(origins: originSet, horizon: h, season: m,
-                                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                                     gap: gap, window: window, refitEvery: refitEvery,
-                                                     refit: refitPlan(settings, global: false)),
-                    makers: makers, settings: settings)
+        let input = Backtest.Input(name: frame.displayName, target: y, covariates: covariates, covariateNames: model.covariates,
+                                   futureCovariates: future, futureCovariateNames: model.futureCovariates,
+                                   staticCovariates: statics, staticCovariateNames: staticNames,
+                                   timestamps: frame.timestamps, frequency: frequency)
+        var backtest = Backtest(origins: originSet, horizon: h, season: m, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                gap: gap, window: window, refitEvery: refitEvery, refit: refitPlan(settings, global: false))
+        backtest.masksMissing = model.missing == .mask
+        return Plan(input: input, backtest: backtest, makers: makers, settings: settings)
     }
 
     /// `--refit` and `--warm-chain` for the backtester: a warm refit trains a quarter of the
@@ -381,8 +386,21 @@ struct BacktestCommand: ParsableCommand {
     func readPlans() throws -> (frames: [Frame], plans: [Plan], global: Bool) {
         var options = data
         options.columns = nil
-        let frames = try options.read(covariates: model.covariates)
-        let plans = try frames.map(plan(for:))
+        let roles = model.roles
+        var frames = try options.read(roles: roles)
+        // Rows after a series' last observed target hold a forecast's known inputs, not history.
+        if let first = frames.first {
+            frames = try SeriesInputs.history(frames, target: try resolveTarget(data.target, first), roles: roles, source: data.sourceName)
+        }
+        // Static covariates are encoded over every series of the panel.
+        var statics: [[Double]] = Array(repeating: [], count: frames.count), names: [String] = []
+        if !roles.statics.isEmpty {
+            let values = try SeriesInputs.staticValues(frames, roles: roles, data: data)
+            let encoding = StaticEncoding(names: roles.statics, categorical: Set(roles.categorical), values: values)
+            statics = try values.map { try encoding.encode($0) }
+            names = encoding.featureNames
+        }
+        let plans = try zip(frames, statics).map { try plan(for: $0, statics: $1, staticNames: names) }
         return (frames, plans, try fitsGlobally(plans))
     }
 
@@ -427,10 +445,12 @@ struct BacktestCommand: ParsableCommand {
     /// Whether the networks fit one model over every series: `--global`, or by default a
     /// long-format input of several series. It needs one grid and configuration for all.
     func fitsGlobally(_ plans: [Plan]) throws -> Bool {
-        guard global ?? (plans.count > 1), models.contains(where: \.isNetwork) else { return false }
-        if let refusal = RuleBook.refusal(model.choices(global: true, warmRefit: refit == .warm)) {
+        let networks = models.contains(where: \.isNetwork), isGlobal = (global ?? (plans.count > 1)) && networks
+        // Asked again now that the data say whether the fit is global (static covariates need it).
+        if networks, let refusal = RuleBook.refusal(model.choices(global: isGlobal, warmRefit: refit == .warm)) {
             throw CommandError(message: "\(data.sourceName): \(refusal)", code: ExitStatus.usage)
         }
+        guard isGlobal else { return false }
         if let first = plans.first, let other = plans.first(where: { $0.input.frequency != first.input.frequency }) {
             throw CommandError(message: "\(data.sourceName): --global fits one network to series of one grid; \(first.input.name) is \(first.input.frequency.name), \(other.input.name) is \(other.input.frequency.name)",
                                code: ExitStatus.dataError)
@@ -458,6 +478,13 @@ struct BacktestCommand: ParsableCommand {
                       ("optimizer", .string(model.optimizer.rawValue)),
                       ("normalization", .string(model.normalization.rawValue)), ("seed", .integer(Int(model.seed)))]
         }
+        // The columns' roles (left out when there are none: earlier runs' configurations and UUIDs stay as they were).
+        let roles = model.roles
+        for (key, names) in [("covariates", roles.past), ("future_covariates", roles.future), ("static_covariates", roles.statics),
+                             ("categorical", roles.categorical)] where !names.isEmpty {
+            pairs.append((key, .array(names.map(JSONValue.string))))
+        }
+        if model.missing == .mask { pairs.append(("missing", .string("mask"))) }
         if !model.conformal.isEmpty {
             pairs += [("conformal", .array(model.conformal.map(JSONValue.number))),
                       ("conformal_windows", .integer(model.conformalWindows)), ("conformal_step", .integer(model.conformalStep))]
@@ -472,6 +499,8 @@ struct BacktestCommand: ParsableCommand {
             for byte in input.name.utf8 { hash.combine(word: UInt64(byte)) }
             for value in input.target { hash.combine(word: value.bitPattern) }
             for column in input.covariates { for value in column { hash.combine(word: value.bitPattern) } }
+            for column in input.futureCovariates { for value in column { hash.combine(word: value.bitPattern) } }
+            for value in input.staticCovariates { hash.combine(word: value.bitPattern) }
             for stamp in input.timestamps ?? [] { hash.combine(word: UInt64(bitPattern: stamp.microseconds)) }
         }
         return String(hash.value, radix: 16)

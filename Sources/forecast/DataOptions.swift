@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import Forecasting
 import Ingestion
 import TimeSeries
 
@@ -38,6 +39,10 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Sort rows by time instead of rejecting rows out of order.")
     var sort = false
 
+    @Option(name: .customLong("static"),
+            help: "A CSV table of static covariates, one row per series: the --series-column and the --static-covariates columns (instead of columns constant within each series of the data).")
+    var staticTable: String?
+
     func validate() throws {
         switch (file, sqlite) {
         case (nil, nil): break  // `read` says so: `backtest --resume` needs no data flags
@@ -48,13 +53,18 @@ struct DataOptions: ParsableArguments {
             if table != nil || sql != nil { throw ValidationError("--table and --sql go with --sqlite.") }
         }
         if noTimeColumn && timeColumn != nil { throw ValidationError("--no-time-column and --time-column exclude each other.") }
+        if staticTable != nil && seriesColumn == nil { throw ValidationError("--static gives one row per series: it goes with --series-column.") }
     }
 
-    /// The columns to read, with the covariates a model gives roles to (`--covariates`).
-    func selection(covariates: [String] = []) -> ColumnSelection {
+    /// The columns to read, with the covariates a model gives roles to (static ones from the
+    /// data unless `--static` holds them).
+    func selection(roles: CovariateRoles = CovariateRoles()) -> ColumnSelection {
         var selection = ColumnSelection(timeColumn: timeColumn, noTimeColumn: noTimeColumn, target: target, columns: columns,
                                         seriesColumn: seriesColumn, sort: sort)
-        if !covariates.isEmpty { selection.roles = [ColumnSelection.Role(flag: "--covariates", columns: covariates)] }
+        let named = [("--covariates", roles.past), ("--future-covariates", roles.future),
+                     ("--static-covariates", staticTable == nil ? roles.statics : [])]
+        selection.roles = named.filter { !$0.1.isEmpty }.map { ColumnSelection.Role(flag: $0.0, columns: $0.1) }
+        if staticTable == nil { selection.categorical = Set(roles.categorical) }
         return selection
     }
 
@@ -67,15 +77,22 @@ struct DataOptions: ParsableArguments {
         return file.map { CSVSource(path: $0, delimiter: delimiter?.byte) }
     }
 
-    /// Reads the frames (one per series), with the value columns `covariates` (past
-    /// covariates; a column named for two roles is a usage error). With `warnIrregular`, an
-    /// irregular grid gets a warning on stderr naming its first step off the grid (the first
-    /// such series of a panel).
-    func read(covariates: [String] = [], warnIrregular: Bool = true) throws -> [Frame] {
+    /// Reads `--future FILE`: rows that continue the series (for a panel with the series
+    /// column) with the covariates known in advance, no target.
+    func readFuture(_ path: String, roles: CovariateRoles) throws -> [Frame] {
+        let selection = ColumnSelection(timeColumn: timeColumn, noTimeColumn: noTimeColumn, columns: roles.future,
+                                        seriesColumn: seriesColumn, sort: sort)
+        return try CSVSource(path: path, delimiter: delimiter?.byte).read(selection, notice: printNotice)
+    }
+
+    /// Reads the frames (one per series), with the columns `roles` names (a column named for
+    /// two roles is a usage error). With `warnIrregular`, an irregular grid gets a warning on
+    /// stderr naming its first step off the grid (the first such series of a panel).
+    func read(roles: CovariateRoles = CovariateRoles(), warnIrregular: Bool = true) throws -> [Frame] {
         guard let source else {
             throw CommandError(message: "give a CSV file or --sqlite DB (see --help)", code: ExitStatus.usage)
         }
-        let frames = try source.read(selection(covariates: covariates), notice: printNotice)
+        let frames = try source.read(selection(roles: roles), notice: printNotice)
         if warnIrregular {
             let notes = frames.compactMap { $0.irregularGridNote }
             if let note = notes.first {

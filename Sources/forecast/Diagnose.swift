@@ -62,10 +62,12 @@ struct Diagnose: ParsableCommand {
         if let modelPath, let file {
             let model = try ModelFile.read(path: modelPath)
             let data = try DataOptions.parse([file, "--target", model.target])
-            let frames = try data.read(covariates: model.covariates)
+            let frames = try SeriesInputs.history(try data.read(roles: model.roles), target: model.target, roles: model.roles,
+                                                  source: file)
             guard let frame = frames.first else { throw CommandError(message: "\(file): no series") }
             try model.checkCompatible(with: frame, modelPath: modelPath)
-            let series = try SeriesData(frame: frame, target: model.target, covariates: model.covariates)
+            let series = try SeriesInputs.make([frame], target: model.target, roles: model.roles, policy: .interpolate, data: data,
+                                               encoding: model.staticEncoding).series[0]
             let forecaster = try model.forecaster  // a baseline's file has no network: an error naming its kind
             let networks = forecaster.models  // a combination: each network
             for network in networks {

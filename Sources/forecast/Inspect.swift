@@ -9,6 +9,8 @@ struct Inspect: ParsableCommand {
         abstract: "Show rows, span, inferred frequency, gaps and per-column statistics of a data source.")
 
     @OptionGroup var data: DataOptions
+    /// The roles a forecaster would give the columns (shown per column).
+    @OptionGroup var columnRoles: RoleOptions
 
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
@@ -21,7 +23,7 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
-        let frames = try data.read(warnIrregular: false)
+        let frames = try data.read(roles: columnRoles.roles, warnIrregular: false)
         switch format {
         case .json:
             let series = frames.map { json(for: $0) }
@@ -61,12 +63,13 @@ struct Inspect: ParsableCommand {
             facts.append(("  gap", "\(gap.missingSteps) step\(gap.missingSteps == 1 ? "" : "s") after \(gap.after.formatted(frame.timestampStyle))"))
         }
         if report.gaps.count > maxGaps { facts.append(("  ...", "\(report.gaps.count - maxGaps) more gaps")) }
+        if let future = futureRows(frame) { facts.append(("future rows", future)) }
         let width = facts.map(\.0.count).max() ?? 0
         lines += facts.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + terminalSafe($0.1) }
-        var columns = TextTable(header: ["column", "type", "missing", "min", "mean", "max"], rightAligned: [2, 3, 4, 5])
+        var columns = TextTable(header: ["column", "role", "type", "missing", "min", "mean", "max"], rightAligned: [3, 4, 5, 6])
         for column in frame.columns {
             let s = column.summary
-            columns.rows.append([column.name, column.kind.rawValue, String(column.missing.missingCount),
+            columns.rows.append([column.name, role(of: column.name), column.kind.rawValue, String(column.missing.missingCount),
                                  s.map { formatNumber($0.min) } ?? "-", s.map { formatNumber($0.mean) } ?? "-",
                                  s.map { formatNumber($0.max) } ?? "-"])
         }
@@ -85,7 +88,7 @@ struct Inspect: ParsableCommand {
         let columns = frame.columns.map { column in
             let s = column.summary
             return JSONValue.object([
-                ("name", .string(column.name)), ("type", .string(column.kind.rawValue)),
+                ("name", .string(column.name)), ("role", .string(role(of: column.name))), ("type", .string(column.kind.rawValue)),
                 ("missing", .integer(column.missing.missingCount)),
                 ("min", .finite(s?.min)), ("mean", .finite(s?.mean)), ("max", .finite(s?.max)),
             ])
@@ -99,7 +102,30 @@ struct Inspect: ParsableCommand {
             ("missing_steps", .integer(report.missingSteps)),
             ("off_grid_steps", .integer(report.offGridSteps)),
             ("gaps", .array(gaps)),
+            ("future_rows", futureRows(frame).map(JSONValue.string) ?? .null),
             ("columns", .array(columns)),
         ])
+    }
+
+    /// The role a forecaster would give column `name` with these flags: `target`, `past`,
+    /// `future` or `static` covariate, `-` (read, not used).
+    func role(of name: String) -> String {
+        let roles = columnRoles.roles
+        if name == data.target { return "target" }
+        if roles.past.contains(name) { return "past" }
+        if roles.future.contains(name) { return "future" }
+        if roles.statics.contains(name) { return roles.categorical.contains(name) ? "static (categorical)" : "static" }
+        return "-"
+    }
+
+    /// The rows after the last observed target (`--target`), which hold the values of the
+    /// covariates known in advance for a forecast (`predict` reads them): how many, from when
+    /// to when; nil when there are none or no target is named.
+    func futureRows(_ frame: Frame) -> String? {
+        guard let target = data.target, let y = try? frame.values(of: target),
+              let last = y.lastIndex(where: { !$0.isNaN }), last + 1 < y.count else { return nil }
+        let count = y.count - last - 1
+        let span = frame.timestamps.map { " (\($0[last + 1].formatted(frame.timestampStyle)) .. \($0[y.count - 1].formatted(frame.timestampStyle)))" } ?? ""
+        return "\(count) after the last observed \(target)\(span): the values of covariates known in advance for a forecast"
     }
 }

@@ -64,9 +64,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Sample paths drawn from a Gaussian head.")
     var samples = 200
 
-    @Option(help: "Past covariate columns, comma-separated (fed to the network with the target).",
-            transform: { $0.split(separator: ",").map(String.init) })
-    var covariates: [String] = []
+    /// The columns given roles: past, future and static covariates.
+    @OptionGroup var columnRoles: RoleOptions
+    var covariates: [String] { columnRoles.covariates }
+    var futureCovariates: [String] { columnRoles.futureCovariates }
+    var staticCovariates: [String] { columnRoles.staticCovariates }
+    var categorical: [String] { columnRoles.categorical }
 
     @Option(help: "Calendar features fed with every input step: hour, weekday, yearday, comma-separated, or auto (those that vary at the data's frequency).")
     var calendar: String?
@@ -101,7 +104,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed for weights and batch order: the same seed gives the same model.")
     var seed: UInt64 = 0
 
-    @Option(help: "Missing values in the training data: error, drop, ffill or interpolate (datasets/PROTOCOL.md section 3).")
+    @Option(help: "Missing values in the training data: error, drop, ffill, interpolate (datasets/PROTOCOL.md section 3), or mask (interpolated for the inputs, but a missing target counts in neither the training loss nor the validation error).")
     var missing: MissingPolicy = .interpolate
 
     func validate() throws {
@@ -124,7 +127,9 @@ struct ModelOptions: ParsableArguments {
         if Set(conformal.map { ($0 * 1e6).rounded() }).count != conformal.count || conformal.count > ConformalCalibration.coverageCount.upperBound {
             throw ValidationError("--conformal takes up to \(ConformalCalibration.coverageCount.upperBound) coverages, each once (to 6 decimals).")
         }
-        try checkCombination()
+        // Static covariates describe the series of a global model: whether there are several is
+        // known once the data are read (checked again then).
+        try checkCombination(global: !staticCovariates.isEmpty)
         if let calendar, calendar != "auto" {
             for name in calendar.split(separator: ",") where CalendarFeature(rawValue: String(name)) == nil {
                 throw ValidationError("--calendar takes hour, weekday, yearday or auto, not \"\(name)\".")
@@ -136,8 +141,9 @@ struct ModelOptions: ParsableArguments {
     /// fit, warm refits).
     func choices(global: Bool = false, warmRefit: Bool = false) -> RuleBook.Choices {
         RuleBook.Choices(mode: mode, head: gaussian ? .gaussian : quantiles.isEmpty ? .point : .quantiles(quantiles),
-                         stateful: stateful, global: global, covariates: !covariates.isEmpty, calendar: calendar != nil,
-                         conformal: !conformal.isEmpty, warmRefit: warmRefit, normalization: normalization)
+                         stateful: stateful, global: global, covariates: !covariates.isEmpty,
+                         futureCovariates: !futureCovariates.isEmpty, staticCovariates: !staticCovariates.isEmpty,
+                         calendar: calendar != nil, conformal: !conformal.isEmpty, warmRefit: warmRefit, normalization: normalization)
     }
 
     /// Refuses (exit 64) the flags' combination when the rule book does, in its sentence.
@@ -146,6 +152,9 @@ struct ModelOptions: ParsableArguments {
             throw ValidationError(refusal.prefix(1).uppercased() + refusal.dropFirst() + ".")
         }
     }
+
+    /// The columns the flags give roles to.
+    var roles: CovariateRoles { columnRoles.roles }
 
     /// The conformal calibration's settings for models forecasting `horizon` steps (nil without --conformal).
     func conformalSettings(horizon: Int) -> ConformalForecaster.Settings? {
@@ -169,6 +178,7 @@ struct ModelOptions: ParsableArguments {
         c.gaussian = gaussian
         c.samples = samples
         c.covariates = covariates
+        c.futureCovariates = futureCovariates  // the static ones' encoded names come with the data (`SeriesInputs`)
         switch calendar {
         case nil: c.calendar = []
         case "auto": c.calendar = CalendarFeature.suited(to: frequency)

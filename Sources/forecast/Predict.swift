@@ -23,6 +23,9 @@ struct Predict: ParsableCommand {
     @Option(help: "Also store the forecast as a run in this SQLite database (created when missing).")
     var db: String?
 
+    @Option(help: "A CSV file with the values of the covariates known in advance for the steps forecast (the time column, the series column of a panel, the --future-covariates columns); default: the rows after each series' last observed target.")
+    var future: String?
+
     func run() throws {
         let store = try db.map(Store.Deferred.init)  // checked before the training, created after it
         var outputs: [ForecastOutput] = []
@@ -31,7 +34,7 @@ struct Predict: ParsableCommand {
             var options = data
             options.target = data.target ?? file.target
             options.columns = nil
-            let frames = try options.read(covariates: file.covariates)
+            let frames = try options.read(roles: file.roles)
             switch file.model {
             case .baseline(let saved):
                 // A baseline is a rule of the history: it forecasts from the data given, refitted on it.
@@ -51,9 +54,9 @@ struct Predict: ParsableCommand {
                 outputs = try forecastNetwork(network, file: file, frames: frames, modelPath: modelPath)
             }
         } else {
-            let (file, forecaster, panel) = try fitModel(data: data, model: model)
+            let (file, forecaster, panel, futures) = try fitModel(data: data, model: model, forecasting: true, future: future)
             let forecasters = try panel.count > 1 ? panel.map { try forecaster.forecaster(forSeries: $0.name) } : [forecaster]
-            let forecasts = try RecurrentForecaster.predict(forecasters, horizon: forecaster.configuration.horizon)
+            let forecasts = try RecurrentForecaster.predict(forecasters, horizon: forecaster.configuration.horizon, futures: futures)
             for (series, forecast) in zip(panel, try forecasts.map(file.withIntervals)) {
                 outputs.append(ForecastOutput(series: series.name, target: file.target, model: forecaster.name,
                                               forecast: forecast, frequency: file.frequency, lastTimestamp: series.timestamps?.last,
@@ -78,16 +81,21 @@ struct Predict: ParsableCommand {
         if frames.count > 1 && !global {
             throw CommandError(message: "\(data.sourceName): \(frames.count) series, but the model was trained on one")
         }
+        for frame in frames { try file.checkCompatible(with: frame, modelPath: modelPath) }
+        let (history, futures) = try SeriesInputs.splitFuture(frames, target: file.target, roles: file.roles,
+                                                              horizon: network.configuration.horizon, frequency: file.frequency,
+                                                              future: try future.map { try data.readFuture($0, roles: file.roles) },
+                                                              source: data.sourceName)
+        let inputs = try SeriesInputs.make(history, target: file.target, roles: file.roles, policy: model.missing, data: data,
+                                           encoding: file.staticEncoding)
         var forecasters: [RecurrentForecaster] = [], conditioned: [(frame: Frame, series: SeriesData)] = []
-        for frame in frames {
-            try file.checkCompatible(with: frame, modelPath: modelPath)
-            let series = try SeriesData(frame: frame, target: file.target, covariates: file.covariates, policy: model.missing)
+        for (frame, series) in zip(history, inputs.series) {
             var forecaster = global ? try network.forecaster(forSeries: frame.displayName) : network
             try forecaster.condition(on: series)
             forecasters.append(forecaster)
             conditioned.append((frame, series))
         }
-        let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? file.forecastHorizon)
+        let forecasts = try RecurrentForecaster.predict(forecasters, horizon: model.horizon ?? file.forecastHorizon, futures: futures)
         return try zip(conditioned, forecasts).map { conditioned, forecast in
             ForecastOutput(series: conditioned.frame.displayName, target: file.target, model: network.name,
                            forecast: try file.withIntervals(forecast), frequency: file.frequency,

@@ -26,7 +26,7 @@ struct Train: ParsableCommand {
         if let kind, !kind.isNetwork { return try fitBaseline(kind) }
         var options = model
         if let kind { options.cell = kind }
-        let (file, forecaster, _) = try fitModel(data: data, model: options)
+        let (file, forecaster, _, _) = try fitModel(data: data, model: options)
         try file.write(to: modelOut)
         let r = forecaster.report
         print("""
@@ -80,17 +80,33 @@ struct Train: ParsableCommand {
 }
 
 /// Reads the data and fits the forecaster that `train` and `predict` share: one series, or
-/// (long format) one global model over every series.
-func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, RecurrentForecaster, [SeriesData]) {
-    let frames = try data.read(covariates: model.covariates)
+/// (long format) one global model over every series. With covariates known in advance the
+/// history ends at each series' last observed target, and `future` (`predict --future`, else
+/// the rows after it) gives their values for the forecast (`futures`; empty for `train`).
+func fitModel(data: DataOptions, model: ModelOptions, forecasting: Bool = false, future: String? = nil) throws
+    -> (file: ModelFile, forecaster: RecurrentForecaster, panel: [SeriesData], futures: [FutureInputs])
+{
+    let roles = model.roles
+    let frames = try data.read(roles: roles)
     guard let frame = frames.first else { throw CommandError(message: "\(data.sourceName): no series") }
     let target = try resolveTarget(data.target, frame)
-    let panel = try frames.map { try SeriesData(frame: $0, target: target, covariates: model.covariates, policy: model.missing) }
     let frequency = frame.frequencyReport.frequency ?? .index
-    if panel.count > 1, let refusal = RuleBook.refusal(model.choices(global: true)) {
+    var configuration = model.configuration(frequency: frequency)
+    let history: [Frame], futures: [FutureInputs]
+    if forecasting {
+        (history, futures) = try SeriesInputs.splitFuture(frames, target: target, roles: roles, horizon: configuration.horizon,
+                                                          frequency: frequency, future: try future.map { try data.readFuture($0, roles: roles) },
+                                                          source: data.sourceName)
+    } else {
+        (history, futures) = (try SeriesInputs.history(frames, target: target, roles: roles, source: data.sourceName), [])
+    }
+    let inputs = try SeriesInputs.make(history, target: target, roles: roles, policy: model.missing, data: data)
+    let panel = inputs.series
+    configuration.staticCovariates = inputs.encoding?.featureNames ?? []
+    if let refusal = RuleBook.refusal(model.choices(global: panel.count > 1)) {
         throw CommandError(message: "\(data.sourceName): \(panel.count) series: \(refusal)", code: ExitStatus.usage)
     }
-    var forecaster = RecurrentForecaster(model.configuration(frequency: frequency))
+    var forecaster = RecurrentForecaster(configuration)
     forecaster.progress = ProgressBar.training()
     defer { ProgressBar.finish() }
     if frames.count > 1 {
@@ -102,11 +118,13 @@ func fitModel(data: DataOptions, model: ModelOptions) throws -> (ModelFile, Recu
     var modelFile = ModelFile(forecaster: forecaster, target: target, covariates: model.covariates, frequency: frequency,
                               timestampStyle: frame.timestampStyle, lastTimestamp: last,
                               provenance: provenance(of: data, seed: model.seed))
+    modelFile.roles = roles
+    modelFile.staticEncoding = inputs.encoding
     if let settings = model.conformalSettings(horizon: forecaster.configuration.horizon) {
         let configuration = forecaster.configuration
         modelFile.conformal = try ConformalForecaster.calibrate(settings, on: panel[0]) { RecurrentForecaster(configuration) }
     }
-    return (modelFile, forecaster, panel)
+    return (modelFile, forecaster, panel, futures)
 }
 
 /// Where a model file's model came from: tool version, data file and its FNV-1a hash (a

@@ -48,17 +48,27 @@ struct Update: ParsableCommand {
         var options = data
         options.target = file.target
         options.columns = nil
-        let frames = try options.read(covariates: file.covariates)
-        guard frames.count == 1, let frame = frames.first else {
+        let frames = try options.read(roles: CovariateRoles(past: file.roles.past, future: file.roles.future))
+        guard frames.count == 1, let whole = frames.first else {
             throw CommandError(message: "\(data.sourceName): \(frames.count) series; update one at a time")
         }
-        try file.checkCompatible(with: frame, modelPath: modelPath)
+        try file.checkCompatible(with: whole, modelPath: modelPath)
+        // With covariates known in advance, the rows after the last observed target hold their
+        // values for the new forecast (as for `predict`), not new observations.
+        var frame = whole, future = FutureInputs.none
+        if case .network(let network) = file.model, !file.roles.future.isEmpty {
+            let split = try SeriesInputs.splitFuture([whole], target: file.target, roles: file.roles, horizon: network.configuration.horizon,
+                                                     frequency: file.frequency, future: nil, source: data.sourceName)
+            frame = split.history[0]
+            future = split.futures[0]
+        }
         if case .network(let network) = file.model, !network.seriesNames.isEmpty {
             throw CommandError(message: "\(modelPath): a global model of \(network.seriesNames.count) series; update takes a model of one series (predict --model forecasts a global model from the whole file)",
                                code: ExitStatus.usage)
         }
         let values = try frame.values(of: file.target)
-        let covariateValues = try file.covariates.map { try frame.values(of: $0) }
+        // Past and future covariates alike: the new rows bring their values with them.
+        let covariateValues = try (file.roles.past + file.roles.future).map { try frame.values(of: $0) }
         var newValues: [Double] = []
         var newCovariates = [[Double]](repeating: [], count: covariateValues.count)
         var newTimestamps: [Timestamp] = []
@@ -87,9 +97,12 @@ struct Update: ParsableCommand {
         let forecast: Forecast, observations: Int
         switch file.model {
         case .network(var network):
-            try network.update(with: newValues, covariates: newCovariates, timestamps: newTimestamps.isEmpty ? nil : newTimestamps)
+            let past = file.roles.past.count
+            try network.update(with: SeriesData(name: frame.displayName, target: newValues, covariates: Array(newCovariates.prefix(past)),
+                                                futureCovariates: Array(newCovariates.dropFirst(past)),
+                                                timestamps: newTimestamps.isEmpty ? nil : newTimestamps))
             file.model = .network(network)
-            forecast = try file.withIntervals(try network.predict(horizon: horizon ?? file.forecastHorizon))
+            forecast = try file.withIntervals(try network.predict(horizon: horizon ?? file.forecastHorizon, future: future))
             observations = network.observations
         case .baseline(var baseline):
             // Missing and skipped steps carry the last value.

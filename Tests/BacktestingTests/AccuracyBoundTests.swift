@@ -58,3 +58,41 @@ import TimeSeries
         #expect(mase <= c.measured * 1.1, "\(c.testDescription): MASE \(mase), bound \(c.measured * 1.1)")
     }
 }
+
+/// Issue 31: what a backtest reads at an origin. A past covariate is read up to the origin
+/// only (its values after it change no forecast of that origin); a covariate known in advance
+/// is read for the steps forecast too (its values there do change the forecast).
+@Suite struct CovariateLeakTests {
+    static func input(pastAfter: Double? = nil, futureAfter: Double? = nil, from cut: Int = 0) -> Backtest.Input {
+        let n = 160
+        var past = (0..<n).map { sin(Double($0) / 3) }, future = (0..<n).map { Double($0 % 7) }
+        let target = (0..<n).map { (i: Int) -> Double in
+            let known = 2 * future[i], wobble = 0.1 * Double(i % 5)
+            return 10 + known + past[i] + wobble
+        }
+        if let pastAfter { for i in cut..<n { past[i] = pastAfter } }
+        if let futureAfter { for i in cut..<n { future[i] = futureAfter } }
+        return Backtest.Input(name: "s", target: target, covariates: [past], covariateNames: ["past"], futureCovariates: [future],
+                              futureCovariateNames: ["known"])
+    }
+
+    @Test func pastCovariatesAreReadUpToTheOriginAndFutureOnesForTheStepsForecast() throws {
+        var c = RecurrentConfiguration(horizon: 4, season: 1)
+        c.covariates = ["past"]
+        c.futureCovariates = ["known"]
+        c.hiddenSize = 4
+        c.maxSteps = 60
+        let backtest = Backtest(origins: Origins(count: 2, step: 4, seriesLength: 160, horizon: 4), horizon: 4, season: 1)
+        let first = backtest.origins.trainLengths[0]
+        let model = Backtest.Model(name: "gru") { RecurrentForecaster(c) }
+        let base = try backtest.run([model], on: Self.input())[0]?[0].forecast
+        // The past covariate changed from the first origin on: that origin's forecast is the same.
+        let pastChanged = try backtest.run([model], on: Self.input(pastAfter: 50, from: first))[0]?[0].forecast
+        #expect(pastChanged == base)
+        // The known input changed on the steps forecast: the forecast moves.
+        let futureChanged = try backtest.run([model], on: Self.input(futureAfter: 6, from: first))[0]?[0].forecast
+        #expect(futureChanged != base)
+        // And its values before the origin, where the model trains, are the same as before.
+        #expect(Backtest.futureInputs(Self.input(futureAfter: 6, from: first), trainLength: first, steps: 4).covariates == [[6, 6, 6, 6]])
+    }
+}

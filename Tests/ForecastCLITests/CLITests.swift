@@ -41,9 +41,10 @@ func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
     @Test func inspectEveryBundledDataset() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("datasets").path)
             .filter { $0.hasSuffix(".csv") }
-        #expect(files.count == 8)
+        #expect(files.count == 10)  // the eight of datasets/PROTOCOL.md and the Chicago ridership pair
         for file in files {
-            let result = try run(["inspect", "datasets/\(file)", "--format", "json"])
+            let panel = file.contains("_long") ? ["--series-column", "station"] : []
+            let result = try run(["inspect", "datasets/\(file)", "--format", "json"] + panel)
             #expect(result.code == 0, "\(file): \(result.err)")
             #expect(result.out.contains("\"rows\""))
         }

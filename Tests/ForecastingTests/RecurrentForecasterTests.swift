@@ -272,7 +272,7 @@ import TimeSeries
         let f1 = try once.predict(horizon: 6).point, f2 = try twice.predict(horizon: 6).point
         #expect(zip(f1, f2).allSatisfy { abs($0 - $1) <= 1e-4 })
         var rerun = base
-        rerun.warmUp(all)  // the trained network over the whole history, from a zero state
+        rerun.warmUp(SeriesData(target: all))  // the trained network over the whole history, from a zero state
         #expect(close(once.state.extra.hidden, rerun.state.extra.hidden))
         #expect(abs(once.state.extra.nextOutput - rerun.state.extra.nextOutput) <= 1e-5)
         #expect(once.state.series.observations == 260)

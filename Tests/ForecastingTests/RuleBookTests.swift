@@ -8,14 +8,17 @@ import TimeSeries
 /// tiny series, or is refused by `RuleBook` with a sentence naming the flags; none traps,
 /// and none the rule book accepts fails.
 @Suite struct RuleBookTests {
-    /// A tiny daily series with one covariate (a weekly wave plus a trend), `count` rows.
+    /// A tiny daily series (a weekly wave plus a trend), `count` rows, with a past covariate,
+    /// a covariate known in advance and one static value (the series' level).
     static func series(_ name: String, count: Int, level: Double = 10) -> SeriesData {
         let start = Timestamp(microseconds: 1_704_067_200_000_000)  // 2024-01-01
         let stamps = (0..<count).map { Timestamp(microseconds: start.microseconds + Int64($0) * 86_400_000_000) }
         let wave = (0..<count).map { level * (1 + 0.2 * sin(2 * Double.pi * Double($0) / 4)) + 0.05 * Double($0) }
         let driver = (0..<count).map { cos(2 * Double.pi * Double($0) / 4) }
-        return SeriesData(name: name, target: wave, covariates: [driver], covariateNames: ["driver"], timestamps: stamps,
-                          frequency: .fixed(microseconds: 86_400_000_000))
+        let known = (0..<count).map { Double($0 % 3) }
+        return SeriesData(name: name, target: wave, covariates: [driver], covariateNames: ["driver"], futureCovariates: [known],
+                          futureCovariateNames: ["known"], staticCovariates: [level / 100], staticCovariateNames: ["site"],
+                          timestamps: stamps, frequency: .fixed(microseconds: 86_400_000_000))
     }
 
     /// The configuration of `choices` on the tiny series: a network small and short enough
@@ -27,6 +30,8 @@ import TimeSeries
         c.stateful = choices.stateful
         c.normalization = choices.normalization
         c.covariates = choices.covariates ? ["driver"] : []
+        c.futureCovariates = choices.futureCovariates ? ["known"] : []
+        c.staticCovariates = choices.staticCovariates ? ["site"] : []
         c.calendar = choices.calendar ? [.dayOfWeek] : []
         c.hiddenSize = 2
         c.maxSteps = 2
@@ -36,9 +41,18 @@ import TimeSeries
         return c
     }
 
-    /// `series` without the covariate when the choices take none.
+    /// `series` with the roles the choices take only.
     static func input(_ s: SeriesData, _ choices: RuleBook.Choices) -> SeriesData {
-        choices.covariates ? s : SeriesData(name: s.name, target: s.target, timestamps: s.timestamps, frequency: s.frequency)
+        var out = s
+        if !choices.covariates { (out.covariates, out.covariateNames) = ([], []) }
+        if !choices.futureCovariates { (out.futureCovariates, out.futureCovariateNames) = ([], []) }
+        if !choices.staticCovariates { (out.staticCovariates, out.staticCovariateNames) = ([], []) }
+        return out
+    }
+
+    /// The values known in advance for the 3 steps after the first `count` rows.
+    static func future(_ choices: RuleBook.Choices, after count: Int) -> FutureInputs {
+        choices.futureCovariates ? FutureInputs(covariates: [(count..<(count + 3)).map { Double($0 % 3) }]) : .none
     }
 
     /// Fits and forecasts as `choices` say (a global fit over two series; conformal intervals
@@ -52,17 +66,19 @@ import TimeSeries
             var model = RecurrentForecaster(c)
             try model.fit(panel: [a, b])
             if choices.warmRefit { model = try model.warmRefitted(onPanel: [longer, b], steps: 2) }
-            forecasts = try [model.forecaster(forSeries: "a"), model.forecaster(forSeries: "b")].map { try $0.predict(horizon: 3) }
+            let views = try [model.forecaster(forSeries: "a"), model.forecaster(forSeries: "b")]
+            forecasts = try RecurrentForecaster.predict(views, horizon: 3, futures: [future(choices, after: choices.warmRefit ? 64 : 60),
+                                                                                     future(choices, after: 56)])
         } else if choices.conformal {
             var model = ConformalForecaster(.init(coverages: [0.8], windows: 2, step: 1, horizon: 3)) { RecurrentForecaster(c) }
             try model.fit(a)
-            forecasts = [try model.predict(horizon: 3)]
+            forecasts = [try model.predict(horizon: 3, future: future(choices, after: 60))]
             #expect(forecasts[0].intervals.count == 1)
         } else {
             var model = RecurrentForecaster(c)
             try model.fit(a)
             if choices.warmRefit { model = try model.warmRefitted(on: longer, steps: 2) }
-            forecasts = [try model.predict(horizon: 3)]
+            forecasts = [try model.predict(horizon: 3, future: future(choices, after: choices.warmRefit ? 64 : 60))]
         }
         for forecast in forecasts {
             #expect(forecast.point.count == 3 && forecast.point.allSatisfy(\.isFinite), "\(choices)")

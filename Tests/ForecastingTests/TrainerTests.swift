@@ -87,8 +87,8 @@ import TimeSeries
         c.patience = 100
         let network = c.makeNetwork()
         var trainer = Trainer(configuration: c, network: network)
-        func sample(_ i: Int) -> (input: [Float], target: [Float]) {
-            (Array(repeating: Float(i % 5) / 5, count: c.window), [Float(i % 3), 1])
+        func sample(_ i: Int) -> TrainingSample {
+            TrainingSample(input: Array(repeating: Float(i % 5) / 5, count: c.window), target: [Float(i % 3), 1])
         }
         let first = try trainer.train(samples: 40, sample)
         #expect(first.epochs == 2)

@@ -43,10 +43,12 @@ public struct ConformalForecaster: Forecaster {
         model = fitted
     }
 
-    public func predict(horizon: Int) throws -> Forecast {
+    public func predict(horizon: Int) throws -> Forecast { try predict(horizon: horizon, future: .none) }
+
+    public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
         guard let model, let calibration else { throw ForecastingError.notFitted(model: name) }
         try calibration.check(horizon: horizon)
-        return calibration.forecast(around: try model.predict(horizon: horizon).point)
+        return calibration.forecast(around: try model.predict(horizon: horizon, future: future).point)
     }
 
     /// The calibration of `settings` on `series`: origins c_j = n - H - (N - 1 - j) S, j = 0 ..< N;
@@ -83,7 +85,9 @@ public struct ConformalForecaster: Forecaster {
                     try model.fit(series.prefix(origin))
                 }
             }
-            let forecast = try model.predict(horizon: h).point
+            // Inputs known in advance come from the series' rows after the origin.
+            let future = FutureInputs(covariates: series.futureCovariates.map { Array($0[origin..<(origin + h)]) })
+            let forecast = try model.predict(horizon: h, future: future).point
             scores.append((0..<h).map { abs(series.target[origin + $0] - forecast[$0]) })
         }
         return ConformalCalibration(coverages: settings.coverages, scores: scores, step: settings.step)

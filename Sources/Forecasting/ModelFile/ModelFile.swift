@@ -44,7 +44,16 @@ public struct ModelFile {
         }
     }
     public var target: String
-    public var covariates: [String]
+    /// The columns the model reads beside its target, by role (metadata `data`).
+    public var roles: CovariateRoles
+    /// Its past covariates (`roles.past`).
+    public var covariates: [String] {
+        get { roles.past }
+        set { roles.past = newValue }
+    }
+    /// How a global model encodes its static covariates (metadata `data`), so the data
+    /// `predict --model` reads are encoded alike.
+    public var staticEncoding: StaticEncoding?
     public var frequency: Frequency
     public var timestampStyle: TimestampStyle
     public var lastTimestamp: Timestamp?
@@ -84,7 +93,7 @@ public struct ModelFile {
                 timestampStyle: TimestampStyle, lastTimestamp: Timestamp?, provenance: [String: String]) {
         self.model = model
         self.target = target
-        self.covariates = covariates
+        self.roles = CovariateRoles(past: covariates)
         self.frequency = frequency
         self.timestampStyle = timestampStyle
         self.lastTimestamp = lastTimestamp
@@ -99,6 +108,9 @@ public struct ModelFile {
     private struct DataDescription: Codable {
         var target: String
         var covariates: [String]
+        /// The other roles (nil in files without them, and when there are none).
+        var roles: CovariateRoles?
+        var staticEncoding: StaticEncoding?
         var frequency: String
         var timestampStyle: TimestampStyle
         var lastTimestampMicroseconds: Int64?
@@ -111,7 +123,9 @@ public struct ModelFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-        let data = DataDescription(target: target, covariates: covariates, frequency: frequency.code,
+        let data = DataDescription(target: target, covariates: covariates,
+                                   roles: roles.future.isEmpty && roles.statics.isEmpty ? nil : roles, staticEncoding: staticEncoding,
+                                   frequency: frequency.code,
                                    timestampStyle: timestampStyle, lastTimestampMicroseconds: lastTimestamp?.microseconds,
                                    lastTimestamp: lastTimestamp?.formatted(timestampStyle))
         var metadata = provenance.mapKeys { "provenance." + $0 }
@@ -250,11 +264,17 @@ public struct ModelFile {
         let configuration = try decode(RecurrentConfiguration.self, "config")
         // Sizes from a crafted or damaged file are checked before any network is allocated.
         func checked(_ configuration: RecurrentConfiguration, _ key: String) throws {
-            do { try configuration.validate() } catch { throw bad("metadata \"\(key)\": \(error)") }
+            // Static covariates are a global model's (its series' rows, checked with the state).
+            do { try configuration.validate(global: !configuration.staticCovariates.isEmpty) } catch {
+                throw bad("metadata \"\(key)\": \(error)")
+            }
         }
         try checked(configuration, "config")
-        guard data.covariates == configuration.covariates else {
-            throw bad("the data's covariates \(data.covariates) are not the configuration's \(configuration.covariates)")
+        let roles = data.roles ?? CovariateRoles(past: data.covariates)
+        guard data.covariates == configuration.covariates, roles.past == data.covariates, roles.future == configuration.futureCovariates,
+              (data.staticEncoding?.featureNames ?? []) == configuration.staticCovariates,
+              roles.statics == (data.staticEncoding?.attributes.map(\.name) ?? []) else {
+            throw bad("the data's covariates (\(roles.all)) are not the configuration's (\(configuration.covariates + configuration.futureCovariates), static \(configuration.staticCovariates))")
         }
         if let kind, kind != ModelKind(cell: configuration.cell) {
             throw bad("metadata \"kind\" is \(kind.rawValue), but the configuration's cell is \(configuration.cell.rawValue)")
@@ -266,7 +286,9 @@ public struct ModelFile {
                 try checked(member, "members")
                 let sameStrategy = RecurrentForecaster.strategy(serving: member).map(ObjectIdentifier.init)
                     == RecurrentForecaster.strategy(serving: configuration).map(ObjectIdentifier.init)
-                guard member.covariates == configuration.covariates, member.horizon == configuration.horizon, sameStrategy else {
+                guard member.covariates == configuration.covariates, member.futureCovariates == configuration.futureCovariates,
+                      member.staticCovariates == configuration.staticCovariates, member.horizon == configuration.horizon,
+                      sameStrategy else {
                     throw bad("metadata \"members\": member \(k + 1) has other covariates, another horizon or another strategy than the model")
                 }
                 let prefix = "members.\(k + 1)."
@@ -283,12 +305,15 @@ public struct ModelFile {
                   timestampStyle: data.timestampStyle,
                   lastTimestamp: data.lastTimestampMicroseconds.map(Timestamp.init(microseconds:)),
                   provenance: provenance)
+        self.roles = roles
+        self.staticEncoding = data.staticEncoding
         self.conformal = conformal
     }
 
-    /// Checks that `frame` has the model's columns and time grid.
+    /// Checks that `frame` has the model's columns (its target, past and future covariates;
+    /// static ones may come from a side table) and time grid.
     public func checkCompatible(with frame: Frame, modelPath: String) throws {
-        for column in [target] + covariates where !frame.columnNames.contains(column) {
+        for column in [target] + roles.past + roles.future where !frame.columnNames.contains(column) {
             throw ForecastingError.incompatibleData(
                 path: modelPath, reason: "the model needs column \"\(column)\"; the data has \(frame.columnNames.joined(separator: ", "))")
         }

@@ -52,7 +52,8 @@ extension DirectForecaster {
         state.frequencyCode = first.frequency.code
         for s in panel {
             _ = try c.directWindows(s.target, series: s.name)  // long enough, named in the error
-            guard s.covariates.count == c.covariates.count, c.calendar.isEmpty || s.timestamps != nil else {
+            guard s.covariates.count == c.covariates.count, s.futureCovariates.count == c.futureCovariates.count,
+                  s.staticCovariates.count == c.staticCovariates.count, c.calendar.isEmpty || s.timestamps != nil else {
                 throw ForecastingError.invalidConfiguration("\(s.name): the series lacks the model's covariates or time column")
             }
         }
@@ -75,6 +76,7 @@ extension DirectForecaster {
             var encoder = base
             encoder.fallbackScale = WindowScaling.seriesScale(s.target, season: c.season)
             encoder.covariateScalers = s.covariates.map { Scaler.fit(.standard, to: $0) }
+            encoder.futureScalers = s.futureCovariates.map { Scaler.fit(.standard, to: $0) }
             return encoder
         }
     }

@@ -67,11 +67,9 @@ public struct DirectForecaster: SingleNetworkStrategy {
                               start: TrainingStart) throws -> [(series: Int, end: Int)] {
         var trainIndex: [(series: Int, end: Int)] = [], validationIndex: [(series: Int, end: Int)] = []
         for (i, s) in panel.enumerated() {
-            let (windows, all) = try c.directWindows(s.target, series: s.name)
-            let validation = Self.validationWindows(all, series: panel.count)
-            let ends = windows.starts.map { $0 + c.window }
-            trainIndex += ends.dropLast(validation).map { (i, $0) }
-            validationIndex += ends.suffix(validation).map { (i, $0) }
+            let ends = try Self.windowEnds(s, c, series: panel.count)
+            trainIndex += ends.train.map { (i, $0) }
+            validationIndex += ends.validation.map { (i, $0) }
         }
         let index = trainIndex + validationIndex
         let network = (start == .fresh ? nil : self.network) ?? c.makeNetwork()
@@ -81,10 +79,13 @@ public struct DirectForecaster: SingleNetworkStrategy {
         report = try trainer.train(samples: index.count, validationCount: validationIndex.count,
                                    resuming: resuming ? report : nil) { k in
             let (i, end) = index[k]
-            let x = panel[i].target
-            let (input, scaling) = encoders[i].encode(x, panel[i].covariates, panel[i].timestamps, end: end)
+            let s = panel[i], x = s.target
+            let (input, scaling) = encoders[i].encode(s, end: end)
             // One target per step; a quantile head has Q outputs per step for it (pinball loss).
-            return (input, (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) })
+            return TrainingSample(input: input,
+                                  target: (0..<c.horizon).map { h in Float((x[end + h] - scaling.baseline[h]) / scaling.scale) },
+                                  headInputs: c.futureCovariates.isEmpty ? [] : encoders[i].headInputs(s, end: end),
+                                  observed: s.observed.map { _ in (0..<c.horizon).map { s.isObserved(end + $0) } })
         }
         self.network = network
         training.record(trainer, resumed: resuming)
@@ -102,14 +103,29 @@ public struct DirectForecaster: SingleNetworkStrategy {
     /// Validation windows of a whole fit at most (see `validationWindows`).
     static let validationBudget = 8192
 
+    /// The ends of the windows of `s` (one past each window's last row; its H targets follow)
+    /// that train and that validate, in a panel of `series` series: the last ones validate
+    /// (`validationWindows`), in time order. Windows whose targets were all filled (none
+    /// observed) are left out of both.
+    static func windowEnds(_ s: SeriesData, _ c: RecurrentConfiguration, series: Int) throws -> (train: [Int], validation: [Int]) {
+        let (windows, all) = try c.directWindows(s.target, series: s.name)
+        let validation = validationWindows(all, series: series)
+        var ends = windows.starts.map { $0 + c.window }
+        var train = Array(ends.dropLast(validation)), held = Array(ends.suffix(validation))
+        if s.observed != nil {
+            func anyObserved(_ end: Int) -> Bool { (0..<c.horizon).contains { s.isObserved(end + $0) } }
+            train = train.filter(anyObserved)
+            held = held.filter(anyObserved)
+            ends = train + held
+        }
+        return (train, held)
+    }
+
     /// Mean absolute error, in the series' units, of the forecasts for the validation
     /// windows (the last samples, which training did not fit on).
     public func validationError(_ series: SeriesData) -> Double {
-        guard let network else { return .infinity }
-        let c = configuration, l = c.window, x = series.target
-        guard let samples = try? c.directWindows(x, series: series.name).windows.count else { return .infinity }
-        let first = samples - report.validationSamples
-        let errors = directErrors(network, [series], encoders: [encoder], windows: (first..<samples).map { (0, $0 + l) })
+        guard let network, let ends = try? Self.windowEnds(series, configuration, series: 1) else { return .infinity }
+        let errors = directErrors(network, [series], encoders: [encoder], windows: ends.validation.map { (0, $0) })
         return errors.isEmpty ? .infinity : errors.reduce(0) { $0 + $1.error } / Double(errors.count)
     }
 
@@ -119,13 +135,14 @@ public struct DirectForecaster: SingleNetworkStrategy {
     func directErrors(_ network: RecurrentNetwork, _ panel: [SeriesData], encoders: [WindowEncoder],
                       windows: [(series: Int, end: Int)]) -> [(series: Int, error: Double)] {
         let c = configuration
-        let encoded = windows.map { i, end in encoders[i].encode(panel[i].target, panel[i].covariates, panel[i].timestamps, end: end) }
-        let outputs = Self.forwardWindows(network, encoded.map(\.input), steps: c.window)
+        let encoded = windows.map { i, end in encoders[i].encode(panel[i], end: end) }
+        let heads = c.futureCovariates.isEmpty ? [] : windows.map { i, end in encoders[i].headInputs(panel[i], end: end) }
+        let outputs = Self.forwardWindows(network, encoded.map(\.input), steps: c.window, headInputs: heads)
         var errors: [(series: Int, error: Double)] = []
         errors.reserveCapacity(windows.count * c.horizon)
         for (k, (i, end)) in windows.enumerated() {
             let x = panel[i].target, scaling = encoded[k].scaling, output = outputs[k]
-            for h in 0..<c.horizon {
+            for h in 0..<c.horizon where panel[i].isObserved(end + h) {
                 let forecast = scaling.baseline[h] + scaling.scale * Double(output[output.startIndex + h * c.outputsPerStep + c.pointIndex])
                 errors.append((i, abs(x[end + h] - forecast)))
             }
@@ -137,7 +154,9 @@ public struct DirectForecaster: SingleNetworkStrategy {
     /// inference pass over up to 256 windows at a time (one row of the batch each), in order.
     /// Each row's numbers do not depend on the others in its batch (the step kernel and the
     /// gates work row by row).
-    static func forwardWindows(_ network: RecurrentNetwork, _ inputs: [[Float]], steps: Int) -> [ArraySlice<Float>] {
+    static func forwardWindows(_ network: RecurrentNetwork, _ inputs: [[Float]], steps: Int, headInputs: [[Float]] = [])
+        -> [ArraySlice<Float>]
+    {
         var outputs: [ArraySlice<Float>] = []
         outputs.reserveCapacity(inputs.count)
         let width = network.configuration.outputSize
@@ -145,7 +164,8 @@ public struct DirectForecaster: SingleNetworkStrategy {
         while start < inputs.count {
             let end = min(start + 256, inputs.count)
             let batch = Array(inputs[start..<end].joined())
-            let output = network.forward(batch, batch: end - start, steps: steps, differentiable: false)
+            let heads = headInputs.isEmpty ? [] : Array(headInputs[start..<end].joined())
+            let output = network.forward(batch, batch: end - start, steps: steps, differentiable: false, headInputs: heads)
             for k in 0..<(end - start) { outputs.append(output[(k * width)..<((k + 1) * width)]) }
             start = end
         }
@@ -155,26 +175,27 @@ public struct DirectForecaster: SingleNetworkStrategy {
     public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         try configuration.checkDirectHorizon(horizon)
-        let rows = state.series
-        let (input, scaling) = encoder.encode(rows.history, rows.covariateHistory, rows.timestampHistory, end: rows.history.count)
-        let output = network.forward(input, batch: 1, steps: configuration.window, differentiable: false)
+        try configuration.checkFuture(future)
+        let rows = state.series.rows
+        let (input, scaling) = encoder.encode(rows, end: rows.target.count)
+        let output = network.forward(input, batch: 1, steps: configuration.window, differentiable: false,
+                                     headInputs: configuration.futureCovariates.isEmpty ? [] : encoder.headInputs(future.covariates))
         return configuration.directForecast(output[...], scaling: scaling, horizon: horizon)
     }
 
     /// Forecasts of forecasters that share one network and configuration (the series of a
     /// global model) in one inference pass (`forwardWindows`, whose rows do not depend on
     /// each other: the same numbers as one by one); nil when they do not share one.
-    public static func predict(sharing forecasters: [DirectForecaster], horizon: Int) throws -> [Forecast]? {
+    public static func predict(sharing forecasters: [DirectForecaster], horizon: Int, futures: [FutureInputs]) throws -> [Forecast]? {
         guard let first = forecasters.first, let network = first.network,
               forecasters.allSatisfy({ $0.network === network && $0.configuration == first.configuration })
         else { return nil }
         let c = first.configuration
         try c.checkDirectHorizon(horizon)
-        let encoded = forecasters.map { f in
-            f.encoder.encode(f.state.series.history, f.state.series.covariateHistory, f.state.series.timestampHistory,
-                             end: f.state.series.history.count)
-        }
-        let outputs = forwardWindows(network, encoded.map(\.input), steps: c.window)
+        for future in futures { try c.checkFuture(future) }
+        let encoded = forecasters.map { f in f.encoder.encode(f.state.series.rows, end: f.state.series.history.count) }
+        let heads = c.futureCovariates.isEmpty ? [] : zip(forecasters, futures).map { $0.encoder.headInputs($1.covariates) }
+        let outputs = forwardWindows(network, encoded.map(\.input), steps: c.window, headInputs: heads)
         return zip(encoded, outputs).map { c.directForecast($1, scaling: $0.scaling, horizon: horizon) }
     }
 
@@ -187,8 +208,7 @@ public struct DirectForecaster: SingleNetworkStrategy {
         guard state.extra.seriesHistories.isEmpty else {
             throw ForecastingError.invalidConfiguration("a global model updates one series at a time: forecaster(forSeries:) first")
         }
-        let checked = try state.series.checkedNewRows(rows, configuration)
-        state.series.append(checked.values, covariates: checked.covariates, timestamps: rows.timestamps, configuration)
+        state.series.append(try state.series.checkedNewRows(rows, configuration), configuration)
     }
 
     /// The gradient-flow report of the fitted network on `series`: ||dLoss/dx_t|| for
@@ -202,16 +222,18 @@ public struct DirectForecaster: SingleNetworkStrategy {
                                             reason: "for one window of \(l) and a horizon of \(c.horizon)")
         }
         let samples = try Windows(.manyToOne(inputLength: l, horizon: c.horizon), seriesLength: x.count, series: series.name).count
-        var inputs: [Float] = [], targets: [Float] = []
+        var inputs: [Float] = [], targets: [Float] = [], heads: [Float] = []
         let first = max(0, samples - windows)
         for sample in first..<samples {
-            let (input, scaling) = encoder.encode(x, series.covariates, series.timestamps, end: sample + l)
+            let (input, scaling) = encoder.encode(series, end: sample + l)
             inputs += input
+            if !c.futureCovariates.isEmpty { heads += encoder.headInputs(series, end: sample + l) }
             for h in 0..<c.horizon {
                 let value = Float((x[sample + l + h] - scaling.baseline[h]) / scaling.scale)
                 targets += Array(repeating: value, count: c.outputsPerStep)
             }
         }
-        return network.gradientFlow(inputs, target: targets, batch: samples - first, steps: l, loss: c.trainingLoss)
+        return network.gradientFlow(inputs, target: targets, batch: samples - first, steps: l, loss: c.trainingLoss,
+                                    headInputs: heads)
     }
 }

@@ -66,11 +66,12 @@ public struct EncoderDecoderForecaster: RecurrentStrategy {
     public mutating func update(with rows: SeriesData) throws {
         try requireFitted()
         guard !rows.target.isEmpty else { return }
-        let checked = try state.series.checkedNewRows(rows, configuration)
-        state.series.append(checked.values, covariates: checked.covariates, timestamps: rows.timestamps, configuration)
+        state.series.append(try state.series.checkedNewRows(rows, configuration), configuration)
     }
 
-    static func decoderFeatureCount(_ c: RecurrentConfiguration) -> Int { 1 + 2 * c.calendar.count }
+    /// Decoder inputs per step: the previous value, the calendar and the future covariates of
+    /// the step forecast.
+    static func decoderFeatureCount(_ c: RecurrentConfiguration) -> Int { 1 + 2 * c.calendar.count + c.futureCovariates.count }
     var decoderFeatureCount: Int { Self.decoderFeatureCount(configuration) }
 
     static func makeDecoder(_ c: RecurrentConfiguration) -> RecurrentNetwork {
@@ -84,28 +85,38 @@ public struct EncoderDecoderForecaster: RecurrentStrategy {
     }
 
     /// Decoder inputs for steps 1...H after `end`: the previous scaled value (the window's
-    /// last at step 1; `previous[h - 1]` after) and the calendar of the forecast step.
-    func decoderInputs(previous: [Float], timestamps: [Timestamp]?, frequency: Frequency, end: Int) -> [Float] {
-        let h = configuration.horizon, f = decoderFeatureCount
+    /// last at step 1; `previous[h - 1]` after), the calendar of the forecast step and each
+    /// future covariate's value there (`future[k]` from the first step on, scaled here).
+    func decoderInputs(previous: [Float], timestamps: [Timestamp]?, frequency: Frequency, end: Int, future: [[Double]]) -> [Float] {
+        let h = configuration.horizon, f = decoderFeatureCount, calendar = configuration.calendar
         var input = [Float](repeating: 0, count: h * f)
         let last = timestamps.map { $0[end - 1] }
+        let scalers = state.series.futureScalers
         for step in 0..<h {
             input[step * f] = previous[step]
             if let last {
                 let t = frequency.advance(last, by: step + 1)
-                for (k, feature) in configuration.calendar.enumerated() {
+                for (k, feature) in calendar.enumerated() {
                     let (sine, cosine) = feature.values(t)
                     input[step * f + 1 + 2 * k] = Float(sine)
                     input[step * f + 2 + 2 * k] = Float(cosine)
                 }
             }
+            for (k, column) in future.enumerated() {
+                input[step * f + 1 + 2 * calendar.count + k] = Float(scalers[k].transform(column[step]))
+            }
         }
         return input
     }
 
+    /// The future covariates' values of the H steps after `end` in `series`.
+    func futureValues(_ series: SeriesData, end: Int) -> [[Double]] {
+        series.futureCovariates.map { Array($0[end..<(end + configuration.horizon)]) }
+    }
+
     /// One sample: encoder input, scaling, and the scaled targets.
     func encoderDecoderSample(_ series: SeriesData, end: Int) -> (input: [Float], scaling: WindowScaling, target: [Float]) {
-        let (input, scaling) = encoder.encode(series.target, series.covariates, series.timestamps, end: end)
+        let (input, scaling) = encoder.encode(series, end: end)
         let target = (0..<configuration.horizon).map { Float((series.target[end + $0] - scaling.center) / scaling.scale) }
         return (input, scaling, target)
     }
@@ -123,14 +134,26 @@ public struct EncoderDecoderForecaster: RecurrentStrategy {
         }
         self.encoder = .fitted(c, to: series)
         let f = c.featureCount
-        let samples = windows.starts.map { start -> EncoderDecoderSample in
-            let (input, _, target) = encoderDecoderSample(series, end: start + l)
+        var samples = windows.starts.map { start -> EncoderDecoderSample in
+            let end = start + l
+            let (input, _, target) = encoderDecoderSample(series, end: end)
+            let future = futureValues(series, end: end)
             // Teacher forcing: step h of the decoder sees the true value of step h - 1.
             let teacher = decoderInputs(previous: [input[(l - 1) * f]] + target.dropLast(), timestamps: series.timestamps,
-                                        frequency: series.frequency, end: start + l)
-            return EncoderDecoderSample(encoder: input, teacher: teacher, target: target)
+                                        frequency: series.frequency, end: end, future: future)
+            let free = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: series.timestamps,
+                                     frequency: series.frequency, end: end, future: future)
+            return EncoderDecoderSample(encoder: input, teacher: teacher, free: free, target: target,
+                                        observed: series.observed.map { _ in (0..<c.horizon).map { series.isObserved(end + $0) } })
         }
-        report = try train(samples, validation: validation, series: series, configuration: c, resuming: resume)
+        var held = validation
+        if series.observed != nil {  // windows whose targets were all filled train and validate nothing
+            let trainPart = samples.dropLast(validation).filter { $0.observed?.contains(true) ?? true }
+            let validationPart = samples.suffix(validation).filter { $0.observed?.contains(true) ?? true }
+            samples = trainPart + validationPart
+            held = validationPart.count
+        }
+        report = try train(samples, validation: held, series: series, configuration: c, resuming: resume)
         try state.series.take(series, c)
     }
 
@@ -162,10 +185,11 @@ public struct EncoderDecoderForecaster: RecurrentStrategy {
         guard horizon <= c.horizon else {
             throw ForecastingError.invalidConfiguration("the encoder-decoder forecasts \(c.horizon) steps; \(horizon) were asked")
         }
-        let rows = state.series, history = rows.history
-        let (input, scaling) = encoder.encode(history, rows.covariateHistory, rows.timestampHistory, end: history.count)
-        let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: rows.timestampHistory,
-                                     frequency: Frequency(code: state.frequencyCode) ?? .index, end: history.count)
+        try c.checkFuture(future)
+        let rows = state.series.rows, count = rows.target.count
+        let (input, scaling) = encoder.encode(rows, end: count)
+        let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: rows.timestamps,
+                                     frequency: Frequency(code: state.frequencyCode) ?? .index, end: count, future: future.covariates)
         let z = decode(encoderInput: input, calendar: calendar, batch: 1)
         return Forecast(point: (0..<horizon).map { scaling.center + scaling.scale * Double(z[$0]) })
     }
@@ -179,9 +203,9 @@ public struct EncoderDecoderForecaster: RecurrentStrategy {
         for sample in (samples - report.validationSamples)..<samples {
             let (input, scaling, _) = encoderDecoderSample(series, end: sample + l)
             let calendar = decoderInputs(previous: Array(repeating: 0, count: c.horizon), timestamps: series.timestamps,
-                                         frequency: series.frequency, end: sample + l)
+                                         frequency: series.frequency, end: sample + l, future: futureValues(series, end: sample + l))
             let z = decode(encoderInput: input, calendar: calendar, batch: 1)
-            for h in 0..<c.horizon {
+            for h in 0..<c.horizon where series.isObserved(sample + l + h) {
                 total += abs(x[sample + l + h] - (scaling.center + scaling.scale * Double(z[h])))
                 count += 1
             }
@@ -192,8 +216,13 @@ public struct EncoderDecoderForecaster: RecurrentStrategy {
 
 struct EncoderDecoderSample {
     var encoder: [Float]
+    /// The decoder's inputs in training (the true previous values) and free-running (zeros
+    /// where the previous forecast goes in: validation).
     var teacher: [Float]
+    var free: [Float]
     var target: [Float]
+    /// Which targets were observed (nil: all).
+    var observed: [Bool]?
 }
 
 extension EncoderDecoderForecaster {
@@ -211,10 +240,8 @@ extension EncoderDecoderForecaster {
         func validationLoss() -> Double {
             var total = 0.0
             for i in trainCount..<count {
-                let calendar = decoderInputs(previous: Array(repeating: 0, count: h), timestamps: series.timestamps,
-                                             frequency: series.frequency, end: i + l)
-                let z = decode(encoderInput: samples[i].encoder, calendar: calendar, batch: 1)
-                total += Double(loss.evaluate(prediction: z, target: samples[i].target).loss)
+                let z = decode(encoderInput: samples[i].encoder, calendar: samples[i].free, batch: 1)
+                total += Double(loss.evaluate(prediction: z, target: samples[i].target, observed: samples[i].observed).loss)
             }
             return total / Double(validation)
         }
@@ -225,10 +252,17 @@ extension EncoderDecoderForecaster {
                                resuming: resuming ? report : nil, validation: validationLoss) { batch in
             let b = batch.count
             var ex: [Float] = [], dx: [Float] = [], y: [Float] = []
-            for i in batch { ex += samples[i].encoder; dx += samples[i].teacher; y += samples[i].target }
+            let masked = batch.contains { samples[$0].observed != nil }
+            var observed: [Bool]? = masked ? [] : nil
+            for i in batch {
+                ex += samples[i].encoder
+                dx += samples[i].teacher
+                y += samples[i].target
+                if masked { observed! += samples[i].observed ?? Array(repeating: true, count: h) }
+            }
             _ = encoder.forward(ex, batch: b, steps: l, training: true)
             let prediction = decoder.forward(dx, batch: b, steps: h, initialState: encoder.finalState, training: true)
-            let (value, gradient) = loss.evaluate(prediction: prediction, target: y)
+            let (value, gradient) = loss.evaluate(prediction: prediction, target: y, observed: observed)
             guard value.isFinite else { return (value, Double(b)) }
             decoder.backward(gradient)
             // The encoder's head is unused: only its final state reaches the loss.

@@ -5,8 +5,12 @@ import TimeSeries
 /// What the window-based strategies share of a configuration: the feature count, the network
 /// it makes, its direct windows and how a direct output becomes a forecast.
 extension RecurrentConfiguration {
-    /// Network inputs per row: the target, each covariate, a sine and cosine per calendar feature.
-    var featureCount: Int { 1 + covariates.count + 2 * calendar.count }
+    /// Network inputs per row, the one count: the target; each past, future (its value on
+    /// that row) and static covariate; a sine and cosine per calendar feature.
+    var featureCount: Int { 1 + covariates.count + futureCovariates.count + staticCovariates.count + 2 * calendar.count }
+    /// What a many-to-one head reads beside the last state: each future covariate's value at
+    /// each of the H steps forecast.
+    var headInputCount: Int { mode == .manyToOne ? horizon * futureCovariates.count : 0 }
     /// The output of a step that is its point forecast: the mean of a Gaussian head, the
     /// middle quantile of a quantile head.
     var pointIndex: Int { gaussian ? 0 : outputsPerStep / 2 }
@@ -20,9 +24,10 @@ extension RecurrentConfiguration {
         let outputs = sequence ? outputsPerStep : horizon * outputsPerStep
         let network = RecurrentNetwork(
             NetworkConfiguration(cell: cell, inputSize: featureCount, hiddenSize: hiddenSize, layers: layers,
-                                 outputSize: outputs, outputMode: sequence ? .everyStep : .lastStep, dropout: dropout),
+                                 outputSize: outputs, outputMode: sequence ? .everyStep : .lastStep, dropout: dropout,
+                                 headInputs: headInputCount),
             seed: seed)
-        network.setTensor("head.weight", Array(repeating: 0, count: outputs * hiddenSize))
+        network.setTensor("head.weight", Array(repeating: 0, count: outputs * (hiddenSize + headInputCount)))
         network.setTensor("head.bias", Array(repeating: 0, count: outputs))
         return network
     }
@@ -39,6 +44,18 @@ extension RecurrentConfiguration {
         }
         let windows = try Windows(.manyToOne(inputLength: l, horizon: horizon), seriesLength: x.count, series: name)
         return (windows, Windows.validationCount(samples: windows.count, fraction: validationFraction))
+    }
+
+    /// Throws unless `future` holds every future covariate's value for each of the H steps
+    /// the model forecasts (a model without future covariates takes none).
+    func checkFuture(_ future: FutureInputs) throws {
+        let k = futureCovariates.count
+        guard future.covariates.count == k, future.covariates.allSatisfy({ $0.count >= horizon && $0.prefix(horizon).allSatisfy(\.isFinite) })
+        else {
+            throw ForecastingError.invalidConfiguration(
+                k == 0 ? "the model takes no future covariates; \(future.covariates.count) were given"
+                    : "the model takes the values of its \(k) future covariate(s) (\(futureCovariates.joined(separator: ", "))) for each of its \(horizon) steps; \(future.covariates.map { "\($0.count)" }.joined(separator: ", ")) were given")
+        }
     }
 
     func checkDirectHorizon(_ steps: Int) throws {

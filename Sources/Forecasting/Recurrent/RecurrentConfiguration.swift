@@ -69,7 +69,24 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var gaussian = false
     /// Sample paths drawn from a Gaussian head.
     public var samples = 200
+    /// Past covariates (`--covariates`): observed up to the end of the history.
     public var covariates: [String] = []
+    /// Covariates known in advance (`--future-covariates`): a forecast takes their values for
+    /// the steps it forecasts. Stored optional (`future`): configurations written before
+    /// them have none, and one without them is written as before.
+    public var futureCovariates: [String] {
+        get { future ?? [] }
+        set { future = newValue.isEmpty ? nil : newValue }
+    }
+    private var future: [String]?
+    /// Static covariates (`--static-covariates`): the names of their encoded features
+    /// (`StaticEncoding`: a number standardised, a category one value per label), one value per
+    /// series on every row of a global model. Stored optional as `futureCovariates`.
+    public var staticCovariates: [String] {
+        get { statics ?? [] }
+        set { statics = newValue.isEmpty ? nil : newValue }
+    }
+    private var statics: [String]?
     /// Calendar features fed with every input step (many-to-one; they need timestamps).
     public var calendar: [CalendarFeature] = []
 
@@ -165,14 +182,16 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     /// than `Limits.parameters`, or a training batch whose cache ([batch, window, gates,
     /// hidden] floats per layer) needs more than the physical memory. Checked before any
     /// network is allocated: by `fit` and by the model-file reader.
-    public func validate() throws(ForecastingError) {
+    /// `global`: the configuration is of a global model (several series), which the rule book
+    /// asks about static covariates.
+    public func validate(global: Bool = false) throws(ForecastingError) {
         let ranges: [(String, Int, ClosedRange<Int>)] = [
             ("horizon", horizon, Limits.horizon), ("season", season, Limits.season),
             ("inputLength", inputLength ?? 1, Limits.inputLength), ("hiddenSize", hiddenSize, Limits.hiddenSize),
             ("layers", layers, Limits.layers), ("batchSize", batchSize, Limits.batchSize),
             ("maxEpochs", maxEpochs, Limits.maxEpochs), ("patience", patience, Limits.patience),
             ("maxSteps", maxSteps, Limits.maxSteps), ("samples", samples, Limits.samples),
-            ("covariates", covariates.count, Limits.covariates),
+            ("covariates", covariates.count + futureCovariates.count + staticCovariates.count, Limits.covariates),
         ]
         for (name, value, range) in ranges where !range.contains(value) {
             throw .invalidConfiguration("\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
@@ -183,7 +202,7 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
             throw .invalidConfiguration("a rate or level out of range (learning rate \(learningRate), clip \(clipNorm), dropout \(dropout), quantiles \(quantiles))")
         }
         guard !(gaussian && !quantiles.isEmpty) else { throw .invalidConfiguration("choose --gaussian or --quantiles, not both") }
-        try RuleBook.check(RuleBook.Choices(self))
+        try RuleBook.check(RuleBook.Choices(self, global: global))
         // Sizes are bounded above, so these products fit an Int.
         let gates = cell.gates, features = featureCount
         let perLayer = gates * hiddenSize * (max(features, hiddenSize) + hiddenSize + 2)

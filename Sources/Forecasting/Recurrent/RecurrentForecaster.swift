@@ -100,7 +100,7 @@ public struct RecurrentForecaster: Forecaster {
     public mutating func fit(panel: [SeriesData]) throws {
         let c = configuration
         try RuleBook.check(RuleBook.Choices(c, global: true))
-        try c.validate()
+        try c.validate(global: true)
         let candidates = DirectForecaster.panelNormalizations(c)
         func train(_ model: inout RecurrentForecaster, _ steps: Int?, _ resuming: Bool) throws {
             try model.fit(panel: panel, steps: steps, start: resuming ? .resume : .fresh)
@@ -156,23 +156,32 @@ public struct RecurrentForecaster: Forecaster {
     /// (the series of a global model) run through them in one inference pass
     /// (`RecurrentStrategy.predict(sharing:horizon:)`: the same numbers as one by one),
     /// member by member for combinations; any others forecast one by one.
-    public static func predict(_ forecasters: [RecurrentForecaster], horizon: Int) throws -> [Forecast] {
+    /// `futures` holds each forecaster's future inputs (none: `.none` for all).
+    public static func predict(_ forecasters: [RecurrentForecaster], horizon: Int, futures: [FutureInputs]? = nil) throws
+        -> [Forecast]
+    {
+        let futures = futures ?? Array(repeating: .none, count: forecasters.count)
+        precondition(futures.count == forecasters.count, "RecurrentForecaster.predict: one FutureInputs per forecaster")
         guard let count = forecasters.first?.members.count, forecasters.allSatisfy({ $0.members.count == count }) else {
-            return try forecasters.map { try $0.predict(horizon: horizon) }
+            return try zip(forecasters, futures).map { try $0.predict(horizon: horizon, future: $1) }
         }
-        let byMember = try (0..<count).map { k in try predict(sharing: forecasters.map { $0.members[k] }, horizon: horizon) }
+        let byMember = try (0..<count).map { k in
+            try predict(sharing: forecasters.map { $0.members[k] }, horizon: horizon, futures: futures)
+        }
         return forecasters.indices.map { i in count == 1 ? byMember[0][i] : Forecast(averaging: byMember.map { $0[i] }) }
     }
 
     /// Forecasts of `strategies` in one pass when they are of one type that shares its
     /// networks among them, else one by one.
-    private static func predict(sharing strategies: [any RecurrentStrategy], horizon: Int) throws -> [Forecast] {
+    private static func predict(sharing strategies: [any RecurrentStrategy], horizon: Int, futures: [FutureInputs]) throws
+        -> [Forecast]
+    {
         func together<S: RecurrentStrategy>(_ first: S) throws -> [Forecast]? {
             let same = strategies.compactMap { $0 as? S }
-            return same.count == strategies.count ? try S.predict(sharing: same, horizon: horizon) : nil
+            return same.count == strategies.count ? try S.predict(sharing: same, horizon: horizon, futures: futures) : nil
         }
         if let first = strategies.first, let shared = try together(first) { return shared }
-        return try strategies.map { try $0.predict(horizon: horizon, future: .none) }
+        return try zip(strategies, futures).map { try $0.predict(horizon: horizon, future: $1) }
     }
 
     /// Forecasts from the end of `series` instead of the end of the training history (no

@@ -78,8 +78,9 @@ public protocol RecurrentStrategy: Forecaster {
     /// The strategy for one series of a global model: the shared networks with that series' rows.
     func forSeries(_ name: String) throws -> Self
     /// Forecasts of fitted strategies of this type that share their networks (a global model's
-    /// series) in one inference pass, the same numbers as one by one; nil when they do not share.
-    static func predict(sharing strategies: [Self], horizon: Int) throws -> [Forecast]?
+    /// series) in one inference pass, the same numbers as one by one, each with its future
+    /// inputs; nil when they do not share.
+    static func predict(sharing strategies: [Self], horizon: Int, futures: [FutureInputs]) throws -> [Forecast]?
 
     /// The gradient-flow report of the fitted network on `series`: ||dLoss/dx_t|| for every
     /// input step, over its last `windows` training windows (`forecast diagnose`).
@@ -133,13 +134,17 @@ extension RecurrentStrategy {
     /// series' first error names what the strategy needs).
     mutating func beginFit(_ series: SeriesData, steps: Int?) throws -> RecurrentConfiguration {
         var c = configuration
-        try RuleBook.check(RuleBook.Choices(c))
+        try RuleBook.check(RuleBook.Choices(c, global: !series.staticCovariates.isEmpty))
         if let steps { c.maxSteps = steps }
         guard c.calendar.isEmpty || series.timestamps != nil else {
             throw ForecastingError.invalidConfiguration("calendar features need a time column")
         }
         guard series.covariates.count == c.covariates.count else {
             throw ForecastingError.invalidConfiguration("the model expects \(c.covariates.count) covariates, got \(series.covariates.count)")
+        }
+        guard series.futureCovariates.count == c.futureCovariates.count, series.staticCovariates.count == c.staticCovariates.count else {
+            throw ForecastingError.invalidConfiguration(
+                "the model expects \(c.futureCovariates.count) future and \(c.staticCovariates.count) static covariates, got \(series.futureCovariates.count) and \(series.staticCovariates.count)")
         }
         state.frequencyCode = series.frequency.code
         return c
@@ -172,7 +177,7 @@ extension RecurrentStrategy {
         throw ForecastingError.invalidConfiguration("the model is not a global model; it has no series \"\(name)\"")
     }
 
-    public static func predict(sharing strategies: [Self], horizon: Int) throws -> [Forecast]? { nil }
+    public static func predict(sharing strategies: [Self], horizon: Int, futures: [FutureInputs]) throws -> [Forecast]? { nil }
 
     public func gradientFlow(on series: SeriesData, windows: Int) throws -> [Double] {
         let c = configuration

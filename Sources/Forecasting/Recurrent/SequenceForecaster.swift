@@ -59,6 +59,32 @@ public struct SequenceForecaster: SingleNetworkStrategy {
         }
     }
 
+    /// The row of the series that sequence value i stands for (its later row for a difference).
+    func row(ofValue i: Int) -> Int { configuration.normalization == .differences ? i + 1 : i }
+
+    /// The network inputs of sequence values `values` of `s`: each value, and with future
+    /// covariates the values they have at the step its output forecasts (the next row), each
+    /// by its scaler ([values, F] row-major). Without them, the values themselves.
+    func features(_ s: SeriesData, _ u: [Float], values: Range<Int>, scalers: [Scaler]) -> [Float] {
+        guard !configuration.futureCovariates.isEmpty else { return Array(u[values]) }
+        let f = configuration.featureCount
+        var out = [Float](repeating: 0, count: values.count * f)
+        for (t, i) in values.enumerated() {
+            out[t * f] = u[i]
+            let next = row(ofValue: i + 1)
+            for (k, column) in s.futureCovariates.enumerated() { out[t * f + 1 + k] = Float(scalers[k].transform(column[next])) }
+        }
+        return out
+    }
+
+    /// Whether sequence value i (a target) was observed: its row, and for a difference the row before too.
+    func observedValues(_ s: SeriesData, count: Int) -> [Bool]? {
+        guard s.observed != nil else { return nil }
+        return (0..<count).map { i in
+            configuration.normalization == .differences ? s.isObserved(i + 1) && s.isObserved(i) : s.isObserved(i)
+        }
+    }
+
     /// Fits with the configured scaling; `steps` and `start` as for `DirectForecaster`.
     public mutating func fit(_ series: SeriesData, steps: Int?, start: TrainingStart) throws {
         let l = configuration.window, x = series.target
@@ -71,34 +97,46 @@ public struct SequenceForecaster: SingleNetworkStrategy {
         let c = try beginFit(series, steps: steps)
         let raw = c.normalization == .differences ? (1..<x.count).map { x[$0] - x[$0 - 1] } : x
         state.extra.sequenceScaler = Scaler.fit(.standard, to: raw)
-        let u = sequenceValues(x)
+        state.series.futureScalers = series.futureCovariates.map { Scaler.fit(.standard, to: $0) }
+        let u = sequenceValues(x), f = c.featureCount
+        // Inputs are every value but the last (whose target is beyond the series).
+        let inputs = features(series, u, values: 0..<(u.count - 1), scalers: state.series.futureScalers)
+        let observed = observedValues(series, count: u.count)
         let network = (start == .fresh ? nil : self.network) ?? c.makeNetwork()
         let resuming = start == .resume && self.network != nil
         let earlier = resuming ? report : nil
         var trainer = Trainer(configuration: c, network: network, progress: progress)
         if c.stateful {
-            report = try trainer.trainStateful(u, resuming: earlier)
+            report = try trainer.trainStateful(inputs, featureCount: f, targets: u, observed: observed, resuming: earlier)
         } else {
             let windows = try Windows(.manyToMany(length: l), seriesLength: u.count, series: series.name)
             report = try trainer.train(samples: windows.count, resuming: earlier) { k in
                 let s = windows.starts[k]
-                return (Array(u[s..<(s + l)]), Array(u[(s + 1)...(s + l)]))
+                return TrainingSample(input: Array(inputs[(s * f)..<((s + l) * f)]), target: Array(u[(s + 1)...(s + l)]),
+                                      observed: observed.map { Array($0[(s + 1)...(s + l)]) })
             }
         }
         self.network = network
         training.record(trainer, resumed: resuming)
+        let scalers = state.series.futureScalers
         try state.series.take(series, c, rows: l + 1)
-        warmUp(x)
+        state.series.futureScalers = scalers
+        warmUp(series)
     }
 
     /// Sets the state and next output from a history: a stateful model runs over all of
-    /// it from a zero state, as in training; otherwise over its last L values.
-    mutating func warmUp(_ x: [Double]) {
+    /// it from a zero state, as in training; otherwise over its last L values. With future
+    /// covariates the last value is left for `predict`, which feeds it with the first
+    /// forecast step's known values.
+    mutating func warmUp(_ s: SeriesData) {
         guard let network else { return }
-        var u = sequenceValues(x)
-        if !configuration.stateful { u = Array(u.suffix(configuration.window)) }
-        guard !u.isEmpty else { return }
-        let output = network.forward(u, batch: 1, steps: u.count, differentiable: false)
+        let c = configuration, u = sequenceValues(s.target)
+        let held = c.futureCovariates.isEmpty ? 0 : 1
+        let count = c.stateful ? u.count : min(u.count, c.window)
+        let range = (u.count - count)..<(u.count - held)
+        guard !range.isEmpty else { return }
+        let output = network.forward(features(s, u, values: range, scalers: state.series.futureScalers), batch: 1,
+                                     steps: range.count, differentiable: false)
         state.extra.recurrent = SavedRecurrentState(network.finalState)
         setNextOutputs(output)
     }
@@ -112,8 +150,10 @@ public struct SequenceForecaster: SingleNetworkStrategy {
 
     /// Forecasts from the end of `series` (no retraining): the state is warmed over it.
     public mutating func condition(on series: SeriesData) throws {
+        let scalers = state.series.futureScalers
         try state.series.take(series, configuration, rows: configuration.window + 1)
-        warmUp(series.target)
+        state.series.futureScalers = scalers
+        warmUp(series)
     }
 
     public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
@@ -131,9 +171,28 @@ public struct SequenceForecaster: SingleNetworkStrategy {
                 if let savedCell = saved.cell { cell! += savedCell[(layer * h)..<((layer + 1) * h)] }
             }
         }
+        try c.checkFuture(future)
         var recurrent = RecurrentState(hidden: hidden, cell: cell, batch: paths)
         var means = [Float](repeating: saved.nextOutput, count: paths)
         var scales = [Float](repeating: saved.nextScale, count: paths)
+        /// The inputs of one step for every path: each path's value, and the future covariates
+        /// of step `step` (0-based) when the model has them.
+        func stepInputs(_ values: [Float], step: Int) -> [Float] {
+            guard !c.futureCovariates.isEmpty else { return values }
+            let known = future.covariates.enumerated().map { k, column in Float(state.series.futureScalers[k].transform(column[step])) }
+            return values.flatMap { [$0] + known }
+        }
+        func forward(_ values: [Float], step: Int) {
+            let output = network.forward(stepInputs(values, step: step), batch: paths, steps: 1, initialState: recurrent,
+                                         differentiable: false)
+            recurrent = network.finalState
+            means = (0..<paths).map { output[$0 * q] }
+            if q > 1 { scales = (0..<paths).map { output[$0 * q + 1] } }
+        }
+        if !c.futureCovariates.isEmpty {
+            // The last value, held back by `warmUp`, with the first step's known values.
+            forward(Array(repeating: sequenceValues(state.series.history).last ?? 0, count: paths), step: 0)
+        }
         var generator = SplitMix64(seed: c.seed ^ 0x9A7_45)
         var levels = [Double](repeating: state.series.lastValue, count: paths)
         var values = [[Double]](repeating: [], count: paths)
@@ -153,12 +212,7 @@ public struct SequenceForecaster: SingleNetworkStrategy {
                     values[p].append(value)
                 }
             }
-            if step + 1 < horizon {
-                let output = network.forward(drawn, batch: paths, steps: 1, initialState: recurrent, differentiable: false)
-                recurrent = network.finalState
-                means = (0..<paths).map { output[$0 * q] }
-                if q > 1 { scales = (0..<paths).map { output[$0 * q + 1] } }
-            }
+            if step + 1 < horizon { forward(drawn, step: step + 1) }
         }
         return c.gaussian ? Forecast(summarizing: values) : Forecast(point: values[0])
     }
@@ -171,10 +225,13 @@ public struct SequenceForecaster: SingleNetworkStrategy {
         var total = 0.0, count = 0
         for origin in stride(from: first, through: x.count - h, by: max(h, (x.count - h - first) / 10 + 1)) {
             var probe = self
+            let before = series.prefix(origin)
             probe.state.series.lastValue = x[origin - 1]
-            probe.warmUp(Array(x[0..<origin]))
-            guard let forecast = try? probe.predict(horizon: h, future: .none) else { continue }
-            for step in 0..<h {
+            probe.state.series.history = Array(before.target.suffix(configuration.window + 1))
+            probe.warmUp(before)
+            let future = FutureInputs(covariates: series.futureCovariates.map { Array($0[origin..<(origin + h)]) })
+            guard let forecast = try? probe.predict(horizon: h, future: future) else { continue }
+            for step in 0..<h where series.isObserved(origin + step) {
                 total += abs(x[origin + step] - forecast.point[step])
                 count += 1
             }
@@ -182,27 +239,42 @@ public struct SequenceForecaster: SingleNetworkStrategy {
         return count > 0 ? total / Double(count) : .infinity
     }
 
-    /// Takes new observations after the history (NaN: carry the last value). A stateful
-    /// model advances its saved state over the new rows only (cost proportional to their
-    /// number); otherwise the state is warmed again over the last L values.
+    /// Takes new observations after the history (NaN: carry the last value), with their
+    /// future covariates' values. A stateful model advances its saved state over the new rows
+    /// only (cost proportional to their number); otherwise the state is warmed again over the
+    /// last L values.
     public mutating func update(with rows: SeriesData) throws {
         guard let network else { throw ForecastingError.notFitted(model: name) }
         guard !rows.target.isEmpty else { return }
-        guard rows.covariates.isEmpty else {
-            throw ForecastingError.invalidConfiguration(
-                "the model has 0 covariate(s); the new rows have \(rows.covariates.count) with \(rows.target.count) values each expected")
-        }
         let c = configuration
-        let filled = Frame.forwardFilled(rows.target, after: state.series.lastValue)
+        let checked = try state.series.checkedNewRows(rows, c)
+        let filled = checked.target
         if c.stateful {
             let u = sequenceValues([state.series.lastValue] + filled)
-            let inputs = c.normalization == .differences ? u : Array(u.dropFirst())
-            let output = network.forward(inputs, batch: 1, steps: inputs.count, initialState: state.extra.recurrent.initial,
-                                         differentiable: false)
-            state.extra.recurrent = SavedRecurrentState(network.finalState)
-            setNextOutputs(output)
+            var values = c.normalization == .differences ? u : Array(u.dropFirst())
+            if !c.futureCovariates.isEmpty {
+                // The held-back last value goes in now with the first new row's known values,
+                // and the new rows' last value is held back in turn.
+                values = [sequenceValues(state.series.history).last ?? 0] + values.dropLast()
+                let f = c.featureCount
+                var inputs = [Float](repeating: 0, count: values.count * f)
+                for (t, value) in values.enumerated() {
+                    inputs[t * f] = value
+                    for (k, column) in checked.futureCovariates.enumerated() {
+                        inputs[t * f + 1 + k] = Float(state.series.futureScalers[k].transform(column[t]))
+                    }
+                }
+                _ = network.forward(inputs, batch: 1, steps: values.count, initialState: state.extra.recurrent.initial,
+                                    differentiable: false)
+                state.extra.recurrent = SavedRecurrentState(network.finalState)
+            } else {
+                let output = network.forward(values, batch: 1, steps: values.count, initialState: state.extra.recurrent.initial,
+                                             differentiable: false)
+                state.extra.recurrent = SavedRecurrentState(network.finalState)
+                setNextOutputs(output)
+            }
         }
-        state.series.append(filled, covariates: [], timestamps: nil, c, kept: c.window + 1)
-        if !c.stateful { warmUp(state.series.history) }
+        state.series.append(checked, c, kept: c.window + 1)
+        if !c.stateful { warmUp(state.series.rows) }
     }
 }

@@ -24,11 +24,35 @@ public struct SeriesState: Sendable, Codable, Equatable {
     public var globalScaler = Scaler(kind: .identity, center: 0, scale: 1)
     /// Each past covariate's standard scaler.
     public var covariateScalers: [Scaler] = []
+    /// Each future covariate's values on the rows of `history`, and its standard scaler.
+    public var futureHistory: [[Double]] = []
+    public var futureScalers: [Scaler] = []
+    /// The series' static covariates, encoded (`StaticEncoding`).
+    public var statics: [Double] = []
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
         case history, covariateHistory, timestampHistory, lastValue, observations, fallbackScale, globalScaler, covariateScalers
+        case futureHistory, futureScalers, statics
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(history, forKey: .history)
+        try c.encode(covariateHistory, forKey: .covariateHistory)
+        try c.encodeIfPresent(timestampHistory, forKey: .timestampHistory)
+        try c.encode(lastValue, forKey: .lastValue)
+        try c.encode(observations, forKey: .observations)
+        try c.encode(fallbackScale, forKey: .fallbackScale)
+        try c.encode(globalScaler, forKey: .globalScaler)
+        try c.encode(covariateScalers, forKey: .covariateScalers)
+        // The roles a model without them does not have are left out, as files before them had.
+        if !futureHistory.isEmpty || !futureScalers.isEmpty {
+            try c.encode(futureHistory, forKey: .futureHistory)
+            try c.encode(futureScalers, forKey: .futureScalers)
+        }
+        if !statics.isEmpty { try c.encode(statics, forKey: .statics) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,11 +65,21 @@ public struct SeriesState: Sendable, Codable, Equatable {
         fallbackScale = try c.decodeIfPresent(Double.self, forKey: .fallbackScale) ?? 1
         globalScaler = try c.decodeIfPresent(Scaler.self, forKey: .globalScaler) ?? Scaler(kind: .identity, center: 0, scale: 1)
         covariateScalers = try c.decodeIfPresent([Scaler].self, forKey: .covariateScalers) ?? []
+        futureHistory = try c.decodeIfPresent([[Double]].self, forKey: .futureHistory) ?? []
+        futureScalers = try c.decodeIfPresent([Scaler].self, forKey: .futureScalers) ?? []
+        statics = try c.decodeIfPresent([Double].self, forKey: .statics) ?? []
+    }
+
+    /// The rows the next forecast reads as a series (for the window encoder).
+    var rows: SeriesData {
+        SeriesData(target: history, covariates: covariateHistory, futureCovariates: futureHistory, staticCovariates: statics,
+                   timestamps: timestampHistory)
     }
 
     /// The window encoder of `c` with these fitted scalings.
     func encoder(_ c: RecurrentConfiguration) -> WindowEncoder {
-        WindowEncoder(c, fallbackScale: fallbackScale, globalScaler: globalScaler, covariateScalers: covariateScalers)
+        WindowEncoder(c, fallbackScale: fallbackScale, globalScaler: globalScaler, covariateScalers: covariateScalers,
+                      futureScalers: futureScalers)
     }
 
     /// Keeps the fitted scalings of `encoder`.
@@ -53,6 +87,7 @@ public struct SeriesState: Sendable, Codable, Equatable {
         fallbackScale = encoder.fallbackScale
         globalScaler = encoder.globalScaler
         covariateScalers = encoder.covariateScalers
+        futureScalers = encoder.futureScalers
     }
 
     /// Takes the last `rows` rows of `series` (default the input window) as the rows the
@@ -65,6 +100,8 @@ public struct SeriesState: Sendable, Codable, Equatable {
         }
         history = Array(series.target.suffix(kept))
         covariateHistory = series.covariates.map { Array($0.suffix(kept)) }
+        futureHistory = series.futureCovariates.map { Array($0.suffix(kept)) }
+        statics = series.staticCovariates
         if !c.calendar.isEmpty {
             guard let stamps = series.timestamps else {
                 throw ForecastingError.invalidConfiguration("the model uses calendar features; the data has no time column")
@@ -77,34 +114,42 @@ public struct SeriesState: Sendable, Codable, Equatable {
         observations = series.target.count
     }
 
-    /// Checks new rows (`update`'s argument) against `c`, and returns their values with
-    /// missing ones carried forward (each covariate from its last value).
-    func checkedNewRows(_ rows: SeriesData, _ c: RecurrentConfiguration) throws -> (values: [Double], covariates: [[Double]]) {
-        guard covariateHistory.count == c.covariates.count, rows.covariates.count == c.covariates.count else {
+    /// Checks new rows (`update`'s argument) against `c`, and returns them with missing
+    /// values carried forward (the target from the last value, each covariate from its last).
+    func checkedNewRows(_ rows: SeriesData, _ c: RecurrentConfiguration) throws -> SeriesData {
+        guard covariateHistory.count == c.covariates.count, rows.covariates.count == c.covariates.count,
+              futureHistory.count == c.futureCovariates.count, rows.futureCovariates.count == c.futureCovariates.count else {
             throw ForecastingError.invalidConfiguration(
-                "the model has \(c.covariates.count) covariate(s); the new rows have \(rows.covariates.count) with \(rows.target.count) values each expected")
+                "the model has \(c.covariates.count) past and \(c.futureCovariates.count) future covariate(s); the new rows have \(rows.covariates.count) and \(rows.futureCovariates.count)")
         }
         if !c.calendar.isEmpty, rows.timestamps?.count != rows.target.count {
             throw ForecastingError.invalidConfiguration("the model uses calendar features: new rows need timestamps")
         }
-        let filled = Frame.forwardFilled(rows.target, after: lastValue)
-        let filledCovariates = rows.covariates.enumerated().map { k, column in
+        var filled = rows
+        filled.target = Frame.forwardFilled(rows.target, after: lastValue)
+        filled.covariates = rows.covariates.enumerated().map { k, column in
             Frame.forwardFilled(column, after: covariateHistory[k].last ?? 0)
         }
-        return (filled, filledCovariates)
+        filled.futureCovariates = rows.futureCovariates.enumerated().map { k, column in
+            Frame.forwardFilled(column, after: futureHistory[k].last ?? 0)
+        }
+        filled.staticCovariates = statics
+        return filled
     }
 
-    /// Slides the rows the next forecast reads over new rows (`checkedNewRows`' results),
+    /// Slides the rows the next forecast reads over new rows (`checkedNewRows`' result),
     /// keeping the last `kept` (default the input window).
-    mutating func append(_ values: [Double], covariates: [[Double]], timestamps: [Timestamp]?, _ c: RecurrentConfiguration,
-                         kept: Int? = nil) {
-        guard !values.isEmpty else { return }
+    mutating func append(_ rows: SeriesData, _ c: RecurrentConfiguration, kept: Int? = nil) {
+        guard !rows.target.isEmpty else { return }
         let l = kept ?? c.window
-        if !c.calendar.isEmpty, let timestamps { timestampHistory = Array(((timestampHistory ?? []) + timestamps).suffix(l)) }
-        history = Array((history + values).suffix(l))
-        for k in covariateHistory.indices { covariateHistory[k] = Array((covariateHistory[k] + covariates[k]).suffix(l)) }
-        lastValue = values[values.count - 1]
-        observations += values.count
+        if !c.calendar.isEmpty, let timestamps = rows.timestamps {
+            timestampHistory = Array(((timestampHistory ?? []) + timestamps).suffix(l))
+        }
+        history = Array((history + rows.target).suffix(l))
+        for k in covariateHistory.indices { covariateHistory[k] = Array((covariateHistory[k] + rows.covariates[k]).suffix(l)) }
+        for k in futureHistory.indices { futureHistory[k] = Array((futureHistory[k] + rows.futureCovariates[k]).suffix(l)) }
+        lastValue = rows.target[rows.target.count - 1]
+        observations += rows.target.count
     }
 
     /// Throws unless these rows and scalings can be forecast from: finite values, at least
@@ -120,6 +165,16 @@ public struct SeriesState: Sendable, Codable, Equatable {
         }
         for (k, column) in covariateHistory.enumerated() { try FittedStateCheck.finite("\(name) covariate \(k + 1)", column) }
         for (k, s) in covariateScalers.enumerated() { try FittedStateCheck.scaler("\(name) covariate scaler \(k + 1)", s) }
+        guard futureHistory.count == c.futureCovariates.count, futureScalers.count == c.futureCovariates.count,
+              futureHistory.allSatisfy({ $0.count == history.count }) else {
+            throw FittedStateCheck.bad("\(name): future covariate histories do not match the model's \(c.futureCovariates.count)")
+        }
+        for (k, column) in futureHistory.enumerated() { try FittedStateCheck.finite("\(name) future covariate \(k + 1)", column) }
+        for (k, s) in futureScalers.enumerated() { try FittedStateCheck.scaler("\(name) future covariate scaler \(k + 1)", s) }
+        guard statics.count == c.staticCovariates.count else {
+            throw FittedStateCheck.bad("\(name): \(statics.count) static values for the model's \(c.staticCovariates.count)")
+        }
+        try FittedStateCheck.finite("\(name) static covariates", statics)
         if !c.calendar.isEmpty, timestampHistory?.count != history.count {
             throw FittedStateCheck.bad("\(name): the model uses calendar features; \(timestampHistory?.count ?? 0) timestamps for \(history.count) values")
         }

@@ -40,8 +40,12 @@ public struct StatefulDirectForecaster: SingleNetworkStrategy {
         let c = configuration
         try state.series.validate(c)
         let outputs = c.horizon * c.outputsPerStep
-        guard let output = state.extra.directOutput, output.count == outputs, output.allSatisfy(\.isFinite) else {
-            throw FittedStateCheck.bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")
+        // Without future covariates the output after the history is kept; with them the head
+        // runs at predict time.
+        if c.futureCovariates.isEmpty {
+            guard let output = state.extra.directOutput, output.count == outputs, output.allSatisfy(\.isFinite) else {
+                throw FittedStateCheck.bad("a stateful many-to-one model needs its \(outputs) finite outputs after the history")
+            }
         }
         try state.extra.recurrent.validate(c)
         try load(state, tensors: tensors, source: source)
@@ -61,26 +65,30 @@ public struct StatefulDirectForecaster: SingleNetworkStrategy {
         encoder = .fitted(c, to: series)
         let trainLimit = n - validation  // training windows and their targets lie before this row
         let encoder = self.encoder, g = encoder.globalScaler
-        let u = encoder.features(x, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
+        let u = encoder.features(series, rows: 0..<n, center: g.center, scale: g.scale)
         let y = x.map { Float(($0 - g.center) / g.scale) }
         let network = (start == .fresh ? nil : self.network) ?? c.makeNetwork(), loss = c.trainingLoss
         let resuming = start == .resume && self.network != nil
         let ends = (n - h - validation + 1)...(n - h)  // the last `validation` window ends
+        // The head's future covariates for the window ending at a row: the H rows after it.
+        let headInputs: ((Int) -> [Float])? = c.futureCovariates.isEmpty ? nil : { encoder.headInputs(series, end: $0) }
 
         func validationLoss() -> Double {
-            var prediction: [Float] = [], target: [Float] = []
+            var prediction: [Float] = [], target: [Float] = [], observed: [Bool] = []
             var carried: RecurrentState?, from = 0
             for end in ends {
                 prediction += network.forward(Array(u[(from * f)..<(end * f)]), batch: 1, steps: end - from,
-                                              initialState: carried, differentiable: false)
+                                              initialState: carried, differentiable: false, headInputs: headInputs?(end) ?? [])
                 carried = network.finalState
                 from = end
                 target += y[end..<(end + h)]
+                observed += (end..<(end + h)).map(series.isObserved)
             }
-            return Double(loss.evaluate(prediction: prediction, target: target).loss)
+            return Double(loss.evaluate(prediction: prediction, target: target, observed: series.observed == nil ? nil : observed).loss)
         }
         var trainer = Trainer(configuration: c, network: network, progress: progress)
         report = try trainer.trainContiguous(trainingRows: trainLimit, features: u, featureCount: f, target: y, horizon: h,
+                                             observed: series.observed, headInputs: headInputs,
                                              validationSamples: validation, resuming: resuming ? report : nil,
                                              validation: validationLoss, series: series.name)
         self.network = network
@@ -90,12 +98,22 @@ public struct StatefulDirectForecaster: SingleNetworkStrategy {
     }
 
     /// Runs the network over the whole of `series` from a zero state and keeps the final
-    /// state and the output there (the next forecast).
+    /// state and, without future covariates, the output there (the next forecast; with them
+    /// the head runs at `predict`, once their values are given).
     mutating func warmUp(_ series: SeriesData) {
         guard let network, !series.target.isEmpty else { return }
         let g = encoder.globalScaler, n = series.target.count
-        let u = encoder.features(series.target, series.covariates, series.timestamps, rows: 0..<n, center: g.center, scale: g.scale)
-        state.extra.directOutput = network.forward(u, batch: 1, steps: n, differentiable: false)
+        let u = encoder.features(series, rows: 0..<n, center: g.center, scale: g.scale)
+        advance(network, over: u, steps: n, from: nil)
+    }
+
+    /// Runs `network` over the encoded rows `u` from `initial` and keeps the state (and
+    /// output) after them.
+    mutating func advance(_ network: RecurrentNetwork, over u: [Float], steps: Int, from initial: RecurrentState?) {
+        let c = configuration
+        let output = network.forward(u, batch: 1, steps: steps, initialState: initial, differentiable: false,
+                                     headInputs: Array(repeating: 0, count: c.headInputCount))
+        state.extra.directOutput = c.futureCovariates.isEmpty ? output : nil
         state.extra.recurrent = SavedRecurrentState(network.finalState)
     }
 
@@ -110,9 +128,18 @@ public struct StatefulDirectForecaster: SingleNetworkStrategy {
     public func validationError(_ series: SeriesData) -> Double { .infinity }
 
     public func predict(horizon: Int, future: FutureInputs) throws -> Forecast {
-        try configuration.checkDirectHorizon(horizon)
-        guard network != nil, let output = state.extra.directOutput else { throw ForecastingError.notFitted(model: name) }
-        return configuration.directForecast(output[...], scaling: encoder.globalScaling, horizon: horizon)
+        let c = configuration
+        try c.checkDirectHorizon(horizon)
+        try c.checkFuture(future)
+        guard let network else { throw ForecastingError.notFitted(model: name) }
+        if c.futureCovariates.isEmpty {
+            guard let output = state.extra.directOutput else { throw ForecastingError.notFitted(model: name) }
+            return c.directForecast(output[...], scaling: encoder.globalScaling, horizon: horizon)
+        }
+        // The head on the last layer's saved state, with the future covariates' values.
+        let last = Array(state.extra.hidden.suffix(c.hiddenSize))
+        let output = network.head(lastHidden: last, headInputs: encoder.headInputs(future.covariates), batch: 1)
+        return c.directForecast(output[...], scaling: encoder.globalScaling, horizon: horizon)
     }
 
     /// Takes new observations after the history (as `DirectForecaster.update`) and advances
@@ -123,10 +150,8 @@ public struct StatefulDirectForecaster: SingleNetworkStrategy {
         guard !rows.target.isEmpty else { return }
         let checked = try state.series.checkedNewRows(rows, configuration)
         let g = encoder.globalScaler, count = rows.target.count
-        let u = encoder.features(checked.values, checked.covariates, rows.timestamps, rows: 0..<count, center: g.center, scale: g.scale)
-        state.extra.directOutput = network.forward(u, batch: 1, steps: count, initialState: state.extra.recurrent.initial,
-                                                   differentiable: false)
-        state.extra.recurrent = SavedRecurrentState(network.finalState)
-        state.series.append(checked.values, covariates: checked.covariates, timestamps: rows.timestamps, configuration)
+        let u = encoder.features(checked, rows: 0..<count, center: g.center, scale: g.scale)
+        advance(network, over: u, steps: count, from: state.extra.recurrent.initial)
+        state.series.append(checked, configuration)
     }
 }

@@ -22,6 +22,15 @@ public struct TrainingParts: Sendable {
     }
 }
 
+/// One training window: its input [L, F], its targets, what the head reads beside the last
+/// state (the future covariates of its steps), and which targets were observed (nil: all).
+struct TrainingSample {
+    var input: [Float]
+    var target: [Float]
+    var headInputs: [Float] = []
+    var observed: [Bool]?
+}
+
 /// Where the training of a fit starts.
 public enum TrainingStart: Sendable, Equatable {
     /// New networks from the seed.
@@ -225,11 +234,11 @@ struct Trainer {
     }
 
     /// Windowed training (many-to-one, many-to-many without state, a global model's
-    /// windows): samples 0..<count, `sample(i)` giving sample i's input [L, F] and target;
-    /// the last `validationCount` samples (default `Windows.validationCount`), in time
-    /// order, validate, in batches of up to 256 windows.
+    /// windows): samples 0..<count, `sample(i)` giving sample i's input [L, F], target, head
+    /// inputs and which targets were observed; the last `validationCount` samples (default
+    /// `Windows.validationCount`), in time order, validate, in batches of up to 256 windows.
     mutating func train(samples count: Int, validationCount: Int? = nil, resuming earlier: TrainingReport? = nil,
-                        _ sample: (Int) -> (input: [Float], target: [Float])) throws -> TrainingReport {
+                        _ sample: (Int) -> TrainingSample) throws -> TrainingReport {
         let c = configuration, network = networks[0]
         let validation = validationCount ?? Windows.validationCount(samples: count, fraction: c.validationFraction)
         let trainCount = count - validation
@@ -242,24 +251,35 @@ struct Trainer {
         let encoded = kept.map(sample)
         let steps = c.window, loss = c.trainingLoss
 
-        func batch(_ indices: some Collection<Int>) -> ([Float], [Float]) {
-            var x: [Float] = [], y: [Float] = []
+        func batch(_ indices: some Collection<Int>) -> TrainingSample {
+            var b = TrainingSample(input: [], target: [])
+            var masked = false
             for i in indices {
                 let s = kept.contains(i) ? encoded[i - kept.lowerBound] : sample(i)
-                if x.isEmpty { x.reserveCapacity(indices.count * s.input.count) }
-                x += s.input
-                y += s.target
+                if b.input.isEmpty { b.input.reserveCapacity(indices.count * s.input.count) }
+                b.input += s.input
+                b.target += s.target
+                b.headInputs += s.headInputs
+                masked = masked || s.observed != nil
             }
-            return (x, y)
+            // One flag per target when any sample has them (every target of the others observed).
+            if masked {
+                b.observed = indices.flatMap { i in
+                    let s = kept.contains(i) ? encoded[i - kept.lowerBound] : sample(i)
+                    return s.observed ?? Array(repeating: true, count: s.target.count)
+                }
+            }
+            return b
         }
         func validationLoss() -> Double {
             var total = 0.0
             var start = trainCount
             while start < count {
                 let end = min(start + 256, count)
-                let (x, y) = batch(start..<end)
-                let prediction = network.forward(x, batch: end - start, steps: steps, differentiable: false)
-                total += Double(loss.evaluate(prediction: prediction, target: y).loss) * Double(end - start)
+                let b = batch(start..<end)
+                let prediction = network.forward(b.input, batch: end - start, steps: steps, differentiable: false,
+                                                 headInputs: b.headInputs)
+                total += Double(loss.evaluate(prediction: prediction, target: b.target, observed: b.observed).loss) * Double(end - start)
                 start = end
             }
             return total / Double(validation)
@@ -267,9 +287,9 @@ struct Trainer {
         return try run(.shuffled(samples: trainCount),
                        report: TrainingReport(trainingSamples: trainCount, validationSamples: validation),
                        resuming: earlier, validation: validationLoss) { indices in
-            let (x, y) = batch(indices)
-            let prediction = network.forward(x, batch: indices.count, steps: steps, training: true)
-            let (value, gradient) = loss.evaluate(prediction: prediction, target: y)
+            let b = batch(indices)
+            let prediction = network.forward(b.input, batch: indices.count, steps: steps, training: true, headInputs: b.headInputs)
+            let (value, gradient) = loss.evaluate(prediction: prediction, target: b.target, observed: b.observed)
             if value.isFinite { network.backward(gradient) }
             return (value, Double(indices.count))
         }
@@ -284,7 +304,10 @@ extension Trainer {
     /// row's state carries from one batch to the next (its gradient does not: truncated
     /// backpropagation at batch boundaries). The state is reset every epoch. `validation`
     /// is the strategy's validation loss over `validationSamples`.
+    /// `observed` (one flag per row of `target`) keeps targets that were filled out of the
+    /// loss; `headInputs(end)` gives what the head reads for the window ending at row `end`.
     mutating func trainContiguous(trainingRows: Int, features: [Float], featureCount: Int, target: [Float], horizon: Int?,
+                                  observed: [Bool]? = nil, headInputs: ((Int) -> [Float])? = nil,
                                   validationSamples: Int, resuming earlier: TrainingReport? = nil, validation: () -> Double,
                                   series: String = "series") throws
         -> TrainingReport
@@ -297,30 +320,38 @@ extension Trainer {
                        report: TrainingReport(trainingSamples: batches.count * rows, validationSamples: validationSamples),
                        resuming: earlier, validation: validation,
                        startEpoch: { carried = RecurrentState.zeros(network.configuration, batch: rows) }) { k in
-            let batch = batches.batch(k[k.startIndex], features: features, featureCount: featureCount, target: target)
-            let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true)
-            let (value, gradient) = loss.evaluate(prediction: prediction, target: batch.y)
+            let index = k[k.startIndex]
+            let batch = batches.batch(index, features: features, featureCount: featureCount, target: target)
+            let starts = (0..<rows).map { batches.start(batch: index, row: $0) }
+            let heads = headInputs.map { inputs in starts.flatMap { inputs($0 + l) } } ?? []
+            // Which targets were observed: a direct window's H after it, or the next value after each step.
+            let targetRows: (Int) -> [Int] = { s in horizon.map { h in Array((s + l)..<(s + l + h)) } ?? Array((s + 1)...(s + l)) }
+            let mask: [Bool]? = observed.map { flags in starts.flatMap { s in targetRows(s).map { flags[$0] } } }
+            let prediction = network.forward(batch.x, batch: rows, steps: l, initialState: carried, training: true, headInputs: heads)
+            let (value, gradient) = loss.evaluate(prediction: prediction, target: batch.y, observed: mask)
             if value.isFinite { network.backward(gradient) }
             carried = network.finalState
             return (value, 1)
         }
     }
 
-    /// Stateful many-to-many training on the scaled series `u` (`trainContiguous` over its
-    /// first 90%). Validation: the training loss of the one-step forecasts of the last 10%,
-    /// the state warmed over everything before.
-    mutating func trainStateful(_ u: [Float], resuming earlier: TrainingReport? = nil) throws -> TrainingReport {
+    /// Stateful many-to-many training on the scaled series `targets` (`trainContiguous` over
+    /// its first 90%), its inputs `inputs` (`featureCount` per value, every value but the
+    /// last). Validation: the training loss of the one-step forecasts of the last 10%, the
+    /// state warmed over everything before.
+    mutating func trainStateful(_ inputs: [Float], featureCount f: Int, targets u: [Float], observed: [Bool]? = nil,
+                                resuming earlier: TrainingReport? = nil) throws -> TrainingReport {
         let c = configuration, n = u.count, network = networks[0], loss = c.trainingLoss
         let validation = Windows.validationCount(samples: n, fraction: c.validationFraction)
         let trainCount = n - validation
 
         func validationLoss() -> Double {
-            let output = network.forward(Array(u[0..<(n - 1)]), batch: 1, steps: n - 1, differentiable: false)
+            let output = network.forward(Array(inputs[0..<((n - 1) * f)]), batch: 1, steps: n - 1, differentiable: false)
             let q = network.configuration.outputSize  // outputs per step (a Gaussian head's mean and scale)
             return Double(loss.evaluate(prediction: Array(output[((trainCount - 1) * q)..<((n - 1) * q)]),
-                                        target: Array(u[trainCount..<n])).loss)
+                                        target: Array(u[trainCount..<n]), observed: observed.map { Array($0[trainCount..<n]) }).loss)
         }
-        return try trainContiguous(trainingRows: trainCount, features: u, featureCount: 1, target: u, horizon: nil,
-                                   validationSamples: validation, resuming: earlier, validation: validationLoss)
+        return try trainContiguous(trainingRows: trainCount, features: inputs, featureCount: f, target: u, horizon: nil,
+                                   observed: observed, validationSamples: validation, resuming: earlier, validation: validationLoss)
     }
 }

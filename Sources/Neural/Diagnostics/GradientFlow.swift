@@ -5,10 +5,11 @@ extension RecurrentNetwork {
     /// For a many-to-one network trained on the last output, a plain RNN's norms fall off
     /// geometrically going back from T (the vanishing gradient), while GRU and LSTM gates
     /// keep them up for many more steps. Leaves the parameter gradients as they were.
-    public func gradientFlow(_ x: [Float], target: [Float], batch: Int, steps: Int, loss: Loss = .mse) -> [Double] {
+    public func gradientFlow(_ x: [Float], target: [Float], batch: Int, steps: Int, loss: Loss = .mse,
+                             headInputs: [Float] = []) -> [Double] {
         let saved = gradients.array
         defer { saved.withUnsafeBufferPointer { gradients.pointer.update(from: $0.baseAddress!, count: saved.count) } }
-        let prediction = forward(x, batch: batch, steps: steps)
+        let prediction = forward(x, batch: batch, steps: steps, headInputs: headInputs)
         let (_, dPrediction) = loss.evaluate(prediction: prediction, target: target)
         zeroGradients()
         let dx = backward(dPrediction, inputGradient: true) ?? []
