@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: fixtures cluster-test bench-cluster bench-intervals bench-backtest bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
+.PHONY: fixtures cluster-test bench-cluster bench-intervals bench-backtest bench-accuracy bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -70,6 +70,15 @@ bench: deps bench-deps
 EVERY ?= 1
 bench-backtest: deps bench-deps build
 	$(VENV)/bin/python bench/backtest_compare.py --forecast .build/release/forecast --every $(EVERY)
+
+## bench-accuracy: the default GRU on the 28 public series (datasets/ and datasets/dev/) under
+## datasets/PROTOCOL.md beside the statsforecast reference models on the same origins
+## (bench/accuracy.py, standard library only): JSON lines, then $(BENCH_OUT)/accuracy.md.
+## EVERY=k runs every k-th origin counted back from the last, the references rescored on those;
+## ACCURACY_FLAGS passes more, e.g. ACCURACY_FLAGS='--series a,b --resume --extra "--hidden 32"'.
+ACCURACY_FLAGS ?=
+bench-accuracy: build
+	python3 bench/accuracy.py --forecast .build/release/forecast --every $(EVERY) --markdown $(BENCH_OUT)/accuracy.md $(ACCURACY_FLAGS)
 
 ## bench-panel: a global panel backtest of 1,000 generated hourly series (bench/make_panel.py)
 ## against NeuralForecast 3.3's GRU cross_validation, settings matched, on one thread, then

@@ -52,6 +52,9 @@ struct Plot: ParsableCommand {
     @Flag(help: "Draw how well the intervals held instead: nominal against empirical coverage per level, and coverage by horizon step, for every model of the run that has intervals.")
     var calibration = false
 
+    @Option(help: "A covariate of a backtest run (a column of its data, such as one known in advance) to draw under the forecasts, on the same time axis; its data are read again from the run's path and directory.")
+    var covariate: String?
+
     func validate() throws {
         if !Metric.point.contains(where: { $0.name == metric }) {
             throw ValidationError("--metric takes \(Metric.point.map(\.name).joined(separator: ", ")).")
@@ -62,6 +65,9 @@ struct Plot: ParsableCommand {
         let store = try Store.reading(db)
         let runs = try runIDs.map { try requireRun($0, in: store, db: db) }
         if let actuals {
+            if covariate != nil {
+                throw CommandError(message: "--covariate draws a column of a backtest run's data; with --actuals it has none", code: ExitStatus.usage)
+            }
             try plotPredictions(runs, of: store, against: actuals)
             return
         }
@@ -140,6 +146,10 @@ struct Plot: ParsableCommand {
             }
         }
         var panels = [top]
+        if let covariate {
+            panels.append(try covariatePanel(covariate, run: runRow, series: name, rows: Set(forecasts.filter { chosen.contains($0.origin) }.map { Int(x($0)) }),
+                                             labels: labels))
+        }
         let metrics = allMetrics.filter { $0.series == (aggregate ? nil : name) && $0.metric == metric && $0.step != nil }
         if !metrics.isEmpty {
             let over = aggregate ? ", the mean over \(panelSeries) series" : ""
@@ -154,6 +164,42 @@ struct Plot: ParsableCommand {
         }
         try writeAtomically(SVGChart(panels: panels).rendered(), to: output)
         print("wrote \(output)")
+    }
+
+    /// A panel with column `name` of the run's data for series `series` on `rows` (and the
+    /// rows between them), under the forecasts on the same time axis.
+    func covariatePanel(_ name: String, run: Store.RunRow, series: String, rows: Set<Int>, labels: [Int: String]) throws
+        -> SVGChart.Panel
+    {
+        guard run.kind == .backtest else {
+            throw CommandError(message: "\(db): run \(run.id) is a \(run.kind) run; --covariate draws a backtest run's data", code: ExitStatus.usage)
+        }
+        let here = FileManager.default.currentDirectoryPath
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(here) }
+        let command = try BacktestCommand.stored(run, db: db)
+        var data = command.data
+        data.columns = [name]
+        data.target = nil
+        let frames = try data.read(warnIrregular: false)
+        guard let frame = frames.first(where: { $0.displayName == series }) ?? (frames.count == 1 ? frames.first : nil) else {
+            throw CommandError(message: "\(run.dataset): no series \"\(series)\" in the run's data")
+        }
+        let values = try frame.values(of: name)
+        let span = (rows.min() ?? 0)...min(rows.max() ?? 0, values.count - 1)
+        var panel = SVGChart.Panel(title: "\(name) (\(Self.role(of: name, in: command)))", xLabel: labels.isEmpty ? "row" : "time",
+                                   yLabel: name)
+        panel.tightX = true
+        panel.xTickLabel = Plot.timeLabel(labels)
+        panel.lines.append(SVGChart.Line(label: name, points: span.compactMap { values[$0].isNaN ? nil : (Double($0), values[$0]) },
+                                         color: "#555", width: 1.2))
+        return panel
+    }
+
+    /// How the run used column `name`: known in advance, past covariate, or not a model input.
+    static func role(of name: String, in command: BacktestCommand) -> String {
+        if command.model.futureCovariates.contains(name) { return "known in advance" }
+        if command.model.covariates.contains(name) { return "past covariate" }
+        return "not a model input"
     }
 
     /// The series of the highest overall MASE of `model` (the run's first model; NaN last).
