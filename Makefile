@@ -5,7 +5,7 @@ FUZZ_RUNS    ?= 1000000
 VENV         ?= .venv-bench
 BENCH_OUT    := .build/bench
 
-.PHONY: fixtures cluster-test bench-cluster bench-intervals bench-backtest bench-accuracy bench-panel notebooks all deps build test demo bench bench-deps fuzz clean
+.PHONY: fixtures cluster-test bench-cluster bench-intervals bench-backtest bench-accuracy bench-panel bench-covariates notebooks all deps build test demo bench bench-deps fuzz clean
 
 all: build
 
@@ -91,6 +91,20 @@ bench-panel: deps bench-deps build
 	python3 bench/make_panel.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --series $(PANEL_SERIES)
 	$(VENV)/bin/python bench/panel_compare.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --forecast .build/release/forecast --steps $(PANEL_STEPS) --threads 1
 	$(VENV)/bin/python bench/panel_compare.py $(BENCH_OUT)/panel$(PANEL_SERIES).csv --forecast .build/release/forecast --steps $(PANEL_STEPS) --threads 2
+
+## bench-covariates: covariates by role on the Chicago ridership data, against NeuralForecast 3.3's GRU
+## (futr_exog_list, stat_exog_list), settings matched, one thread each (bench/covariates_compare.py;
+## installs neuralforecast into the bench venv): the default GRU without and with future covariates
+## on one station (a cold fit per origin), and a global GRU with future covariates and the station as
+## a categorical static covariate on 20 stations (a fit per origin; one fit for all 20 origins). MASE,
+## CPU and wall seconds, peak memory as JSON lines, then $(BENCH_OUT)/covariates.md. Roughly 3 hours
+## (an estimate from one-origin runs: the tool about 15 CPU-minutes, NeuralForecast about 2.5 hours,
+## 2 of them its 20 cold panel fits); COVARIATES_FLAGS passes more (--part station|panel, --origins K).
+COVARIATES_FLAGS ?=
+bench-covariates: deps bench-deps build
+	@$(VENV)/bin/python -c "import neuralforecast" 2>/dev/null || $(VENV)/bin/pip install -q "neuralforecast==3.3.*"
+	@mkdir -p $(BENCH_OUT)
+	$(VENV)/bin/python bench/covariates_compare.py --forecast .build/release/forecast --out $(BENCH_OUT)/covariates --markdown $(BENCH_OUT)/covariates.md $(COVARIATES_FLAGS)
 
 ## cluster-test: a sharded backtest on a one-node Slurm cluster started on localhost (Debian's
 ## slurm-wlm and munge, installed when missing; state in .build/cluster): the job array of

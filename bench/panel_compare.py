@@ -17,6 +17,9 @@ on that origin's training rows; as the tool scores), with seasonal naive's.
 """
 import argparse, json, os, resource, subprocess, sys, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchutil import pooled_mase  # noqa: E402
+
 
 def read_panel(path):
     """The panel with `raw` (NaN where missing, for scoring) and `y` interpolated (the model input)."""
@@ -30,25 +33,8 @@ def read_panel(path):
 
 
 def mase_of(cv, df, season, model):
-    """Mean over series of each series' MASE pooled over its windows and steps, as the tool
-    scores: observed actuals only, each window's scale the seasonal-naive MAE over the pairs
-    of its training rows that are both observed."""
-    import numpy as np
-    series = {k: g["raw"].to_numpy() for k, g in df.groupby("unique_id")}
-    times = {k: g["ds"].to_numpy() for k, g in df.groupby("unique_id")}
-    per_series = []
-    for uid, g in cv.groupby("unique_id"):
-        y, t = series[uid], times[uid]
-        scaled = []
-        for cutoff, w in g.groupby("cutoff"):
-            n = int(np.searchsorted(t, np.datetime64(cutoff), side="right"))  # training rows
-            scale = np.nanmean(np.abs(y[season:n] - y[:n - season]))
-            rows = np.searchsorted(t, w["ds"].to_numpy())
-            actual = y[rows]
-            keep = ~np.isnan(actual)
-            scaled += list(np.abs(actual[keep] - w[model].to_numpy()[keep]) / scale)
-        per_series.append(np.mean(scaled))
-    return float(np.mean(per_series))
+    """The GRU's or a baseline's MASE over the panel (`benchutil.pooled_mase` on the raw values)."""
+    return pooled_mase(cv, df, season, model, values="raw")
 
 
 def peer(args):

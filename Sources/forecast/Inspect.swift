@@ -66,10 +66,13 @@ struct Inspect: ParsableCommand {
         if let future = futureRows(frame) { facts.append(("future rows", future)) }
         let width = facts.map(\.0.count).max() ?? 0
         lines += facts.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + terminalSafe($0.1) }
-        var columns = TextTable(header: ["column", "role", "type", "missing", "min", "mean", "max"], rightAligned: [3, 4, 5, 6])
+        // The role column when a target or a role is named.
+        let roles = showsRoles ? ["role"] : []
+        var columns = TextTable(header: ["column"] + roles + ["type", "missing", "min", "mean", "max"],
+                                rightAligned: Set((2...5).map { $0 + roles.count }))
         for column in frame.columns {
             let s = column.summary
-            columns.rows.append([column.name, role(of: column.name), column.kind.rawValue, String(column.missing.missingCount),
+            columns.rows.append([column.name] + (showsRoles ? [role(of: column.name)] : []) + [column.kind.rawValue, String(column.missing.missingCount),
                                  s.map { formatNumber($0.min) } ?? "-", s.map { formatNumber($0.mean) } ?? "-",
                                  s.map { formatNumber($0.max) } ?? "-"])
         }
@@ -106,6 +109,9 @@ struct Inspect: ParsableCommand {
             ("columns", .array(columns)),
         ])
     }
+
+    /// Whether a target or a role is named (the table then has a role column).
+    var showsRoles: Bool { data.target != nil || !columnRoles.roles.isEmpty }
 
     /// The role a forecaster would give column `name` with these flags: `target`, `past`,
     /// `future` or `static` covariate, `-` (read, not used).
