@@ -190,6 +190,7 @@ public struct Backtest {
             for (index, (data, start)) in zip(range, inputs) {
                 let wanted = outcomes[index] != nil
                 let t = origins.trainLengths[index]
+                var summary: FitSummary?
                 if fitted == nil {  // the block's first origin: its fit serves the others
                     if case .warm(_, let steps) = refit, m < previous.count, let earlier = previous[m] as? any WarmRefittable {
                         fitted = try earlier.warmRefitted(on: data, steps: steps)
@@ -198,6 +199,7 @@ public struct Backtest {
                         try fresh.fit(data)
                         fitted = fresh
                     }
+                    summary = fitted?.fitSummary
                     fits.append(fitted)
                 } else if var refreshable = fitted as? any Refreshable {
                     guard wanted else { continue }  // done: the next refresh takes its rows too
@@ -215,7 +217,8 @@ public struct Backtest {
                                                   future: Backtest.futureInputs(input, trainLength: t, steps: gap + horizon))
                 outcomes[index]?.append(Metrics.Outcome(
                     trainStart: start, trainLength: t, gap: gap, forecast: Array(forecast.point.suffix(horizon)),
-                    quantiles: forecast.quantiles.map { (level: $0.level, values: Array($0.values.suffix(horizon))) }))
+                    quantiles: forecast.quantiles.map { (level: $0.level, values: Array($0.values.suffix(horizon))) },
+                    fit: summary))
             }
         }
         return (outcomes, fits)

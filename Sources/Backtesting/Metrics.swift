@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Forecasting
 
 /// Accuracy by horizon step and overall, with the formulas and aggregation of
 /// datasets/PROTOCOL.md section 4: errors e = actual - forecast over the pairs with an
@@ -138,15 +139,19 @@ public struct Metrics: Sendable, Equatable {
         public var forecast: [Double]
         /// Quantile forecasts by level, ascending (empty for point forecasters).
         public var quantiles: [(level: Double, values: [Double])]
+        /// What the model's fit at this origin chose (nil where it was not fitted here, or
+        /// chooses nothing: `Forecaster.fitSummary`).
+        public var fit: FitSummary?
 
         /// An origin's outcome: its training rows, gap, point forecast and quantiles.
         public init(trainStart: Int = 0, trainLength: Int, gap: Int = 0, forecast: [Double],
-                    quantiles: [(level: Double, values: [Double])] = []) {
+                    quantiles: [(level: Double, values: [Double])] = [], fit: FitSummary? = nil) {
             self.trainStart = trainStart
             self.trainLength = trainLength
             self.gap = gap
             self.forecast = forecast
             self.quantiles = quantiles
+            self.fit = fit
         }
 
         /// The row of the series that step `h` (1-based) forecasts.

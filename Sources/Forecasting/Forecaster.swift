@@ -9,12 +9,18 @@ public protocol Forecaster {
     /// The forecast of the `horizon` steps after the fitted history, with the values of the
     /// inputs known in advance for those steps (a model without such inputs ignores them).
     func predict(horizon: Int, future: FutureInputs) throws -> Forecast
+    /// What the last fit chose beyond the configuration and what its forecast is (a backtest
+    /// stores it per fit, `train` prints it); nil for a model that chooses nothing.
+    var fitSummary: FitSummary? { get }
 }
 
 extension Forecaster {
     /// A model without inputs known in advance forecasts from its history alone.
     public func predict(horizon: Int, future: FutureInputs) throws -> Forecast { try predict(horizon: horizon) }
+
+    public var fitSummary: FitSummary? { nil }
 }
+
 
 /// Errors of fitting and forecasting.
 public enum ForecastingError: Error, CustomStringConvertible, Sendable, Equatable {

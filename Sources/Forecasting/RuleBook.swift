@@ -29,11 +29,13 @@ public enum RuleBook {
         /// Warm refits in a backtest (`--refit warm`).
         public var warmRefit = false
         public var normalization: RecurrentConfiguration.Normalization = .auto
+        /// A search over the network's settings (`--search quick` or `thorough`).
+        public var search = false
 
         public init(mode: RecurrentConfiguration.Mode = .manyToOne, head: RecurrentConfiguration.Head = .point,
                     stateful: Bool = false, global: Bool = false, covariates: Bool = false, futureCovariates: Bool = false,
                     staticCovariates: Bool = false, calendar: Bool = false, conformal: Bool = false, warmRefit: Bool = false,
-                    normalization: RecurrentConfiguration.Normalization = .auto) {
+                    normalization: RecurrentConfiguration.Normalization = .auto, search: Bool = false) {
             self.mode = mode
             self.head = head
             self.stateful = stateful
@@ -45,6 +47,7 @@ public enum RuleBook {
             self.conformal = conformal
             self.warmRefit = warmRefit
             self.normalization = normalization
+            self.search = search
         }
 
         /// The choices a configuration makes (a one-series fit without conformal intervals
@@ -52,22 +55,23 @@ public enum RuleBook {
         public init(_ c: RecurrentConfiguration, global: Bool = false, conformal: Bool = false, warmRefit: Bool = false) {
             self.init(mode: c.mode, head: c.head, stateful: c.stateful, global: global, covariates: !c.covariates.isEmpty,
                       futureCovariates: !c.futureCovariates.isEmpty, staticCovariates: !c.staticCovariates.isEmpty,
-                      calendar: !c.calendar.isEmpty, conformal: conformal, warmRefit: warmRefit, normalization: c.normalization)
+                      calendar: !c.calendar.isEmpty, conformal: conformal, warmRefit: warmRefit, normalization: c.normalization,
+                      search: c.search != .off)
         }
 
         /// Every combination of the choices (heads with two levels; every scaling): what
         /// the tests walk.
         public static var all: [Choices] {
             var out: [Choices] = []
-            let heads: [RecurrentConfiguration.Head] = [.point, .quantiles([0.1, 0.9]), .gaussian]
+            let heads: [RecurrentConfiguration.Head] = [.point, .quantiles([0.1, 0.9]), .gaussian, .studentT]
             for mode in RecurrentConfiguration.Mode.allCases {
                 for head in heads {
-                    for bits in 0..<(1 << 8) {
+                    for bits in 0..<(1 << 9) {
                         for normalization in RecurrentConfiguration.Normalization.allCases {
                             out.append(Choices(mode: mode, head: head, stateful: bits & 1 != 0, global: bits & 2 != 0,
                                                covariates: bits & 4 != 0, futureCovariates: bits & 64 != 0,
                                                staticCovariates: bits & 128 != 0, calendar: bits & 8 != 0, conformal: bits & 16 != 0,
-                                               warmRefit: bits & 32 != 0, normalization: normalization))
+                                               warmRefit: bits & 32 != 0, normalization: normalization, search: bits & 256 != 0))
                         }
                     }
                 }
@@ -80,7 +84,7 @@ public enum RuleBook {
             switch head {
             case .point: break
             case .quantiles(let levels): flags.append("--quantiles \(levels.map { "\($0)" }.joined(separator: ","))")
-            case .gaussian: flags.append("--gaussian")
+            case .gaussian, .studentT: flags.append(head.flag)
             }
             if stateful { flags.append("--stateful") }
             if global { flags.append("--global") }
@@ -91,6 +95,7 @@ public enum RuleBook {
             if conformal { flags.append("--conformal") }
             if warmRefit { flags.append("--refit warm") }
             flags.append("--normalization \(normalization.rawValue)")
+            if search { flags.append("--search quick") }
             return flags.joined(separator: " ")
         }
     }
@@ -100,7 +105,7 @@ public enum RuleBook {
         let c = choices
         let mode = "--mode \(c.mode.rawValue)"
         switch c.head {
-        case .point, .gaussian: break
+        case .point, .gaussian, .studentT: break
         case .quantiles(let levels):
             if levels.isEmpty { return "--quantiles needs at least one level" }
             if let bad = levels.first(where: { !($0 > 0 && $0 < 1) }) { return "--quantiles takes levels in (0, 1), not \(bad)" }
@@ -122,6 +127,9 @@ public enum RuleBook {
         case .manyToMany:
             if case .quantiles = c.head {
                 return "\(mode) feeds each forecast back as the next input, so it has no quantile head (--quantiles); use --mode many-to-one or --gaussian"
+            }
+            if c.head == .studentT {
+                return "\(mode) samples its paths from a Gaussian head only, not --student-t; use --gaussian, or --mode many-to-one"
             }
             if c.covariates {
                 return "\(mode) feeds each forecast back as the next input, so it takes no past --covariates (their future values are unknown): give inputs known in advance as --future-covariates, or use --mode many-to-one"
@@ -146,6 +154,9 @@ public enum RuleBook {
             if c.normalization == .global || c.normalization == .differences {
                 return "a global network over several series (--global, or a long-format file) scales each window on its own: --normalization window-seasonal, window-naive or auto, not \(c.normalization.rawValue)"
             }
+        }
+        if c.search && c.stateful && c.mode == .manyToOne {
+            return "--search judges its candidates by their validation error, which a --stateful many-to-one model does not compute; drop --search or --stateful"
         }
         let candidates = RecurrentConfiguration.normalizationCandidates(mode: c.mode, stateful: c.stateful, season: 2)
         if c.normalization != .auto && !candidates.contains(c.normalization) {

@@ -97,6 +97,20 @@ public enum Schema {
             PRIMARY KEY (run_id, shard)
         );
         """,
+        // Version 5: what each fit of a one-series network in a backtest chose (the search's
+        // settings, a window shortened to a short history, the network's weight beside its
+        // baseline); global networks and baselines have none.
+        """
+        CREATE TABLE fits(
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            series TEXT NOT NULL,
+            origin INTEGER NOT NULL,             -- the 1-based origin the model was fitted at
+            settings_json TEXT NOT NULL,         -- JSON: networks (cell, window, hiddenSize, layers, learningRate, dropout, normalization, season), search, transform, baseline, weight, notes
+            note TEXT NOT NULL,                  -- the same for people
+            PRIMARY KEY (run_id, model, series, origin)
+        );
+        """,
     ]
 
     /// A random UUID (version 4 form, lower case) as an SQL expression: the UUID of a run

@@ -47,8 +47,8 @@ extension Store {
     }
 
     /// Copies into run `target` of this store the shards of `sourceRun` (in `source`, the
-    /// store at `sourcePath`) that this store does not hold yet: their origins, forecasts and
-    /// quantiles, and a `shards` row each naming where it came from, in one transaction.
+    /// store at `sourcePath`) that this store does not hold yet: their origins, forecasts,
+    /// quantiles and fits, and a `shards` row each naming where it came from, in one transaction.
     /// Origins already here are not copied again, so merging a store twice adds nothing.
     /// Returns the shards added, ascending (empty when every one was here already).
     ///
@@ -62,6 +62,7 @@ extension Store {
         let sourceOrigins = try source.origins(run: sourceRun.id)
         let sourceForecasts = try source.forecasts(run: sourceRun.id)
         let sourceQuantiles = try source.quantiles(run: sourceRun.id)
+        let sourceFits = try source.fits(run: sourceRun.id)
         // What is here already is read inside the write transaction, so two merges into one
         // store at once do not both copy a shard.
         return try transaction {
@@ -76,6 +77,7 @@ extension Store {
             try insertOrigins(origins, run: target)
             try insertRows(forecasts, run: target)
             try insertQuantiles(quantiles, run: target)
+            try insertFits(sourceFits.filter { copied.contains(Key(series: $0.series, origin: $0.origin)) }, run: target)
             let statement = try connection.prepare("""
                 INSERT INTO shards(run_id, shard, origins, completed_at, source) VALUES (?, ?, ?, ?, ?)
                 """)

@@ -38,6 +38,23 @@ public final class Store {
         }
     }
 
+    /// What a model's fit at an origin chose (`fits`).
+    public struct FitRow: Sendable, Equatable {
+        public var model: String
+        public var series: String
+        public var origin: Int
+        public var settingsJSON: String
+        public var note: String
+
+        public init(model: String, series: String, origin: Int, settingsJSON: String, note: String) {
+            self.model = model
+            self.series = series
+            self.origin = origin
+            self.settingsJSON = settingsJSON
+            self.note = note
+        }
+    }
+
     /// One quantile forecast: a model's level-`level` quantile of one series, origin and step.
     public struct QuantileRow: Sendable, Equatable {
         public var model: String
@@ -340,11 +357,13 @@ public final class Store {
 
     /// Records one completed backtest origin with all its forecasts, in one transaction:
     /// after a crash an origin is either wholly in the store or not at all.
-    public func recordOrigin(_ origin: OriginRow, forecasts: [ForecastRow], quantiles: [QuantileRow], run: Int64) throws {
+    public func recordOrigin(_ origin: OriginRow, forecasts: [ForecastRow], quantiles: [QuantileRow], fits: [FitRow] = [],
+                             run: Int64) throws {
         try transaction {
             try insertOrigins([origin], run: run)
             try insertRows(forecasts, run: run)
             try insertQuantiles(quantiles, run: run)
+            try insertFits(fits, run: run)
         }
     }
 
@@ -406,6 +425,18 @@ public final class Store {
                         originTime: s.text(at: 3), step: Int(s.int64(at: 4)), targetTime: s.text(at: 5),
                         forecast: Store.optional(s, 6) ?? .nan, lower: Store.optional(s, 7), upper: Store.optional(s, 8),
                         actual: Store.optional(s, 9))
+        }
+    }
+
+    /// What the fits of a run chose, by model, series and origin (none in a store before version 5).
+    public func fits(run: Int64, series: String? = nil) throws -> [FitRow] {
+        guard try connection.userVersion >= 5 else { return [] }
+        return try rows("""
+            SELECT model, series, origin, settings_json, note FROM fits
+            WHERE run_id = ?1 AND (?2 IS NULL OR series = ?2) ORDER BY model, series, origin
+            """, [.integer(run), series.map(Value.text) ?? .null]) { s in
+            FitRow(model: s.text(at: 0) ?? "", series: s.text(at: 1) ?? "", origin: Int(s.int64(at: 2)),
+                   settingsJSON: s.text(at: 3) ?? "", note: s.text(at: 4) ?? "")
         }
     }
 
@@ -487,6 +518,17 @@ public final class Store {
             try statement.run([.integer(run), .text(origin.series), .integer(Int64(origin.origin)),
                                .integer(Int64(origin.trainStart)), .integer(Int64(origin.trainLength)),
                                origin.originTime.map(Value.text) ?? .null, .text(origin.completedAt)])
+        }
+    }
+
+    func insertFits(_ fits: [FitRow], run: Int64) throws {
+        guard !fits.isEmpty else { return }
+        let statement = try connection.prepare("""
+            INSERT INTO fits(run_id, model, series, origin, settings_json, note) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for f in fits {
+            try statement.run([.integer(run), .text(f.model), .text(f.series), .integer(Int64(f.origin)), .text(f.settingsJSON),
+                               .text(f.note)])
         }
     }
 

@@ -36,6 +36,27 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 
+    /// Gamma(shape, 1) for shape > 0 (Marsaglia and Tsang, 2000; below 1 through shape + 1
+    /// and a uniform power); NaN for a shape that is not a finite positive number.
+    public mutating func nextGamma(shape: Double) -> Double {
+        guard shape.isFinite, shape > 0 else { return .nan }
+        if shape < 1 { return nextGamma(shape: shape + 1) * pow(max(nextUniform(), 0x1p-60), 1 / shape) }
+        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            let x = nextNormal(), v = 1 + c * x
+            guard v > 0 else { continue }
+            let cube = v * v * v, u = max(nextUniform(), 0x1p-60)
+            if log(u) < 0.5 * x * x + d - d * cube + d * log(cube) { return d * cube }
+        }
+    }
+
+    /// Student-t with `nu` degrees of freedom: a standard normal over the root of a
+    /// chi-square (2 Gamma(nu / 2)) divided by nu.
+    public mutating func nextStudentT(degrees nu: Double) -> Double {
+        let z = nextNormal()
+        return z / (2 * nextGamma(shape: nu / 2) / nu).squareRoot()
+    }
+
     /// A generator for an independent sub-stream (a layer, an origin, a series).
     public mutating func split() -> SplitMix64 { SplitMix64(seed: next()) }
 }

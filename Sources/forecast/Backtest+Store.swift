@@ -11,8 +11,11 @@ extension BacktestCommand {
         func time(_ row: Int) -> String? { input.timestamps.map { $0[row].formatted(.utc) } }
         guard let first = perModel.first else { return }
         let originTime = time(first.trainLength - 1)
-        var forecasts: [Store.ForecastRow] = [], quantiles: [Store.QuantileRow] = []
+        var forecasts: [Store.ForecastRow] = [], quantiles: [Store.QuantileRow] = [], fits: [Store.FitRow] = []
         for (model, outcome) in zip(plan.makers.map(\.name), perModel) {
+            if let fit = outcome.fit {
+                fits.append(Store.FitRow(model: model, series: input.name, origin: index + 1, settingsJSON: fit.settings, note: fit.note))
+            }
             let intervals = Metrics.centralIntervals(outcome.quantiles.map(\.level))
             let interval = Store.storedInterval(intervals.map(\.coverage)).map { intervals[$0] }
             for (i, value) in outcome.forecast.enumerated() {
@@ -32,7 +35,7 @@ extension BacktestCommand {
         try store.recordOrigin(Store.OriginRow(series: input.name, origin: index + 1, trainStart: first.trainStart,
                                                trainLength: first.trainLength, originTime: originTime,
                                                completedAt: Timestamp.nowUTC()),
-                               forecasts: forecasts, quantiles: quantiles, run: run)
+                               forecasts: forecasts, quantiles: quantiles, fits: fits, run: run)
     }
 
     /// The outcomes of the origins a run has recorded for one series, as the backtest

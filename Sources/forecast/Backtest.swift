@@ -374,10 +374,40 @@ struct BacktestCommand: ParsableCommand {
                 try store.complete(runID, metrics: (tables + (aggregate.map { [$0] } ?? [])).flatMap { $0.metricRows() })
             }
             print(BacktestReport.render(tables, aggregate: aggregate, perSeries: perSeries, run: runID, format: format))
+            for line in BacktestCommand.fitLines(report.flatMap(\.results), run: runID) { printNotice(line) }
         } catch {
             ProgressBar.finish()
             if let runID { try? store?.finishRun(runID, status: .failed) }
             throw error
+        }
+    }
+
+    /// What the fits this process made chose, a line per model whose forecast was not its
+    /// networks' alone at every fit (mixed with or replaced by its baseline, a window shortened):
+    /// how many fits of each kind, for people (the store's `fits` table holds each).
+    static func fitLines(_ results: [Backtest.Result], run: Int64?) -> [String] {
+        var order: [String] = [], fits: [String: [FitSummary]] = [:]
+        for result in results {
+            let made = result.outcomes.compactMap(\.fit)
+            if fits[result.model] == nil, !made.isEmpty { order.append(result.model) }
+            fits[result.model, default: []] += made
+        }
+        return order.compactMap { model in
+            let made = fits[model] ?? []
+            var network = 0, mixed = 0, baseline = 0
+            for fit in made {
+                switch fit.source {
+                case .network: network += 1
+                case .mixed: mixed += 1
+                case .baseline: baseline += 1
+                }
+            }
+            let adapted = made.filter(\.adapted).count
+            guard network < made.count || adapted > 0 else { return nil }
+            var parts = ["\(model): of \(made.count) fits, \(network) forecast with the network alone, \(mixed) shrunk toward its baseline, \(baseline) with the baseline alone"]
+            if adapted > 0 { parts.append("\(adapted) with a window shortened to a short history") }
+            let table = run.map { "the store's fits table says why, run \($0)" } ?? "--db keeps why in its fits table"
+            return parts.joined(separator: "; ") + " (\(table))"
         }
     }
 
@@ -477,6 +507,12 @@ struct BacktestCommand: ParsableCommand {
                       ("mode", .string(model.mode.rawValue)), ("loss", .string(model.loss.rawValue)),
                       ("optimizer", .string(model.optimizer.rawValue)),
                       ("normalization", .string(model.normalization.rawValue)), ("seed", .integer(Int(model.seed)))]
+            // What a fit chooses, when not this version's default (a run with the defaults keeps
+            // its configuration and UUID; tool_version says which defaults it ran with).
+            if model.search != .standard { pairs.append(("search", .string(model.search.rawValue))) }
+            if !model.shrink { pairs.append(("shrink", .bool(false))) }
+            if model.transform != .standard { pairs.append(("transform", .string(model.transform.rawValue))) }
+            if model.head != .point { pairs.append(("head", .string(model.head.name))) }
         }
         // The columns' roles (left out when there are none: earlier runs' configurations and UUIDs stay as they were).
         let roles = model.roles

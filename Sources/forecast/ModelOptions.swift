@@ -36,6 +36,15 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Scaling: auto (judged on validation; many-to-one averages those within 30% of the best); many-to-one: window-seasonal, window-naive or global; many-to-many: global or differences.")
     var normalization: RecurrentConfiguration.Normalization = .auto
 
+    @Option(help: "Search the network's own settings on its validation windows: off, quick (four points around the settings given: window, hidden size, layers, learning rate, dropout) or thorough (twelve, the LSTM cell among them); successive halving under one step budget, the few best averaged; a one-series fit (a global network searches its scalings only; default: \(SettingsSearch.Level.standard.rawValue)).")
+    var search: SettingsSearch.Level = .standard
+
+    @Option(help: "Transform the target before the network sees it: none, log, box-cox (lambda in [0, 1] by Guerrero's method) or auto (box-cox or none, whichever validates better; positive series only). Forecasts and intervals are mapped back; a one-series fit (default: \(TargetTransform.Choice.standard.rawValue)).")
+    var transform: TargetTransform.Choice = .standard
+
+    @Flag(inversion: .prefixedNo, help: "Compare the network with its baseline (seasonal naive, or naive) on its validation windows and shrink the forecast toward it, or fall back to it, where that validates better (a one-series fit; a global network is its networks alone).")
+    var shrink = true
+
     @Option(help: "Quantile levels for a quantile head, comma-separated (e.g. 0.1,0.5,0.9): forecasts get intervals.",
             transform: { text in try text.split(separator: ",").map { part in
                 guard let q = Double(part), q > 0, q < 1 else { throw ValidationError("--quantiles takes levels in (0, 1), got \"\(part)\".") }
@@ -45,6 +54,9 @@ struct ModelOptions: ParsableArguments {
 
     @Flag(help: "A Gaussian head: sampled paths give the forecast (their mean) and 80%, 90% and 95% intervals.")
     var gaussian = false
+
+    @Flag(help: "A Student-t head (location, scale and degrees of freedom per step) for heavy-tailed changes: the location is the forecast, sampled paths give 80%, 90% and 95% intervals (many-to-one).")
+    var studentT = false
 
     @Option(help: "Conformal intervals of these coverages around any model's point forecast, comma-separated (e.g. 0.8,0.95): split-conformal per step from the model's own errors at the last --conformal-windows origins of its training data.",
             transform: { text in try text.split(separator: ",").map { part in
@@ -123,7 +135,9 @@ struct ModelOptions: ParsableArguments {
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1).") }
         if !(learningRate > 0 && learningRate <= 10) { throw ValidationError("--learning-rate must be in (0, 10], got \(learningRate).") }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be a finite number >= 0 (0: off), got \(clip).") }
-        if gaussian && !quantiles.isEmpty { throw ValidationError("Choose --gaussian or --quantiles, not both.") }
+        if [gaussian, studentT, !quantiles.isEmpty].filter({ $0 }).count > 1 {
+            throw ValidationError("Choose one of --gaussian, --student-t and --quantiles.")
+        }
         if Set(conformal.map { ($0 * 1e6).rounded() }).count != conformal.count || conformal.count > ConformalCalibration.coverageCount.upperBound {
             throw ValidationError("--conformal takes up to \(ConformalCalibration.coverageCount.upperBound) coverages, each once (to 6 decimals).")
         }
@@ -137,13 +151,19 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
+    /// The head the flags ask for (quantile levels ascending).
+    var head: RecurrentConfiguration.Head {
+        gaussian ? .gaussian : studentT ? .studentT : quantiles.isEmpty ? .point : .quantiles(quantiles.sorted())
+    }
+
     /// The choices of these flags for the rule book, with what the command adds (a global
     /// fit, warm refits).
     func choices(global: Bool = false, warmRefit: Bool = false) -> RuleBook.Choices {
-        RuleBook.Choices(mode: mode, head: gaussian ? .gaussian : quantiles.isEmpty ? .point : .quantiles(quantiles),
+        RuleBook.Choices(mode: mode, head: head,
                          stateful: stateful, global: global, covariates: !covariates.isEmpty,
                          futureCovariates: !futureCovariates.isEmpty, staticCovariates: !staticCovariates.isEmpty,
-                         calendar: calendar != nil, conformal: !conformal.isEmpty, warmRefit: warmRefit, normalization: normalization)
+                         calendar: calendar != nil, conformal: !conformal.isEmpty, warmRefit: warmRefit, normalization: normalization,
+                         search: search != .off)
     }
 
     /// Refuses (exit 64) the flags' combination when the rule book does, in its sentence.
@@ -174,8 +194,10 @@ struct ModelOptions: ParsableArguments {
         c.dropout = dropout
         c.inputLength = inputWindow
         c.normalization = normalization
-        c.quantiles = quantiles.sorted()
-        c.gaussian = gaussian
+        c.search = search
+        c.shrinks = shrink
+        c.transform = transform
+        c.head = head
         c.samples = samples
         c.covariates = covariates
         c.futureCovariates = futureCovariates  // the static ones' encoded names come with the data (`SeriesInputs`)
@@ -228,4 +250,6 @@ extension RecurrentConfiguration.Mode: ExpressibleByArgument {}
 extension RecurrentConfiguration.Schedule: ExpressibleByArgument {}
 extension RecurrentConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension RecurrentConfiguration.PointLoss: ExpressibleByArgument {}
+extension SettingsSearch.Level: ExpressibleByArgument {}
+extension TargetTransform.Choice: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}

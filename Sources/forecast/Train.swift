@@ -28,6 +28,12 @@ struct Train: ParsableCommand {
         if let kind { options.cell = kind }
         let (file, forecaster, _, _) = try fitModel(data: data, model: options)
         try file.write(to: modelOut)
+        for note in forecaster.fitNotes { print(note) }
+        if let anchor = forecaster.anchor, forecaster.isFallback {
+            print("the forecast is \(anchor.summary); the model file holds that baseline")
+            print("model written to \(modelOut)")
+            return
+        }
         let r = forecaster.report
         print("""
             trained \(forecaster.name) (\(forecaster.configuration.normalization.rawValue) scaling) on \
@@ -36,17 +42,23 @@ struct Train: ParsableCommand {
             """)
         if let probes = r.probes {
             let scores = probes.map { "\($0.label) \(formatNumber($0.validationError))" }
-            print("scalings probed (validation MAE after the first round): " + scores.joined(separator: ", "))
+            let what = probes.contains { $0.settings != nil } ? "candidates" : "scalings"
+            let units = forecaster.transform.map { ", in \($0.label) units" } ?? ""
+            print("\(what) probed (validation MAE after the first round\(units)): " + scores.joined(separator: ", "))
         }
         let networks = forecaster.models
         if networks.count > 1 {
             let season = networks.map(\.configuration.season).min()!  // two networks at least
             let labels = networks.map { network in
                 let c = network.configuration
-                return ScalingProbe.label(c.normalization, season: c.season == season ? nil : c.season)
+                // After a search each network's settings in full, else its scaling.
+                return c.search == .off ? SearchProbe.label(c.normalization, season: c.season == season ? nil : c.season)
+                    : NetworkSettings(c).description
             }
             print("forecasts average \(networks.count) networks: " + labels.joined(separator: ", "))
         }
+        if let transform = forecaster.transform { print("the networks see the target through \(transform.label)") }
+        if let anchor = forecaster.anchor { print("the forecast is \(anchor.summary)") }
         print("model written to \(modelOut)")
     }
 

@@ -106,6 +106,59 @@ import TestSupport
         #expect(stored[0].components(separatedBy: "('gru'").count - 1 == 120, "\(stored[0].prefix(300))")
     }
 
+    /// The search over the network's settings chooses the same for the same seed on one or
+    /// two threads: the same stored forecasts and the same fits (settings, notes).
+    @Test func theSearchChoosesTheSameForAnyJobs() throws {
+        var stored: [String] = [], fits: [String] = []
+        for jobs in ["1", "2"] {
+            let db = temporaryPath("search-\(jobs).db")
+            let result = try run(["backtest", air, "--models", "gru", "--search", "quick", "--origins", "3", "--jobs", jobs,
+                                  "--hidden", "6", "--max-steps", "60", "--format", "csv", "--db", db])
+            #expect(result.code == 0, "\(result.err)")
+            stored.append(try sqlite(db, "SELECT origin, step, forecast FROM forecasts ORDER BY origin, step"))
+            fits.append(try sqlite(db, "SELECT origin, settings_json, note FROM fits ORDER BY origin"))
+        }
+        #expect(stored[0] == stored[1])
+        #expect(fits[0] == fits[1])
+        // A fit per origin, each naming the search and the candidates it tried.
+        #expect(fits[0].components(separatedBy: "\"search\":\"quick\"").count - 1 == 3, "\(fits[0].prefix(400))")
+        #expect(fits[0].contains("the search tried"))
+    }
+
+    /// Early origins of a short series: a window shortened to what the rows allow, or the
+    /// baseline's forecast where not even a window of a season fits; the backtest says so on
+    /// stderr and the fits table says why, origin by origin.
+    @Test func shortOriginsShortenTheWindowOrFallBackAndSaySo() throws {
+        let short = temporaryPath("air60.csv"), db = temporaryPath("short.db")
+        let lines = try String(contentsOfFile: packageRoot.appendingPathComponent(air).path, encoding: .utf8).split(separator: "\n")
+        try (lines[0...60].joined(separator: "\n") + "\n").write(toFile: short, atomically: false, encoding: .utf8)
+        // Origins at 24, 32, 40 and 48 rows; a default window of 36 needs 36 + 12 + 8 - 1.
+        let result = try run(["backtest", short, "--models", "gru,seasonal-naive", "--origins", "4", "--step", "8",
+                              "--hidden", "6", "--max-steps", "60", "--format", "csv", "--db", db])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.err.contains("gru: of 4 fits,") && result.err.contains("1 with the baseline alone")
+                && result.err.contains("3 with a window shortened to a short history"), "\(result.err)")
+        let notes = try sqlite(db, "SELECT origin, note FROM fits ORDER BY origin")
+        #expect(notes.contains("(1, 'the forecast is seasonal-naive alone, no network: the history has 24 rows, fewer than the 26 a window of 13 needs')"), "\(notes)")
+        #expect(notes.contains("(2, 'input window 13 instead of 36: the history has 32 rows"), "\(notes)")
+        // At the first origin the network's forecast is seasonal naive's.
+        let first = "SELECT step, forecast FROM forecasts WHERE origin = 1 AND model = '%@' ORDER BY step"
+        #expect(try sqlite(db, first.replacingOccurrences(of: "%@", with: "gru"))
+                == (try sqlite(db, first.replacingOccurrences(of: "%@", with: "seasonal-naive"))))
+    }
+
+    /// A Student-t head in a backtest: its sampled quantiles give the interval metrics and CRPS,
+    /// stored with the run; the head is in the run's configuration.
+    @Test func aStudentTHeadIsScoredWithItsIntervals() throws {
+        let db = temporaryPath("student-t.db")
+        let result = try run(["backtest", air, "--models", "gru", "--student-t", "--origins", "2", "--hidden", "6",
+                              "--max-steps", "60", "--format", "csv", "--db", db])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.hasPrefix("model,series,h,n,mae,rmse,mape,smape,mase,bias,pinball_0.025"), "\(result.out.prefix(200))")
+        #expect(try sqlite(db, "SELECT count(*) > 0, min(value) > 0 FROM metrics WHERE metric = 'crps' AND step IS NULL") == "[(1, 1)]")
+        #expect(try sqlite(db, "SELECT json_extract(config_json, '$.head') FROM runs") == "[('Student-t',)]")
+    }
+
     /// `predict --db` and `update --db` store forecasts; `plot --actuals` draws them against
     /// the values that arrived, matched by time, and says how far off each was.
     @Test func predictRunsPlottedAgainstActuals() throws {

@@ -15,6 +15,7 @@ import TestSupport
             "quantiles": "model, series, origin, step, level, value",
             "metrics": "model, series, step, metric, value, n",
             "origins": "series, origin, train_start, train_length, origin_time",
+            "fits": "model, series, origin, settings_json, note",
         ][table]!  // the tables above
         let result = try run(["query", "--db", db, "--format", "csv", "SELECT \(columns) FROM \(table) ORDER BY \(columns)"])
         #expect(result.code == 0, "\(result.err)")
@@ -22,7 +23,7 @@ import TestSupport
     }
 
     /// Runs `arguments` in one process and in `count` shards, merges the shards, and expects
-    /// the merged store to hold the one process's origins, forecasts, quantiles and metrics,
+    /// the merged store to hold the one process's origins, forecasts, quantiles, metrics and fits,
     /// to the last bit, its run complete with every shard, and `merge` to print its report.
     func expectShardsEqualOneProcess(_ arguments: [String], count: Int) throws {
         let single = temporaryPath("single.db"), merged = temporaryPath("merged.db")
@@ -36,7 +37,7 @@ import TestSupport
         }
         let merge = try run(["merge", "--db", merged] + shards.reversed())
         #expect(merge.code == 0, "\(merge.err)")
-        for table in ["origins", "forecasts", "quantiles", "metrics"] {
+        for table in ["origins", "forecasts", "quantiles", "metrics", "fits"] {
             #expect(try rows(merged, table) == rows(single, table), "\(table)")
         }
         let status = try run(["query", "--db", merged, "--format", "csv", "SELECT status, shard_count, shard IS NULL FROM runs"])

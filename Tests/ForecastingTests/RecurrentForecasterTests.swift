@@ -22,6 +22,7 @@ import TimeSeries
         c.hiddenSize = 16
         c.maxSteps = 150
         c.normalization = normalization
+        c.shrinks = false  // the networks' own forecasts (FitChoiceTests has the baseline's part)
         c.seed = 3
         return c
     }
@@ -56,6 +57,36 @@ import TimeSeries
         #expect(try loaded.forecaster.configuration == a.configuration)
     }
 
+    /// A Student-t head: the location is the point forecast (the network's first output per
+    /// step, unsampled), sampled paths give nested 80%, 90% and 95% intervals around it, and
+    /// the model file keeps the head.
+    @Test func studentTHeadForecastsItsLocationWithIntervals() throws {
+        var c = configuration()
+        c.head = .studentT
+        c.samples = 400
+        #expect(c.outputsPerStep == 3 && c.trainingLoss == .studentTNLL)
+        var model = RecurrentForecaster(c)
+        try model.fit(series())
+        let f = try model.predict(horizon: 6)
+        #expect(f.intervals.map(\.coverage).map { ($0 * 100).rounded() } == [80, 90, 95])
+        for h in 0..<6 {
+            #expect(f.point[h].isFinite)
+            #expect(f.intervals[2].lower[h] <= f.intervals[0].lower[h] && f.intervals[0].upper[h] <= f.intervals[2].upper[h])
+            #expect(f.intervals[0].lower[h] < f.point[h] && f.point[h] < f.intervals[0].upper[h])
+        }
+        let path = temporaryPath("student-t.safetensors")
+        try ModelFile(forecaster: model, target: "y", covariates: [], frequency: .months(1), timestampStyle: .date,
+                      lastTimestamp: nil, provenance: [:]).write(to: path)
+        let loaded = try ModelFile.read(path: path).forecaster
+        #expect(loaded.configuration.head == .studentT)
+        #expect(try loaded.predict(horizon: 6) == f)
+        // Many-to-many samples from a Gaussian only: the rule book refuses the Student-t head there.
+        var sequence = c
+        sequence.mode = .manyToMany
+        sequence.normalization = .global
+        #expect(throws: ForecastingError.self) { try sequence.validate() }
+    }
+
     @Test func quantileHeadGivesOrderedIntervals() throws {
         var c = configuration()
         c.quantiles = [0.1, 0.5, 0.9]
@@ -88,8 +119,8 @@ import TimeSeries
         #expect(loaded.report.probes == probes && loaded.report.combined == combined)
         #expect(try loaded.predict(horizon: 6) == (try model.predict(horizon: 6)))
         #expect(RecurrentForecaster(configuration()).report.probes == nil)
-        var short = RecurrentForecaster(configuration())
-        #expect(throws: ForecastingError.self) { try short.fit(series(30)) }
+        var empty = RecurrentForecaster(configuration())
+        #expect(throws: ForecastingError.self) { try empty.fit(SeriesData(target: [])) }
         #expect(throws: ForecastingError.self) { try RecurrentForecaster(configuration()).predict(horizon: 3) }
         #expect(throws: NeuralError.self) { try ModelFile.read(path: "/nonexistent.safetensors") }
     }
@@ -139,6 +170,7 @@ import TimeSeries
         e.hiddenSize = 8
         e.maxSteps = 60
         e.normalization = .windowNaive
+        e.shrinks = false
         var a = RecurrentForecaster(e)
         e.normalization = .global
         var b = RecurrentForecaster(e)
@@ -182,16 +214,17 @@ import TimeSeries
         c.hiddenSize = 8
         c.maxSteps = 60
         c.seed = 3
+        c.shrinks = false
         let s = weekdaySeries()
         #expect(WindowScaling.seasonalNaiveBeats(s.target, season: 28, over: 4, horizon: 4))
-        let weekly = try #require(ScalingSearch.weeklyConfiguration(c, s))
+        let weekly = try #require(SettingsSearch.weeklyConfiguration(c, s))
         #expect(weekly.normalization == .windowSeasonal && weekly.season == 28 && weekly.window == 32)
         // No weekly pattern, a daily or longer grid, or under three weeks: the day anchor stays.
-        #expect(ScalingSearch.weeklyConfiguration(c, weekdaySeries(weekends: false)) == nil)
-        #expect(ScalingSearch.weeklyConfiguration(c, weekdaySeries(80)) == nil)
+        #expect(SettingsSearch.weeklyConfiguration(c, weekdaySeries(weekends: false)) == nil)
+        #expect(SettingsSearch.weeklyConfiguration(c, weekdaySeries(80)) == nil)
         var monthly = c
         monthly.season = 12
-        #expect(ScalingSearch.weeklyConfiguration(monthly, series()) == nil)
+        #expect(SettingsSearch.weeklyConfiguration(monthly, series()) == nil)
         // `auto` probes the weekly candidate in window-seasonal's place; the fitted
         // combination, weekly members included, travels through the model file.
         var model = RecurrentForecaster(c)

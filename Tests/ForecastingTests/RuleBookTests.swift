@@ -29,6 +29,7 @@ import TimeSeries
         c.head = choices.head
         c.stateful = choices.stateful
         c.normalization = choices.normalization
+        c.search = choices.search ? .quick : .off
         c.covariates = choices.covariates ? ["driver"] : []
         c.futureCovariates = choices.futureCovariates ? ["known"] : []
         c.staticCovariates = choices.staticCovariates ? ["site"] : []

@@ -34,6 +34,7 @@ import TimeSeries
         c.calendar = [.dayOfYear]
         c.maxSteps = 200
         c.seed = 2
+        c.shrinks = false  // the network's forecasts, not a baseline's
         return c
     }
 

@@ -23,6 +23,7 @@ import TimeSeries
         c.maxSteps = 100_000
         c.patience = 1000   // every epoch runs: the schedule's later epochs are reached
         c.seed = 5
+        c.shrinks = false  // the networks' forecasts, not a baseline's
         return c
     }
 

@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func headAloneAndEveryLossThroughTheNetwork() {
-        let losses: [Loss] = [.mse, .mae, .huber(delta: 0.3), .pinball(quantiles: [0.1, 0.5, 0.9]), .gaussianNLL]
+        let losses: [Loss] = [.mse, .mae, .huber(delta: 0.3), .pinball(quantiles: [0.1, 0.5, 0.9]), .gaussianNLL, .studentTNLL]
         for loss in losses {
             let o = 2 * loss.outputsPerTarget
             let network = RecurrentNetwork(NetworkConfiguration(cell: .gru, inputSize: 1, hiddenSize: 4, outputSize: o), seed: 5)
@@ -81,7 +81,7 @@ import Testing
     /// gradient are those of the observed targets alone, whatever the others hold, and central
     /// differences agree with the backward pass under the mask.
     @Test func maskedTargetsChangeNeitherLossNorGradient() {
-        let losses: [Loss] = [.mse, .mae, .huber(delta: 0.3), .pinball(quantiles: [0.1, 0.5, 0.9]), .gaussianNLL]
+        let losses: [Loss] = [.mse, .mae, .huber(delta: 0.3), .pinball(quantiles: [0.1, 0.5, 0.9]), .gaussianNLL, .studentTNLL]
         for loss in losses {
             let o = 4 * loss.outputsPerTarget
             let network = RecurrentNetwork(NetworkConfiguration(cell: .gru, inputSize: 1, hiddenSize: 4, outputSize: o), seed: 5)

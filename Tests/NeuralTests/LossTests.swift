@@ -24,6 +24,8 @@ import Testing
         check(.huber(delta: 0.5), p, y)
         check(.pinball(quantiles: [0.1, 0.5, 0.9]), p, [0.0, 1.5])
         check(.gaussianNLL, p, [0.5, -1, 0.2])
+        check(.studentTNLL, p, [0.5, -1])
+        check(.studentTNLL, [0.2, 0.5, -0.3, 0.4, -1.0, 1.5, -0.5, 0, 0], [1.3, -2, 5])
         check(.softmaxCrossEntropy, p, [2, 0])
     }
 
@@ -37,5 +39,31 @@ import Testing
         #expect(abs(Double(ce) - log(4.0)) < 1e-6)
         let nll = Loss.gaussianNLL.evaluate(prediction: [0, Float(log(exp(1.0) - 1))], target: [0]).loss  // variance 1
         #expect(abs(Double(nll) - 0.5 * log(2 * Double.pi)) < 1e-5)
+        // Student-t: -scipy.stats.t.logpdf(y, nu, loc=mu, scale=sigma) with sigma = softplus(a) + 1e-6,
+        // nu = 2 + softplus(b), for (y, mu, a, b) = (1.3, 0.2, 0.5, -0.3), (-2, 0.4, -1, 1.5), (5, -0.5, 0, 0).
+        let cases: [(Float, Float, Float, Float, Double)] = [(1.3, 0.2, 0.5, -0.3, 1.7080730776163973),
+                                                             (-2, 0.4, -1, 1.5, 6.465286101852033),
+                                                             (5, -0.5, 0, 0, 6.540775330875491)]
+        for (y, mu, a, b, expected) in cases {
+            let t = Loss.studentTNLL.evaluate(prediction: [mu, a, b], target: [y]).loss
+            #expect(abs(Double(t) - expected) < 1e-5 * expected, "\(y) \(mu) \(a) \(b): \(t)")
+        }
+        // Many degrees of freedom: the Gaussian's NLL with the same scale.
+        let wide = Loss.studentTNLL.evaluate(prediction: [0, Float(log(exp(1.0) - 1)), 1e4], target: [0.5]).loss
+        #expect(abs(Double(wide) - (0.5 * log(2 * Double.pi) + 0.125)) < 1e-3)
+    }
+
+    @Test func digammaAndLogGammaAgreeWithKnownValues() {
+        // psi(1) = -Euler-Mascheroni, psi(0.5) = -gamma - 2 log 2, psi(x + 1) = psi(x) + 1 / x.
+        let euler = 0.5772156649015329
+        #expect(abs(Loss.digamma(1) + euler) < 1e-12)
+        #expect(abs(Loss.digamma(0.5) - (-euler - 2 * log(2.0))) < 1e-12)
+        #expect(abs(Loss.digamma(7.3) - Loss.digamma(6.3) - 1 / 6.3) < 1e-12)
+        #expect(abs(Loss.logGamma(5) - log(24.0)) < 1e-12)
+        // The derivative of log Gamma by central differences.
+        for x in [0.7, 2.5, 11.0] {
+            let numeric = (Loss.logGamma(x + 1e-5) - Loss.logGamma(x - 1e-5)) / 2e-5
+            #expect(abs(numeric - Loss.digamma(x)) < 1e-7)
+        }
     }
 }

@@ -8,6 +8,12 @@ public struct Naive: Baseline {
 
     /// An unfitted naive forecaster.
     public init() {}
+
+    /// A naive forecaster fitted on a history of `observations` values ending with `last`.
+    public init(last: Double, observations: Int) {
+        self.last = last
+        self.observations = observations
+    }
     public init(_ configuration: RecurrentConfiguration) {}
 
     public mutating func fit(_ series: SeriesData) throws {

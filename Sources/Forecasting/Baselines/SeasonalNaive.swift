@@ -1,6 +1,6 @@
 /// The value one season earlier: f(h) = x[n - m + ((h - 1) mod m)] (statsforecast
 /// `SeasonalNaive(season_length=m)`; m = 1 is `Naive`).
-public struct SeasonalNaive: Baseline {
+public struct SeasonalNaive: Baseline, Equatable {
     public let period: Int
     public var name: String { ModelKind.seasonalNaive.rawValue }
     public var kind: ModelKind { .seasonalNaive }

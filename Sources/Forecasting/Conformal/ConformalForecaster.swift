@@ -36,6 +36,9 @@ public struct ConformalForecaster: Forecaster {
 
     public var name: String { model?.name ?? make().name }
 
+    /// What the fit of the model on all the data chose (the calibration fits are not reported).
+    public var fitSummary: FitSummary? { model?.fitSummary }
+
     public mutating func fit(_ series: SeriesData) throws {
         calibration = try ConformalForecaster.calibrate(settings, on: series, make: make)
         var fitted = make()

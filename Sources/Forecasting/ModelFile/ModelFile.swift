@@ -139,7 +139,22 @@ public struct ModelFile {
         case .baseline(let baseline):
             metadata["baseline"] = try json(baseline)
             return try SafeTensors.write(SafeTensors.File(tensors: [:], metadata: metadata), to: path)
-        case .network(let network): forecaster = network
+        case .network(let network):
+            // A network that fell back to its baseline (too short a history) is that baseline:
+            // seasonal naive, or naive (seasonal naive of period 1 forecasts as naive does).
+            if let anchor = network.anchor, network.isFallback {
+                var file = self
+                if anchor.baseline.period > 1 {
+                    file.model = .baseline(anchor.baseline)
+                } else {
+                    file.model = .baseline(Naive(last: anchor.baseline.lastValue, observations: anchor.baseline.observations))
+                }
+                file.roles = CovariateRoles()
+                file.staticEncoding = nil
+                file.horizon = network.configuration.horizon
+                return try file.write(to: path)
+            }
+            forecaster = network
         }
         // A combination: its first member as a single model, the other members' tensors
         // under `members.K.` and their configuration and state in metadata `members` (K
@@ -148,6 +163,8 @@ public struct ModelFile {
         let (state, networkTensors) = try Self.parts(of: models[0], json: { try json($0) })
         metadata["config"] = try json(models[0].configuration)
         metadata["state"] = state
+        if let anchor = forecaster.anchor { metadata["anchor"] = try json(anchor) }
+        if let transform = forecaster.transform { metadata["transform"] = try json(transform) }
         var tensors = networkTensors
         if models.count > 1 {
             var described: [String] = []
@@ -299,7 +316,21 @@ public struct ModelFile {
                 models.append(try Self.single(member, member: k, tensors: memberTensors, file: file, path: path))
             }
         }
-        let forecaster = RecurrentForecaster(members: models)
+        var forecaster = RecurrentForecaster(members: models)
+        forecaster.anchor = try file.metadata["anchor"].map { _ in
+            let anchor = try decode(Anchor.self, "anchor")
+            do { try anchor.validate() } catch { throw bad("metadata \"anchor\": \(error)") }
+            guard RecurrentConfiguration.Limits.observations.contains(anchor.baseline.observations) else {
+                throw bad("metadata \"anchor\": \(anchor.baseline.observations) observations")
+            }
+            guard anchor.unfitted == nil else { throw bad("metadata \"anchor\": a network's file holds a fallback anchor") }
+            return anchor
+        }
+        forecaster.transform = try file.metadata["transform"].map { _ in
+            let transform = try decode(TargetTransform.self, "transform")
+            do { try transform.validate() } catch { throw bad("metadata \"transform\": \(error)") }
+            return transform
+        }
         self.init(forecaster: forecaster,
                   target: data.target, covariates: data.covariates, frequency: frequency,
                   timestampStyle: data.timestampStyle,

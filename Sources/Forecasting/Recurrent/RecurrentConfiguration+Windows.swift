@@ -13,7 +13,7 @@ extension RecurrentConfiguration {
     var headInputCount: Int { mode == .manyToOne ? horizon * futureCovariates.count : 0 }
     /// The output of a step that is its point forecast: the mean of a Gaussian head, the
     /// middle quantile of a quantile head.
-    var pointIndex: Int { gaussian ? 0 : outputsPerStep / 2 }
+    var pointIndex: Int { head.isDistribution ? 0 : outputsPerStep / 2 }
 
     /// A new network of this configuration (the encoder in encoder-decoder mode): a head
     /// of H steps' outputs (many-to-one) or one step's (every step), which starts at zero,
@@ -44,6 +44,40 @@ extension RecurrentConfiguration {
         }
         let windows = try Windows(.manyToOne(inputLength: l, horizon: horizon), seriesLength: x.count, series: name)
         return (windows, Windows.validationCount(samples: windows.count, fraction: validationFraction))
+    }
+
+    /// The fewest training windows a default input window keeps: a series too short for
+    /// that many gets a shorter window (`windowChoice`).
+    static let minimumWindows = 8
+
+    /// Rows a series needs for two training samples with an input window of `l`: a
+    /// sequence model's l + 3, a windowed model's l + H + 1.
+    func rowsNeeded(window l: Int) -> Int { mode == .manyToMany ? l + 3 : l + horizon + 1 }
+
+    /// What the network's window makes of a history of `rows` rows.
+    enum WindowChoice: Equatable {
+        /// The window fits (at least `minimumWindows` windows, or the two a given window needs).
+        case fits
+        /// The default window leaves fewer than `minimumWindows` windows: this shorter one
+        /// (at least a season and a step) leaves as many as the rows allow.
+        case shrunk(Int)
+        /// Not even the shortest window fits: the reason, for people.
+        case tooShort(String)
+    }
+
+    /// The input window for a history of `rows` rows: the configured one when it fits; the
+    /// default (`inputLength` nil) shrunk toward m + 1 when it leaves fewer than
+    /// `minimumWindows` windows; too short when not even m + 1 leaves two samples (a window
+    /// given with `--window` is not shrunk: too short when it does not fit).
+    func windowChoice(rows: Int) -> WindowChoice {
+        let l = window, extra = Self.minimumWindows - 2
+        if rows >= rowsNeeded(window: l) + (inputLength == nil ? extra : 0) { return .fits }
+        let shortest = season + 1
+        guard inputLength == nil, rows >= rowsNeeded(window: shortest) else {
+            let w = inputLength == nil ? shortest : l
+            return .tooShort("the history has \(rows) rows, fewer than the \(rowsNeeded(window: w)) a window of \(w) needs")
+        }
+        return .shrunk(max(shortest, min(l - 1, rows - rowsNeeded(window: 0) - extra)))
     }
 
     /// Throws unless `future` holds every future covariate's value for each of the H steps
@@ -79,6 +113,23 @@ extension RecurrentConfiguration {
                 }
             }
             return Forecast(summarizing: paths)
+        }
+        if head == .studentT {
+            // Paths drawn step by step from each step's Student-t; the point is the location
+            // (its median and mean), not the paths' mean, which heavy tails make noisy.
+            var generator = SplitMix64(seed: seed ^ 0x57_0DE7)
+            let paths = (0..<samples).map { _ in
+                (0..<steps).map { h in
+                    let sigma = (Loss.softplus(Double(output[base + h * q + 1])) + 1e-6) * scaling.scale
+                    let nu = 2 + Loss.softplus(Double(output[base + h * q + 2]))
+                    // A network gone non-finite gives NaN paths (no draw: the gamma sampler needs a finite nu).
+                    guard sigma.isFinite, nu.isFinite, value(h, 0).isFinite else { return Double.nan }
+                    return value(h, 0) + sigma * generator.nextStudentT(degrees: nu)
+                }
+            }
+            var forecast = Forecast(summarizing: paths)
+            forecast.point = (0..<steps).map { value($0, 0) }
+            return forecast
         }
         guard !quantiles.isEmpty else {
             return Forecast(point: (0..<steps).map { value($0, 0) })

@@ -67,7 +67,11 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     /// A Gaussian head (mean and scale per step, negative log-likelihood loss) whose
     /// sampled paths give the point forecast (their mean) and intervals (80% and 90%).
     public var gaussian = false
-    /// Sample paths drawn from a Gaussian head.
+    /// A Student-t head (location, scale and degrees of freedom per step, negative
+    /// log-likelihood loss) for heavy-tailed changes; sampled paths give the intervals, the
+    /// location the point forecast. Stored optional (`head` reads it): files before it have none.
+    private var studentT: Bool?
+    /// Sample paths drawn from a Gaussian or Student-t head.
     public var samples = 200
     /// Past covariates (`--covariates`): observed up to the end of the history.
     public var covariates: [String] = []
@@ -89,6 +93,33 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     private var statics: [String]?
     /// Calendar features fed with every input step (many-to-one; they need timestamps).
     public var calendar: [CalendarFeature] = []
+    /// Whether a one-series fit measures the network against its baseline (seasonal naive or
+    /// naive) on its validation windows and shrinks its forecast toward it, or falls back to
+    /// it, where that validates better (`Anchor`; `--shrink`). On in a new configuration;
+    /// stored optional (`anchored`): configurations written before it have none (off).
+    public var shrinks: Bool {
+        get { anchored ?? false }
+        set { anchored = newValue }
+    }
+    private var anchored: Bool?
+
+    /// How far a one-series fit searches its own settings around these (`SettingsSearch`;
+    /// `--search`): the default in a new configuration; stored optional (`searching`):
+    /// configurations written before it have none (off).
+    public var search: SettingsSearch.Level {
+        get { searching ?? .off }
+        set { searching = newValue }
+    }
+    private var searching: SettingsSearch.Level?
+
+    /// The transform of the target before the networks see it (`TargetTransform`;
+    /// `--transform`): the default in a new configuration; stored optional (`transforming`):
+    /// configurations written before it have none (none).
+    public var transform: TargetTransform.Choice {
+        get { transforming ?? .none }
+        set { transforming = newValue }
+    }
+    private var transforming: TargetTransform.Choice?
 
     // Training.
     /// The training loss of a point head.
@@ -155,6 +186,9 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public init(horizon: Int, season: Int = 1) {
         self.horizon = horizon
         self.season = max(season, 1)
+        anchored = true
+        searching = SettingsSearch.Level.standard
+        transforming = TargetTransform.Choice.standard
     }
 
     /// The range of each size a configuration may hold: what a user can reach and memory can
@@ -201,7 +235,9 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
               quantiles.allSatisfy({ $0 > 0 && $0 < 1 }) else {
             throw .invalidConfiguration("a rate or level out of range (learning rate \(learningRate), clip \(clipNorm), dropout \(dropout), quantiles \(quantiles))")
         }
-        guard !(gaussian && !quantiles.isEmpty) else { throw .invalidConfiguration("choose --gaussian or --quantiles, not both") }
+        guard [gaussian, !quantiles.isEmpty, studentT == true].filter({ $0 }).count <= 1 else {
+            throw .invalidConfiguration("choose one of --gaussian, --student-t and --quantiles")
+        }
         try RuleBook.check(RuleBook.Choices(self, global: global))
         // Sizes are bounded above, so these products fit an Int.
         let gates = cell.gates, features = featureCount
@@ -218,9 +254,16 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         }
     }
 
-    /// The network's outputs per forecast step: a Gaussian head's mean and scale, a quantile
-    /// head's levels, or the point.
-    public var outputsPerStep: Int { gaussian ? 2 : max(quantiles.count, 1) }
+    /// The network's outputs per forecast step: a Gaussian head's mean and scale, a Student-t
+    /// head's location, scale and degrees of freedom, a quantile head's levels, or the point.
+    public var outputsPerStep: Int {
+        switch head {
+        case .point: 1
+        case .quantiles(let levels): levels.count
+        case .gaussian: 2
+        case .studentT: 3
+        }
+    }
 
     /// The mode and statefulness, as a flag would say them: `many-to-one`, `many-to-many stateful`.
     public var modeDescription: String { mode.rawValue + (stateful ? " stateful" : "") }
@@ -250,13 +293,20 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
         /// A mean and a scale per step (Gaussian negative log-likelihood); sampled paths give
         /// the forecast and its intervals.
         case gaussian
+        /// A location, a scale and degrees of freedom per step (Student-t negative
+        /// log-likelihood): heavy tails; sampled paths give the intervals.
+        case studentT
 
-        /// The flag that asks for it (`--quantiles`, `--gaussian`; none for a point head).
+        /// Whether forecasts are sampled from a distribution per step (Gaussian, Student-t).
+        public var isDistribution: Bool { self == .gaussian || self == .studentT }
+
+        /// The flag that asks for it (`--quantiles`, `--gaussian`, `--student-t`; none for a point head).
         public var flag: String {
             switch self {
             case .point: ""
             case .quantiles: "--quantiles"
             case .gaussian: "--gaussian"
+            case .studentT: "--student-t"
             }
         }
 
@@ -266,18 +316,20 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
             case .point: "point"
             case .quantiles: "quantile"
             case .gaussian: "Gaussian"
+            case .studentT: "Student-t"
             }
         }
     }
 
-    /// The head, from the stored `quantiles` and `gaussian` (the model file's keys).
+    /// The head, from the stored `quantiles`, `gaussian` and `studentT` (the model file's keys).
     public var head: Head {
-        get { gaussian ? .gaussian : quantiles.isEmpty ? .point : .quantiles(quantiles) }
+        get { gaussian ? .gaussian : studentT == true ? .studentT : quantiles.isEmpty ? .point : .quantiles(quantiles) }
         set {
             switch newValue {
-            case .point: (quantiles, gaussian) = ([], false)
-            case .quantiles(let levels): (quantiles, gaussian) = (levels, false)
-            case .gaussian: (quantiles, gaussian) = ([], true)
+            case .point: (quantiles, gaussian, studentT) = ([], false, nil)
+            case .quantiles(let levels): (quantiles, gaussian, studentT) = (levels, false, nil)
+            case .gaussian: (quantiles, gaussian, studentT) = ([], true, nil)
+            case .studentT: (quantiles, gaussian, studentT) = ([], false, true)
             }
         }
     }
@@ -296,6 +348,7 @@ public struct RecurrentConfiguration: Sendable, Codable, Equatable {
     public var trainingLoss: Loss {
         switch head {
         case .gaussian: .gaussianNLL
+        case .studentT: .studentTNLL
         case .quantiles(let levels): .pinball(quantiles: levels)
         case .point:
             switch loss {

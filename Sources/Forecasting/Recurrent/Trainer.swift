@@ -52,36 +52,13 @@ public struct TrainingReport: Sendable, Equatable, Codable {
     public var bestValidationLoss = Double.infinity
     public var trainingSamples = 0
     public var validationSamples = 0
-    /// With `auto` scaling: each candidate scaling's validation MAE (in the data's units)
-    /// after its probe, in the order probed; nil when one scaling was given.
-    public var probes: [ScalingProbe]?
-    /// With `auto` scaling of a many-to-one model: the scalings whose networks' forecasts
-    /// are averaged (this model's first); nil when one scaling was given.
+    /// After a search (`SettingsSearch`: `auto` scaling, `--search`): each candidate's
+    /// validation MAE (in the data's units) after its first round, in the order probed; nil
+    /// when there was one candidate.
+    public var probes: [SearchProbe]?
+    /// After a search of a many-to-one model: the scalings whose networks' forecasts are
+    /// averaged (this model's first); nil when there was one candidate.
     public var combined: [RecurrentConfiguration.Normalization]?
-}
-
-/// One candidate of `auto` scaling and how it validated after its probe training.
-public struct ScalingProbe: Sendable, Equatable, Codable {
-    public init(normalization: RecurrentConfiguration.Normalization, season: Int? = nil, validationError: Double) {
-        self.normalization = normalization
-        self.season = season
-        self.validationError = validationError
-    }
-
-    /// The scaling's name, with its seasonal period when it is not the model's.
-    public var label: String { Self.label(normalization, season: season) }
-
-    /// A scaling's name, with `season` when given (it is not the model's).
-    public static func label(_ normalization: RecurrentConfiguration.Normalization, season: Int?) -> String {
-        normalization.rawValue + (season.map { " (m=\($0))" } ?? "")
-    }
-
-    public var normalization: RecurrentConfiguration.Normalization
-    /// The candidate's seasonal period when it is not the model's (the weekly
-    /// window-seasonal candidate of a sub-daily series); nil otherwise.
-    public var season: Int?
-    /// Mean absolute error on the validation windows, in the data's units.
-    public var validationError: Double
 }
 
 /// Where training is, for a progress bar.

@@ -19,14 +19,21 @@ public enum Loss: Sendable, Equatable, Codable {
     /// Gaussian negative log-likelihood. Prediction [N, 2K]: for each target a mean and a
     /// raw scale s, variance = softplus(s) + 1e-6. mean of 0.5 log(2 pi var) + (y - mu)^2 / (2 var).
     case gaussianNLL
+    /// Student-t negative log-likelihood (NeuralForecast's `DistributionLoss("StudentT")`,
+    /// GluonTS DeepAR's default). Prediction [N, 3K]: for each target a location mu, a raw
+    /// scale a and raw degrees of freedom b: sigma = softplus(a) + 1e-6, nu = 2 + softplus(b)
+    /// (above 2: the variance is finite). With z = (y - mu) / sigma, mean of
+    /// lgamma(nu / 2) - lgamma((nu + 1) / 2) + 0.5 log(pi nu) + log sigma + (nu + 1) / 2 log(1 + z^2 / nu).
+    case studentTNLL
     /// Softmax cross-entropy. Prediction [N, C] logits; target [N] class indices (as Float).
     case softmaxCrossEntropy
 
-    /// Prediction values per target value: Q for pinball, 2 for Gaussian, 1 otherwise.
+    /// Prediction values per target value: Q for pinball, 2 for Gaussian, 3 for Student-t, 1 otherwise.
     public var outputsPerTarget: Int {
         switch self {
         case .pinball(let q): q.count
         case .gaussianNLL: 2
+        case .studentTNLL: 3
         default: 1
         }
     }
@@ -92,6 +99,24 @@ public enum Loss: Sendable, Equatable, Codable {
                 grad[2 * i + 1] = Float(dVariance * Self.sigmoid(s) / n)
             }
             return (Float(total / n), grad)
+        case .studentTNLL:
+            precondition(p.count == y.count * 3, "Loss: the Student-t head needs a location, a scale and degrees of freedom per target")
+            let n = Double(counted)
+            for i in 0..<y.count where counts(i) {
+                let mu = Double(p[3 * i]), a = Double(p[3 * i + 1]), b = Double(p[3 * i + 2])
+                let sigma = Self.softplus(a) + 1e-6, nu = 2 + Self.softplus(b)
+                let z = (Double(y[i]) - mu) / sigma, r = 1 + z * z / nu
+                total += Self.logGamma(nu / 2) - Self.logGamma((nu + 1) / 2) + 0.5 * log(Double.pi * nu) + log(sigma)
+                    + (nu + 1) / 2 * log(r)
+                // d/dmu = -(nu + 1) z / (sigma nu r); d/dsigma = 1 / sigma - (nu + 1) z^2 / (sigma nu r);
+                // d/dnu = (psi(nu / 2) - psi((nu + 1) / 2) + 1 / nu + log r - (nu + 1) z^2 / (nu^2 r)) / 2.
+                let w = (nu + 1) / (nu * r)
+                grad[3 * i] = Float(-w * z / sigma / n)
+                grad[3 * i + 1] = Float((1 - w * z * z) / sigma * Self.sigmoid(a) / n)
+                let dNu = 0.5 * (Self.digamma(nu / 2) - Self.digamma((nu + 1) / 2) + 1 / nu + log(r) - w * z * z / nu)
+                grad[3 * i + 2] = Float(dNu * Self.sigmoid(b) / n)
+            }
+            return (Float(total / n), grad)
         case .softmaxCrossEntropy:
             let n = y.count
             precondition(n > 0 && p.count % n == 0, "Loss: logits must be [N, C] for N targets")
@@ -114,4 +139,23 @@ public enum Loss: Sendable, Equatable, Codable {
     /// log(1 + e^x), without overflow.
     public static func softplus(_ x: Double) -> Double { x > 20 ? x : log1p(exp(x)) }
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    /// log Gamma(x) for x > 0 (`lgamma_r`: no shared sign variable between threads).
+    public static func logGamma(_ x: Double) -> Double {
+        var sign: Int32 = 0
+        return lgamma_r(x, &sign)
+    }
+
+    /// The digamma function psi(x) = d/dx log Gamma(x) for x > 0: the recurrence
+    /// psi(x) = psi(x + 1) - 1 / x up to x >= 10, then the asymptotic series (error below 1e-14).
+    public static func digamma(_ x: Double) -> Double {
+        var x = x, result = 0.0
+        while x < 10 {
+            result -= 1 / x
+            x += 1
+        }
+        let f = 1 / (x * x)
+        let tail = f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))))
+        return result + log(x) - 0.5 / x - tail
+    }
 }
