@@ -165,4 +165,4 @@ func resolveTarget(_ named: String?, _ frame: Frame) throws -> String {
     return numeric[0]
 }
 
-let toolVersion = "0.1.0"
+let toolVersion = "0.2.0"  // 0.2.0: a one-series network compares itself with its baseline (--shrink) by default

@@ -304,4 +304,17 @@ import TestSupport
         #expect(saved.out.hasPrefix("steps_back,gru_norm,gru_relative\n0,"))
         #expect(try run(["diagnose", "--model", model]).code == 64)
     }
+
+    /// A distribution or quantile head has several outputs per step but one target: the
+    /// gradient flow of such a saved model is reported, never a trap (it trapped in the loss).
+    @Test func gradientFlowOfEveryHead() throws {
+        for head in [["--gaussian"], ["--student-t"], ["--quantiles", "0.1,0.5,0.9"]] {
+            let model = temporaryPath("head.safetensors")
+            #expect(try run(["train", "datasets/air_passengers_monthly.csv", "--hidden", "4", "--max-steps", "10",
+                             "--normalization", "window-seasonal", "--model-out", model] + head).code == 0)
+            let flow = try run(["diagnose", "--model", model, "datasets/air_passengers_monthly.csv", "--format", "csv"])
+            #expect(flow.code == 0, "\(head): \(flow.err)")
+            #expect(flow.out.hasPrefix("steps_back,gru_norm,gru_relative\n0,"), "\(head)")
+        }
+    }
 }

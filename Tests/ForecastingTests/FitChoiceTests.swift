@@ -79,6 +79,12 @@ import TimeSeries
         #expect(Anchor.weights[broken.best] == 0 && abs(broken.errors.last! - 2) < 1e-12)
         // Nothing observed to score: no choice.
         #expect(Anchor.choose([], series: s, horizon: 6) == nil)
+        // The baseline alone forecasts the baseline's values, whatever the network's are.
+        var fallenBack = try Anchor.fallback(s, configuration(), reason: "test")
+        fallenBack.unfitted = nil
+        let nan = Forecast(point: Array(repeating: .nan, count: 6))
+        #expect(try fallenBack.mixed(nan).point == fallenBack.forecast(horizon: 6).point)
+        #expect(try fallenBack.mixed(nan).point.allSatisfy(\.isFinite))
     }
 
     @Test func theMixIsTheWeightedForecastOfTheLeastValidationError() throws {

@@ -26,6 +26,9 @@ public struct Anchor: Sendable, Codable, Equatable {
     public var origins: Int
     /// Why no network was fitted (a history too short for its window); nil when one was.
     public var unfitted: String?
+    /// The season the baseline was chosen for (the one asked for: a fit whose best network
+    /// reads a week of a daily season keeps the day); nil in model files before it was kept.
+    public var season: Int?
 
     /// The baseline's name: `naive` or `seasonal-naive`.
     public var baselineName: String { baseline.period > 1 ? ModelKind.seasonalNaive.rawValue : ModelKind.naive.rawValue }
@@ -57,7 +60,8 @@ public struct Anchor: Sendable, Codable, Equatable {
     /// Throws unless the anchor can be forecast with (a model file's).
     func validate() throws(ForecastingError) {
         try baseline.validate()
-        guard weight.isFinite, weight >= 0, weight <= 1, origins >= 0 else {
+        guard weight.isFinite, weight >= 0, weight <= 1, origins >= 0,
+              season.map(RecurrentConfiguration.Limits.season.contains) ?? true else {
             throw .invalidConfiguration("an anchor of weight \(weight) on \(origins) origins")
         }
     }
@@ -76,14 +80,17 @@ public struct Anchor: Sendable, Codable, Equatable {
     /// The anchor of a series too short for a network: the baseline alone, saying why.
     static func fallback(_ series: SeriesData, _ c: RecurrentConfiguration, reason: String) throws -> Anchor {
         Anchor(baseline: try baseline(for: series, season: c.season, horizon: c.horizon), weight: 0, networkError: nil,
-               baselineError: nil, mixError: nil, origins: 0, unfitted: reason)
+               baselineError: nil, mixError: nil, origins: 0, unfitted: reason, season: c.season)
     }
 
     /// `forecast` (the network's, after the history) mixed with the baseline's.
     func mixed(_ forecast: Forecast) throws -> Forecast {
         guard weight < 1 else { return forecast }
         let base = try baseline.predict(horizon: forecast.horizon).point
-        let point = zip(forecast.point, base).map { weight * $0 + (1 - weight) * $1 }
+        // The baseline alone reads no network output: a network forecast that is not finite
+        // leaves the baseline's (without intervals), a finite one its interval widths.
+        if weight <= 0, forecast.point.contains(where: { !$0.isFinite }) { return try baseline.predict(horizon: forecast.horizon) }
+        let point = weight <= 0 ? base : zip(forecast.point, base).map { weight * $0 + (1 - weight) * $1 }
         let shift = zip(point, forecast.point).map { $0 - $1 }
         func moved(_ values: [Double]) -> [Double] { zip(values, shift).map { $0 + $1 } }
         return Forecast(point: point, quantiles: forecast.quantiles.map { (level: $0.level, values: moved($0.values)) },
@@ -138,10 +145,13 @@ public struct Anchor: Sendable, Codable, Equatable {
             }
         }
         guard let (best, errors) = choose(scored, series: series, horizon: h) else {
-            return Anchor(baseline: baseline, weight: 1, networkError: nil, baselineError: nil, mixError: nil, origins: 0, unfitted: nil)
+            return Anchor(baseline: baseline, weight: 1, networkError: nil, baselineError: nil, mixError: nil, origins: 0, unfitted: nil,
+                          season: c.season)
         }
-        return Anchor(baseline: baseline, weight: weights[best], networkError: errors[0], baselineError: errors[errors.count - 1],
-                      mixError: errors[best], origins: scored.count, unfitted: nil)
+        func finite(_ e: Double) -> Double? { e.isFinite ? e : nil }  // a model file's JSON holds no NaN
+        return Anchor(baseline: baseline, weight: weights[best], networkError: finite(errors[0]),
+                      baselineError: finite(errors[errors.count - 1]), mixError: finite(errors[best]), origins: scored.count,
+                      unfitted: nil, season: c.season)
     }
 
     /// The index in `weights` of the mix of `scored` forecasts (the network's and the

@@ -230,7 +230,7 @@ public struct DirectForecaster: SingleNetworkStrategy {
             if !c.futureCovariates.isEmpty { heads += encoder.headInputs(series, end: sample + l) }
             for h in 0..<c.horizon {
                 let value = Float((x[sample + l + h] - scaling.baseline[h]) / scaling.scale)
-                targets += Array(repeating: value, count: c.outputsPerStep)
+                targets.append(value)  // one per step: a distribution head's outputs are per step, its target is not
             }
         }
         return network.gradientFlow(inputs, target: targets, batch: samples - first, steps: l, loss: c.trainingLoss,

@@ -331,7 +331,7 @@ public struct RecurrentForecaster: Forecaster {
         guard members.count == 1 else {
             throw ForecastingError.invalidConfiguration("the model averages \(members.count) networks; diagnose them one by one (`models`)")
         }
-        return try members[0].gradientFlow(on: series, windows: windows)
+        return try members[0].gradientFlow(on: transform?.apply(series) ?? series, windows: windows)
     }
 
     /// A copy whose networks are its own (the same weights), so training it leaves this one as it is.
@@ -363,7 +363,11 @@ extension RecurrentForecaster: WarmRefittable {
         var model = try copied()
         model.anchor = nil
         try model.fit(transform?.apply(series) ?? series, steps: steps, start: .warm)
-        if configuration.shrinks, anchor != nil { model.anchor = try Anchor.fitted(model, on: series, configuration: configuration) }
+        if configuration.shrinks, let anchor {
+            var asked = configuration
+            asked.season = anchor.season ?? asked.season  // the season the first fit chose its baseline for
+            model.anchor = try Anchor.fitted(model, on: series, configuration: asked)
+        }
         return model
     }
 

@@ -79,8 +79,10 @@ public struct SettingsSearch {
             guard self != Point() else { return c }
             var moved = c
             if window != 1 { moved.inputLength = max(c.season + 1, Int((Double(c.window) * window).rounded())) }
-            moved.hiddenSize = min(RecurrentConfiguration.Limits.hiddenSize.upperBound,
-                                   max(4, Int((Double(c.hiddenSize) * hidden).rounded())))
+            if hidden != 1 {
+                moved.hiddenSize = min(RecurrentConfiguration.Limits.hiddenSize.upperBound,
+                                       max(4, Int((Double(c.hiddenSize) * hidden).rounded())))
+            }
             moved.learningRate = c.learningRate * learningRate
             moved.layers = min(RecurrentConfiguration.Limits.layers.upperBound, c.layers + layersAdded)
             if let dropout, moved.layers > 1 { moved.dropout = dropout }

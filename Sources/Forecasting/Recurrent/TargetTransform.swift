@@ -106,7 +106,7 @@ public struct TargetTransform: Sendable, Codable, Equatable {
 
     /// The value whose transform is y (a y below the transform's range maps to 0).
     func invert(_ y: Double) -> Double {
-        guard y.isFinite else { return y }
+        guard y.isFinite else { return y == -.infinity ? 0 : y }  // the transform's range starts above -inf
         if lambda == 0 { return exp(y) }
         let base = lambda * y + 1
         return base > 0 ? pow(base, 1 / lambda) : 0
