@@ -255,7 +255,9 @@ def evaluate(args, s, extra, binary):
         ratio_to_best=r6(gru / best), ratio_to_snaive=r6(gru / snaive) if snaive else None,
         best_of_all=all(gru < v - 1e-6 * max(1.0, v) for v in ref.values()),  # a tie within the files' precision is no win
         cpu_s=round(cpu, 2), wall_s=round(wall, 2), jobs=args.jobs, extra=args.extra_str,
-        origin_check=check, tool_model=row["model"], forecast_sha256=binary)
+        origin_check=check, tool_model=row["model"], forecast_sha256=binary,
+        # What the fits chose (the anchor's count of network / shrunk / baseline, shortened windows).
+        fit_notes=[line.split("note: ", 1)[1] for line in p.stderr.splitlines() if "note: gru:" in line])
 
 
 # ---------------------------------------------------------------- summary and table
